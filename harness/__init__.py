@@ -1,0 +1,3 @@
+"""xling-harness: benchmark harness for mono-, cross- and multilingual retrieval."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Model registry (models.yaml) and the encoders / lexical scorers it builds."""

@@ -1,0 +1,53 @@
+"""The two kinds of retrieval model the evaluation engine knows: dense encoders and lexical scorers."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+
+TextKind = Literal["query", "passage"]
+
+
+class Encoder(ABC):
+    """A dense encoder: texts in, L2-normalised float32 rows out (cosine = dot product)."""
+
+    name: str
+    dim: int
+
+    @property
+    @abstractmethod
+    def fingerprint(self) -> str:
+        """Identifies the exact weights and text processing (prefixes) of this encoder."""
+
+    @abstractmethod
+    def encode(self, texts: Sequence[str], kind: TextKind) -> np.ndarray:
+        """Encode one batch; the caller does batching and progress. Shape (len(texts), dim)."""
+
+
+class LexicalIndex(ABC):
+    """A lexical index over one candidate pool."""
+
+    @abstractmethod
+    def scores(self, queries: Sequence[str], query_lang: str) -> np.ndarray:
+        """Scores of every pooled document for each query, shape (len(queries), pool size)."""
+
+
+class LexicalScorer(ABC):
+    """A lexical model (e.g. BM25): indexes a pool, scores queries against it."""
+
+    name: str
+
+    @property
+    @abstractmethod
+    def fingerprint(self) -> str:
+        """Identifies the scoring function, its parameters and tokenizers."""
+
+    @abstractmethod
+    def index(self, docs: Sequence[str], langs: Sequence[str]) -> LexicalIndex:
+        """Index a pool whose i-th document is in language langs[i]."""
+
+
+Model = Encoder | LexicalScorer

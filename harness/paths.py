@@ -1,0 +1,36 @@
+"""Where the harness keeps its caches; every location can be overridden by environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+MIRROR_ENV = "HARNESS_DATA_MIRROR"
+CACHE_ENV = "HARNESS_CACHE_DIR"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def cache_dir() -> Path:
+    """Root of all caches (downloaded data, embeddings, converted models)."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "xling-harness"
+
+
+def data_cache_dir() -> Path:
+    """Downloaded or imported data files, laid out like the mirror."""
+    return cache_dir() / "data"
+
+
+def embedding_cache_dir() -> Path:
+    """Cached embedding matrices keyed by model and text-set fingerprints."""
+    return cache_dir() / "embeddings"
+
+
+def mirror_dir() -> Path | None:
+    """The read-only data mirror named by HARNESS_DATA_MIRROR, if any."""
+    env = os.environ.get(MIRROR_ENV)
+    return Path(env).expanduser() if env else None

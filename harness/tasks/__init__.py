@@ -1,0 +1,1 @@
+"""Task declarations (tasks/*.yaml): schema and registry."""
