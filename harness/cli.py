@@ -1,0 +1,145 @@
+"""Command line: the only module that parses arguments and prints."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from harness.errors import HarnessError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Benchmark multilingual retrieval models.")
+list_app = typer.Typer(no_args_is_help=True, help="List declared tasks or models.")
+data_app = typer.Typer(no_args_is_help=True, help="Fetch, import and check task data.")
+app.add_typer(list_app, name="list")
+app.add_typer(data_app, name="data")
+
+out = Console()
+err = Console(stderr=True)
+
+
+@app.command()
+def run(
+    model: Annotated[str, typer.Option("--model", "-m", help="Model name from models.yaml")],
+    tasks: Annotated[str, typer.Option("--tasks", "-t", help="Comma-separated task names, or 'all'")] = "all",
+    results_dir: Annotated[Path, typer.Option(help="Where result files go")] = Path("results"),
+    overwrite: Annotated[bool, typer.Option(help="Recompute results that already exist")] = False,
+    batch_size: Annotated[int, typer.Option(min=1, help="Texts per encoder call")] = 64,
+    device: Annotated[str | None, typer.Option(help="torch device for torch models, e.g. cuda")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="First N questions per language (quick run)")] = None,
+) -> None:
+    """Evaluate a model on tasks and store results with provenance."""
+    from harness.console import RichPhases, summary_table
+    from harness.models.registry import build_model, get_model_spec, load_models
+    from harness.run import RunOptions, plan_tasks, run_tasks
+    from harness.tasks.registry import load_tasks, select_tasks
+
+    specs = load_tasks()
+    selected = select_tasks(tasks, specs)
+    model_spec = get_model_spec(model, load_models())
+    runnable, skipped = plan_tasks(selected, all_tasks=tasks.strip() == "all")
+    for outcome in skipped:
+        err.print(f"skipping {outcome.task}: {outcome.reason}")
+    options = RunOptions(results_dir, overwrite, batch_size, device, limit)
+    outcomes = []
+    if runnable:
+        encoder = build_model(model, model_spec, device=device)
+        with RichPhases(err) as phases:
+            outcomes = run_tasks(model, encoder, runnable, options, phases)
+    out.print(summary_table(model, outcomes + skipped))
+    for outcome in outcomes:
+        out.print(f"{outcome.status}: {outcome.path}")
+
+
+@list_app.command("tasks")
+def list_tasks() -> None:
+    """Declared tasks, their languages, settings and whether their data is here."""
+    from harness.run import unavailable_reason
+    from harness.tasks.registry import load_tasks
+
+    table = Table("task", "kind", "languages", "settings", "main score", "data", "licence")
+    for spec in load_tasks().values():
+        here = "present" if unavailable_reason(spec) is None else "missing"
+        table.add_row(spec.name, spec.kind, " ".join(spec.languages), ",".join(spec.settings),
+                      spec.main_score, here, spec.source.licence or "")
+    out.print(table)
+
+
+@list_app.command("models")
+def list_models() -> None:
+    """Registered models and where their weights come from."""
+    from harness.models.registry import load_models
+
+    table = Table("model", "loader", "source", "description")
+    for name, spec in load_models().items():
+        source = (spec.hub and f"{spec.hub}@{(spec.revision or '')[:10]}") or "bundled (offline)"
+        table.add_row(name, spec.loader, source, spec.description or "")
+    out.print(table)
+
+
+@data_app.command("status")
+def data_status() -> None:
+    """Every declared file: where it is (mirror / cache / missing) and whether its sha256 matches."""
+    from harness.data.store import file_status
+    from harness.tasks.registry import load_tasks
+
+    table = Table("task", "file", "location", "sha256")
+    for spec in load_tasks().values():
+        for name in sorted(spec.source.files):
+            status = file_status(spec.source, name)
+            table.add_row(spec.name, status.relpath, status.location, status.detail)
+    out.print(table)
+
+
+@data_app.command("fetch")
+def data_fetch(
+    tasks: Annotated[str, typer.Argument(help="Comma-separated task names, or 'all'")] = "all",
+    timeout: Annotated[float, typer.Option(help="Seconds per connection attempt")] = 30.0,
+) -> None:
+    """Download missing files from their original (pinned) locations into the data cache."""
+    from harness.data.fetch import fetch_source
+    from harness.tasks.registry import load_tasks, select_tasks
+
+    for spec in select_tasks(tasks, load_tasks()):
+        written = fetch_source(spec.source, timeout=timeout)
+        out.print(f"{spec.name}: {len(written)} file(s) downloaded, all files verified")
+
+
+@data_app.command("import")
+def data_import(directory: Annotated[Path, typer.Argument(help="A mirror laid out like the data cache")]) -> None:
+    """Copy a local mirror's files (verified by sha256) into the data cache, for air-gapped machines."""
+    from harness.data.importer import import_mirror
+    from harness.tasks.registry import load_tasks
+
+    report = import_mirror(directory, [spec.source for spec in load_tasks().values()])
+    out.print(f"imported {len(report.copied)}, already present {len(report.skipped)}, "
+              f"not in {directory}: {len(report.missing)}")
+    for relpath in report.missing:
+        out.print(f"  missing: {relpath}")
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and exit code 2."""
+    try:
+        code = app(standalone_mode=False)
+    except HarnessError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("interrupted: finished results are kept; rerun to resume", markup=False)
+        sys.exit(130)
+    except Exception as exc:
+        # usage errors of the command-line parser (typer bundles its own click): it prints them
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

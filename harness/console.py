@@ -1,0 +1,64 @@
+"""Rich progress bars and tables for the CLI (the engine only sees the Progress protocol)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import Progress as RichProgress
+from rich.table import Table
+
+from harness.run import TaskOutcome
+
+
+class RichPhases:
+    """One progress bar per encoding / scoring phase."""
+
+    def __init__(self, console: Console) -> None:
+        self._bars = RichProgress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        )
+
+    def __enter__(self) -> RichPhases:
+        self._bars.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bars.stop()
+
+    def start(self, description: str, total: int) -> int:
+        return int(self._bars.add_task(description, total=total))
+
+    def advance(self, handle: int, amount: int) -> None:
+        self._bars.advance(handle, amount)  # type: ignore[arg-type]
+
+    def finish(self, handle: int) -> None:
+        self._bars.update(handle, completed=self._bars.tasks[handle].total)  # type: ignore[arg-type]
+
+
+def _fmt(value: object) -> str:
+    return f"{value:.4f}" if isinstance(value, float) else "—"
+
+
+def summary_table(model: str, outcomes: list[TaskOutcome]) -> Table:
+    """Task x setting x macro-mean metrics, plus skipped tasks with their reason."""
+    table = Table(title=f"{model}: macro means per setting")
+    for column in ("task", "setting", "metrics", "status"):
+        table.add_column(column)
+    for outcome in outcomes:
+        if outcome.summary is None:
+            table.add_row(outcome.task, "—", outcome.reason, outcome.status)
+            continue
+        limit = outcome.summary.get("limit")
+        status = outcome.status + (f" (limit {limit})" if limit else "")
+        for setting, values in outcome.summary["settings"].items():
+            metrics = "  ".join(
+                f"{k} {_fmt(v)}" for k, v in values.items() if k not in ("by_pair", "by_lang", "n_pairs")
+            )
+            table.add_row(outcome.task, f"{setting} ({values['n_pairs']})", metrics, status)
+    return table

@@ -1,0 +1,39 @@
+"""Typed records the loaders produce and the evaluators consume."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ParallelLanguage:
+    """One language of a parallel QA retrieval task (LAReQA protocol).
+
+    Candidates are every sentence of every paragraph, by position (duplicate texts stay
+    distinct candidates); `gold[qid]` is the index of the question's answer sentence.
+    """
+
+    lang: str
+    question_ids: list[str]
+    questions: list[str]
+    candidates: list[str]
+    candidate_paragraph: list[int]
+    gold: dict[str, int]
+
+    def __post_init__(self) -> None:
+        if len(self.question_ids) != len(self.questions):
+            raise ValueError("question_ids and questions differ in length")
+        if len(self.candidates) != len(self.candidate_paragraph):
+            raise ValueError("candidates and candidate_paragraph differ in length")
+
+
+@dataclass(frozen=True)
+class RetrievalLanguage:
+    """One language of a qrels-style retrieval task: queries, a corpus and graded judgements."""
+
+    lang: str
+    query_ids: list[str]
+    queries: list[str]
+    doc_ids: list[str]
+    docs: list[str]
+    qrels: dict[str, dict[str, int]] = field(default_factory=dict)

@@ -1,0 +1,74 @@
+"""LAReQA-protocol evaluation: mono, cross and multi settings as views over one set of embeddings."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from harness.data.records import ParallelLanguage
+from harness.evaluate.full_rank_metrics import FULL_RANK_METRICS, rank_distance
+from harness.evaluate.progress import NullProgress, Progress
+from harness.evaluate.ranking import pad_relevant, relevant_ranks
+from harness.evaluate.scorers import PoolScorer
+from harness.evaluate.setting_result import SettingResult
+from harness.evaluate.textset import TextSet
+from harness.tasks.data import TaskData
+
+
+def _views(langs: list[str], settings: list[str]) -> list[tuple[str, str, list[str]]]:
+    """(setting, pair, pool languages) for every view, query language first."""
+    views = []
+    for x in langs:
+        for y in langs:
+            if (x == y and "mono" in settings) or (x != y and "cross" in settings):
+                views.append(("mono" if x == y else "cross", f"{x}-{y}", [y]))
+        if "multi" in settings:
+            views.append(("multi", x, list(langs)))
+    return views
+
+
+def _relevant_in_pool(qid: str, pool: list[str], records: dict[str, ParallelLanguage]) -> list[int]:
+    """Pool indices of a question's gold sentences, over the concatenated pool languages."""
+    out, offset = [], 0
+    for lang in pool:
+        gold = records[lang].gold.get(qid)
+        if gold is not None:
+            out.append(offset + gold)
+        offset += len(records[lang].candidates)
+    return out
+
+
+def evaluate_parallel(data: TaskData, scorer: PoolScorer, progress: Progress | None = None) -> list[SettingResult]:
+    """Every view of a parallel task; queries without a gold sentence in a view's pool are skipped."""
+    progress = progress or NullProgress()
+    spec, records = data.spec, data.languages
+    questions = {
+        lang: TextSet(f"{spec.name}/{lang}/questions", "query", rec.questions, lang) for lang, rec in records.items()
+    }
+    candidates = {
+        lang: TextSet(f"{spec.name}/{lang}/candidates", "passage", rec.candidates, lang)
+        for lang, rec in records.items()
+    }
+    scorer.prepare([*questions.values(), *candidates.values()])
+    views = _views(spec.languages, list(spec.settings))
+    handle = progress.start(f"score {spec.name}", len(views))
+    results = []
+    for setting, pair, pool in views:
+        query_lang = pair.split("-")[0]
+        rec = records[query_lang]
+        relevant = [_relevant_in_pool(q, pool, records) for q in rec.question_ids]
+        keep = np.array([bool(r) for r in relevant])
+        padded = pad_relevant(relevant)
+        blocks = []
+        for start, scores in scorer.score_blocks(questions[query_lang], [candidates[lang] for lang in pool]):
+            blocks.append(relevant_ranks(scores, padded[start : start + len(scores)]))
+        ranks = np.concatenate(blocks)[keep]
+        result = SettingResult(setting, pair, [q for q, k in zip(rec.question_ids, keep, strict=True) if k])
+        for metric in spec.metrics:
+            if metric in FULL_RANK_METRICS:
+                result.values[metric] = FULL_RANK_METRICS[metric](ranks).astype(np.float32)
+        if setting == "multi" and "rank_distance" in spec.metrics:
+            result.values["rank_distance"] = rank_distance(ranks).astype(np.float32)
+        results.append(result)
+        progress.advance(handle, 1)
+    progress.finish(handle)
+    return results

@@ -1,0 +1,65 @@
+"""Qrels-style retrieval (MTEB protocol): top-k runs per language, measures from ir-measures."""
+
+from __future__ import annotations
+
+import ir_measures
+import numpy as np
+
+from harness.data.records import RetrievalLanguage
+from harness.evaluate.progress import NullProgress, Progress
+from harness.evaluate.scorers import PoolScorer
+from harness.evaluate.setting_result import SettingResult
+from harness.evaluate.textset import TextSet
+from harness.tasks.data import TaskData
+
+RUN_DEPTH = 100
+
+
+def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and scores of each row's k best columns, best first (no full sort)."""
+    k = min(k, scores.shape[1])
+    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    part_scores = np.take_along_axis(scores, part, axis=1)
+    order = np.argsort(-part_scores, axis=1, kind="stable")
+    return np.take_along_axis(part, order, axis=1), np.take_along_axis(part_scores, order, axis=1)
+
+
+def per_query_measures(
+    metrics: list[str], qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]]
+) -> dict[str, dict[str, float]]:
+    """metric name -> {query id: value}, computed by ir-measures (queries absent from the run score 0)."""
+    measures = {name: ir_measures.parse_measure(name) for name in metrics}
+    by_measure: dict[str, dict[str, float]] = {name: dict.fromkeys(qrels, 0.0) for name in metrics}
+    names = {str(m): name for name, m in measures.items()}
+    for row in ir_measures.iter_calc(list(measures.values()), qrels, run):
+        by_measure[names[str(row.measure)]][row.query_id] = float(row.value)
+    return by_measure
+
+
+def evaluate_qrels(data: TaskData, scorer: PoolScorer, progress: Progress | None = None) -> list[SettingResult]:
+    """One 'mono' view per language: its queries against its own corpus."""
+    progress = progress or NullProgress()
+    spec = data.spec
+    records: dict[str, RetrievalLanguage] = data.languages  # type: ignore[assignment]
+    queries = {lang: TextSet(f"{spec.name}/{lang}/queries", "query", r.queries, lang) for lang, r in records.items()}
+    corpora = {lang: TextSet(f"{spec.name}/{lang}/corpus", "passage", r.docs, lang) for lang, r in records.items()}
+    scorer.prepare([*queries.values(), *corpora.values()])
+    handle = progress.start(f"score {spec.name}", len(records))
+    results = []
+    for lang, rec in records.items():
+        run: dict[str, dict[str, float]] = {}
+        for start, scores in scorer.score_blocks(queries[lang], [corpora[lang]]):
+            idx, vals = top_k(scores, RUN_DEPTH)
+            for row in range(len(scores)):
+                run[rec.query_ids[start + row]] = {
+                    rec.doc_ids[d]: float(v) for d, v in zip(idx[row], vals[row], strict=True)
+                }
+        qrels = {q: rec.qrels[q] for q in rec.query_ids}
+        values = per_query_measures(list(spec.metrics), qrels, run)
+        result = SettingResult("mono", f"{lang}-{lang}", list(rec.query_ids))
+        for metric, by_query in values.items():
+            result.values[metric] = np.array([by_query[q] for q in rec.query_ids], dtype=np.float32)
+        results.append(result)
+        progress.advance(handle, 1)
+    progress.finish(handle)
+    return results

@@ -1,0 +1,124 @@
+"""Score a query set against a pool, for dense encoders (cached embeddings) and lexical models."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+from harness.evaluate.embedding_cache import EmbeddingCache
+from harness.evaluate.progress import NullProgress, Progress
+from harness.evaluate.textset import TextSet
+from harness.models.base import Encoder, LexicalIndex, LexicalScorer, Model
+
+MAX_BLOCK_CELLS = 1 << 24  # query block x pool cells per score matrix (64 MiB of float32)
+
+
+def block_rows(pool_size: int) -> int:
+    """Queries per score block, bounding memory whatever the pool size."""
+    return max(1, MAX_BLOCK_CELLS // max(pool_size, 1))
+
+
+class DenseScorer:
+    """Encodes each distinct text once (disk cache + memory), scores by chunked matrix products."""
+
+    def __init__(
+        self,
+        encoder: Encoder,
+        batch_size: int = 64,
+        cache: EmbeddingCache | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.encoder = encoder
+        self.batch_size = batch_size
+        self.cache = cache or EmbeddingCache.default()
+        self.progress = progress or NullProgress()
+        self._memory: dict[str, np.ndarray] = {}
+        self.stats = {"encoded_texts": 0, "cached_texts": 0, "encode_seconds": 0.0}
+
+    def _unique_embeddings(self, textset: TextSet) -> np.ndarray:
+        key = EmbeddingCache.key(self.encoder.fingerprint, textset.fingerprint)
+        if key in self._memory:
+            return self._memory[key]
+        texts = textset.unique_texts
+        matrix = self.cache.load(key, len(texts))
+        if matrix is None:
+            matrix = self._encode(texts, textset)
+            self.cache.save(key, matrix, {"model_fingerprint": self.encoder.fingerprint,
+                                          "textset": textset.key, "kind": textset.kind})
+        else:
+            self.stats["cached_texts"] += len(texts)
+        self._memory[key] = matrix
+        return matrix
+
+    def _encode(self, texts: Sequence[str], textset: TextSet) -> np.ndarray:
+        start = time.perf_counter()
+        handle = self.progress.start(f"encode {textset.key}", len(texts))
+        parts = []
+        for i in range(0, len(texts), self.batch_size):
+            batch = texts[i : i + self.batch_size]
+            parts.append(np.asarray(self.encoder.encode(batch, textset.kind), dtype=np.float32))
+            self.progress.advance(handle, len(batch))
+        self.progress.finish(handle)
+        self.stats["encoded_texts"] += len(texts)
+        self.stats["encode_seconds"] += time.perf_counter() - start
+        return np.concatenate(parts) if parts else np.zeros((0, self.encoder.dim), np.float32)
+
+    def prepare(self, textsets: Sequence[TextSet]) -> None:
+        """Encode (or load) every text set up front, so scoring never waits on the encoder."""
+        for textset in textsets:
+            self._unique_embeddings(textset)
+
+    def embeddings(self, textset: TextSet) -> np.ndarray:
+        """One row per text of the set (duplicates share their row's values)."""
+        return self._unique_embeddings(textset)[textset.inverse]
+
+    def score_blocks(self, queries: TextSet, pool: Sequence[TextSet]) -> Iterator[tuple[int, np.ndarray]]:
+        """(first query row, scores of a block of queries against the concatenated pool)."""
+        pool_matrix = np.concatenate([self.embeddings(part) for part in pool])
+        query_matrix = self.embeddings(queries)
+        step = block_rows(len(pool_matrix))
+        for start in range(0, len(query_matrix), step):
+            yield start, query_matrix[start : start + step] @ pool_matrix.T
+
+
+class LexicalPoolScorer:
+    """Builds one lexical index per pool (statistics such as IDF are the pool's own)."""
+
+    def __init__(self, scorer: LexicalScorer, progress: Progress | None = None) -> None:
+        self.scorer = scorer
+        self.progress = progress or NullProgress()
+        self._indexes: dict[tuple[str, ...], LexicalIndex] = {}
+        self.stats = {"indexed_pools": 0, "index_seconds": 0.0}
+
+    def prepare(self, textsets: Sequence[TextSet]) -> None:
+        """Nothing to precompute: indexes are built per pool on first use."""
+
+    def _index(self, pool: Sequence[TextSet]) -> LexicalIndex:
+        key = tuple(part.key for part in pool)
+        if key not in self._indexes:
+            start = time.perf_counter()
+            docs = [text for part in pool for text in part.texts]
+            langs = [part.lang or "" for part in pool for _ in part.texts]
+            self._indexes[key] = self.scorer.index(docs, langs)
+            self.stats["indexed_pools"] += 1
+            self.stats["index_seconds"] += time.perf_counter() - start
+        return self._indexes[key]
+
+    def score_blocks(self, queries: TextSet, pool: Sequence[TextSet]) -> Iterator[tuple[int, np.ndarray]]:
+        index = self._index(pool)
+        step = block_rows(sum(len(part) for part in pool))
+        for start in range(0, len(queries), step):
+            batch = queries.texts[start : start + step]
+            yield start, np.asarray(index.scores(batch, queries.lang or ""), dtype=np.float32)
+
+
+PoolScorer = DenseScorer | LexicalPoolScorer
+
+
+def make_pool_scorer(model: Model, batch_size: int, progress: Progress | None = None) -> PoolScorer:
+    """The scorer that fits a model: dense for encoders, per-pool indexes for lexical models."""
+    if isinstance(model, LexicalScorer):
+        return LexicalPoolScorer(model, progress)
+    return DenseScorer(model, batch_size=batch_size, progress=progress)

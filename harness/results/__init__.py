@@ -1,0 +1,1 @@
+"""Result files: summary JSON, per-query sidecar arrays and provenance."""

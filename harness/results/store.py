@@ -1,0 +1,96 @@
+"""Result files on disk: `<dir>/<model>/<task>[.limitN].json` + `.per_query.npz`, written atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from harness.atomic import atomic_write_bytes, atomic_write_text
+from harness.errors import HarnessError
+from harness.evaluate.setting_result import SettingResult
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ResultPaths:
+    """The two files of one (model, task, limit) result."""
+
+    summary: Path
+    per_query: Path
+
+
+def result_paths(results_dir: Path, model: str, task: str, limit: int | None) -> ResultPaths:
+    """Quick runs (`--limit`) get their own file names, so they never mix with full results."""
+    stem = task if limit is None else f"{task}.limit{limit}"
+    folder = results_dir / model
+    return ResultPaths(folder / f"{stem}.json", folder / f"{stem}.per_query.npz")
+
+
+def ensure_writable(results_dir: Path) -> None:
+    """Fail early, before any work, when results cannot be written."""
+    try:
+        results_dir.mkdir(parents=True, exist_ok=True)
+        probe = results_dir / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise HarnessError(f"--results-dir: {results_dir} is not writable ({exc.strerror})") from None
+
+
+def per_query_bytes(results: list[SettingResult]) -> bytes:
+    """npz (no pickle): '<setting>/<pair>/query_id' string arrays and '<setting>/<pair>/<metric>' float32."""
+    arrays: dict[str, np.ndarray] = {}
+    for result in results:
+        prefix = f"{result.setting}/{result.pair}"
+        arrays[f"{prefix}/query_id"] = np.array(result.query_ids, dtype=np.str_)
+        for metric, values in result.values.items():
+            arrays[f"{prefix}/{metric}"] = np.asarray(values, dtype=np.float32)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def write_result(paths: ResultPaths, summary: dict, results: list[SettingResult]) -> None:
+    """Per-query file first, then the summary that names its checksum (the summary commits the pair)."""
+    raw = per_query_bytes(results)
+    atomic_write_bytes(paths.per_query, raw)
+    summary = {**summary, "per_query": {"file": paths.per_query.name, "sha256": hashlib.sha256(raw).hexdigest()}}
+    atomic_write_text(paths.summary, json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
+
+
+def read_summary(path: Path) -> dict | None:
+    """A summary file's content, or None when it is absent or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def load_per_query(paths: ResultPaths) -> dict[str, np.ndarray]:
+    """Per-query arrays of a result, verified against the checksum in its summary."""
+    summary = read_summary(paths.summary)
+    raw = paths.per_query.read_bytes()
+    if summary is None or hashlib.sha256(raw).hexdigest() != summary.get("per_query", {}).get("sha256"):
+        raise HarnessError(f"{paths.per_query}: does not match its summary {paths.summary.name}")
+    with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
+        return {key: npz[key] for key in npz.files}
+
+
+def is_complete(paths: ResultPaths, identity: dict[str, object]) -> bool:
+    """True when a finished result with exactly this identity (fingerprints, limit, version) exists."""
+    summary = read_summary(paths.summary)
+    if summary is None or any(summary.get(k) != v for k, v in identity.items()):
+        return False
+    try:
+        raw = paths.per_query.read_bytes()
+    except OSError:
+        return False
+    return hashlib.sha256(raw).hexdigest() == summary.get("per_query", {}).get("sha256")

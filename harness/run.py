@@ -1,0 +1,142 @@
+"""Evaluate one model on a list of tasks and store each result (skipping finished ones)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness import __version__
+from harness.data.store import missing_files, missing_message
+from harness.errors import HarnessError
+from harness.evaluate.parallel import evaluate_parallel
+from harness.evaluate.progress import NullProgress, Progress
+from harness.evaluate.qrels_eval import evaluate_qrels
+from harness.evaluate.scorers import make_pool_scorer
+from harness.models.base import Model
+from harness.results.provenance import provenance
+from harness.results.store import (
+    SCHEMA_VERSION,
+    ResultPaths,
+    ensure_writable,
+    is_complete,
+    read_summary,
+    result_paths,
+    write_result,
+)
+from harness.results.summary import main_score, summarize
+from harness.tasks.data import load_task_data
+from harness.tasks.schema import TaskSpec
+
+EVALUATORS = {"parallel-qa-retrieval": evaluate_parallel, "monolingual-retrieval": evaluate_qrels}
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run: where results go and how to encode."""
+
+    results_dir: Path = Path("results")
+    overwrite: bool = False
+    batch_size: int = 64
+    device: str | None = None
+    limit: int | None = None
+
+
+@dataclass
+class TaskOutcome:
+    """What happened to one task: evaluated, already done, or not available here."""
+
+    task: str
+    status: str  # "evaluated" | "existing" | "skipped"
+    reason: str = ""
+    summary: dict | None = None
+    path: Path | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def unavailable_reason(spec: TaskSpec) -> str | None:
+    """Why a task cannot run here (its data is missing), or None."""
+    names = [spec.source.file_for(lang) for lang in spec.languages]
+    missing = missing_files(spec.source, names)
+    return missing_message(spec.source, missing) if missing else None
+
+
+def plan_tasks(tasks: list[TaskSpec], all_tasks: bool) -> tuple[list[TaskSpec], list[TaskOutcome]]:
+    """Tasks to run and tasks skipped; a named task whose data is missing is an error."""
+    runnable, skipped = [], []
+    for spec in tasks:
+        reason = unavailable_reason(spec)
+        if reason is None:
+            runnable.append(spec)
+        elif all_tasks:
+            skipped.append(TaskOutcome(spec.name, "skipped", reason))
+        else:
+            raise HarnessError(f"task {spec.name}: {reason}")
+    return runnable, skipped
+
+
+def identity(model: Model, dataset_fingerprint: str, limit: int | None) -> dict[str, object]:
+    """Fields that must all match for a stored result to be reused."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "harness": __version__,
+        "model_fingerprint": model.fingerprint,
+        "dataset_fingerprint": dataset_fingerprint,
+        "limit": limit,
+    }
+
+
+def evaluate_task(
+    model_name: str,
+    model: Model,
+    spec: TaskSpec,
+    options: RunOptions,
+    progress: Progress,
+    zero_shot: bool = True,
+) -> TaskOutcome:
+    """Load, score, summarise and store one task (or reuse a finished result)."""
+    started = time.perf_counter()
+    data = load_task_data(spec, options.limit)
+    loaded = time.perf_counter()
+    paths: ResultPaths = result_paths(options.results_dir, model_name, spec.name, options.limit)
+    ident = identity(model, data.dataset_fingerprint, options.limit)
+    if not options.overwrite and is_complete(paths, ident):
+        return TaskOutcome(spec.name, "existing", summary=read_summary(paths.summary), path=paths.summary)
+    scorer = make_pool_scorer(model, options.batch_size, progress)
+    results = EVALUATORS[spec.kind](data, scorer, progress)
+    finished = time.perf_counter()
+    encode_seconds = float(scorer.stats.get("encode_seconds", scorer.stats.get("index_seconds", 0.0)))
+    seconds = {
+        "load": loaded - started,
+        "encode": encode_seconds,
+        "score": finished - loaded - encode_seconds,
+        "total": finished - started,
+    }
+    settings = summarize(spec, results)
+    summary = {
+        **ident,
+        "model": model_name,
+        "task": spec.name,
+        "task_kind": spec.kind,
+        "zero_shot": zero_shot,
+        "main_score": {"name": spec.main_score, "value": main_score(spec, settings)},
+        "languages": spec.languages,
+        "settings": settings,
+        "cache": {k: v for k, v in scorer.stats.items() if not k.endswith("seconds")},
+        "provenance": provenance(options.device, options.batch_size, seconds, seed=None),
+    }
+    write_result(paths, summary, results)
+    return TaskOutcome(spec.name, "evaluated", summary=summary, path=paths.summary, seconds=seconds)
+
+
+def run_tasks(
+    model_name: str,
+    model: Model,
+    tasks: list[TaskSpec],
+    options: RunOptions,
+    progress: Progress | None = None,
+) -> list[TaskOutcome]:
+    """Evaluate a built model on runnable tasks, in order."""
+    ensure_writable(options.results_dir)
+    progress = progress or NullProgress()
+    return [evaluate_task(model_name, model, spec, options, progress) for spec in tasks]
