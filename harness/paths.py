@@ -34,3 +34,9 @@ def mirror_dir() -> Path | None:
     """The read-only data mirror named by HARNESS_DATA_MIRROR, if any."""
     env = os.environ.get(MIRROR_ENV)
     return Path(env).expanduser() if env else None
+
+
+def tasks_dir() -> Path:
+    """Folder of task YAML files: HARNESS_TASKS_DIR, else the repository's tasks/."""
+    env = os.environ.get("HARNESS_TASKS_DIR")
+    return Path(env).expanduser() if env else REPO_ROOT / "tasks"

