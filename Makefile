@@ -1,0 +1,36 @@
+# Set-up, main job and tests. `make run` and `make test` each build the environment first.
+PYTHON ?= python3
+VENV ?= .venv
+MIRROR ?= ../shared/data
+MODEL ?= me5-small
+TASKS ?= all
+BIN := $(VENV)/bin
+
+.PHONY: setup run test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0  # CPU wheel first; a plain `torch` would pull a CUDA build
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+# Main job: evaluate the bundled offline model on every task whose data is here (mirror or download).
+run: setup
+	@if [ -f "$(MIRROR)/MANIFEST.md" ]; then export HARNESS_DATA_MIRROR="$(abspath $(MIRROR))"; \
+	 else $(BIN)/harness data fetch all || exit 2; fi; \
+	 $(BIN)/harness run --model $(MODEL) --tasks $(TASKS)
+
+lint: setup
+	$(BIN)/ruff check harness tests bench
+
+test: lint
+	HARNESS_DATA_MIRROR="$(abspath $(MIRROR))" $(BIN)/pytest -q -p no:cacheprovider
+
+bench: setup
+	HARNESS_DATA_MIRROR="$(abspath $(MIRROR))" $(BIN)/python bench/xquad_r_encode_once.py
+
+clean:
+	rm -rf $(VENV) site build
