@@ -1,7 +1,7 @@
 """Metrics over exact full-ranking ranks of the relevant items (LAReQA protocol).
 
-Inputs are the sorted, tie-adjusted ranks from `ranking.relevant_ranks` (padding = +inf).
-Each function returns one value per query.
+Inputs are the sorted ranks from `ranking.relevant_ranks` (padding = +inf), where tied items
+share the rank of the last of them. Each function returns one value per query.
 """
 
 from __future__ import annotations
@@ -14,11 +14,14 @@ def _counts(ranks: np.ndarray) -> np.ndarray:
 
 
 def average_precision(ranks: np.ndarray) -> np.ndarray:
-    """AP = mean over relevant items of (relevant items ranked at or above it / its rank)."""
-    m = _counts(ranks)
-    hits = np.arange(1, ranks.shape[1] + 1)[None, :]
-    precision = np.where(np.isfinite(ranks), hits / np.where(np.isfinite(ranks), ranks, 1.0), 0.0)
-    return precision.sum(axis=1) / np.maximum(m, 1)
+    """AP = mean over relevant items of (relevant items ranked at or above it / its rank).
+
+    Equals scikit-learn's average_precision_score on the full pool, ties included.
+    """
+    finite = np.isfinite(ranks)
+    hits = np.stack([(ranks <= ranks[:, [j]]).sum(axis=1) for j in range(ranks.shape[1])], axis=1)
+    precision = np.where(finite, hits / np.where(finite, ranks, 1.0), 0.0)
+    return precision.sum(axis=1) / np.maximum(_counts(ranks), 1)
 
 
 def recall_at(ranks: np.ndarray, k: int) -> np.ndarray:

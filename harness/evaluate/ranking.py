@@ -12,16 +12,15 @@ NO_RELEVANT = -1
 
 
 def relevant_ranks(scores: np.ndarray, relevant: np.ndarray) -> np.ndarray:
-    """1-based ranks of each query's relevant items, ties resolved in favour of relevant items.
+    """1-based ranks of each query's relevant items, sorted ascending per row (padding: +inf).
 
     scores: (n_queries, pool) similarity matrix. relevant: (n_queries, max_rel) pool indices,
-    padded with NO_RELEVANT. Returns float64 (n_queries, max_rel) ranks sorted ascending per row,
-    with padding as +inf.
+    padded with NO_RELEVANT.
 
-    A relevant item's rank is 1 + the number of candidates scoring *strictly* higher; relevant
-    items tied with each other take consecutive ranks. Ties with non-relevant candidates thus
-    count in the relevant item's favour (the optimistic convention), which only matters for
-    exactly equal scores, e.g. duplicate candidate texts.
+    A relevant item's rank is the number of candidates scoring *at least* as high as it
+    (itself included): ties count against it, as in scikit-learn's average precision. The
+    optimistic alternative (count only strictly higher scores) would hand a model that scores
+    every candidate alike (a lexical model across scripts) a perfect rank.
     """
     n_queries, max_rel = relevant.shape
     ranks = np.full((n_queries, max_rel), np.inf)
@@ -32,11 +31,8 @@ def relevant_ranks(scores: np.ndarray, relevant: np.ndarray) -> np.ndarray:
         if not has.any():
             continue
         rel_scores = scores[rows[has], relevant[has, j]]
-        ranks[has, j] = 1.0 + (scores[has] > rel_scores[:, None]).sum(axis=1)
+        ranks[has, j] = (scores[has] >= rel_scores[:, None]).sum(axis=1)
     ranks.sort(axis=1)
-    # consecutive ranks for relevant items tied with each other: r_k = max(r_k, r_{k-1} + 1)
-    for j in range(1, max_rel):
-        ranks[:, j] = np.maximum(ranks[:, j], ranks[:, j - 1] + 1)
     return ranks
 
 

@@ -45,16 +45,38 @@ def ensure_writable(results_dir: Path) -> None:
 
 
 def per_query_bytes(results: list[SettingResult]) -> bytes:
-    """npz (no pickle): '<setting>/<pair>/query_id' string arrays and '<setting>/<pair>/<metric>' float32."""
+    """npz (no pickle) of per-query values.
+
+    'query_ids/<lang>' holds each query language's ids once; every view stores
+    '<setting>/<pair>/query_index' (int32 rows into that table) and '<setting>/<pair>/<metric>'
+    (float32), so 132 views of XQuAD-R do not repeat 132 copies of the ids.
+    """
+    tables: dict[str, dict[str, int]] = {}
     arrays: dict[str, np.ndarray] = {}
     for result in results:
+        table = tables.setdefault(query_language(result.pair), {})
+        for qid in result.query_ids:
+            table.setdefault(qid, len(table))
         prefix = f"{result.setting}/{result.pair}"
-        arrays[f"{prefix}/query_id"] = np.array(result.query_ids, dtype=np.str_)
+        arrays[f"{prefix}/query_index"] = np.array([table[q] for q in result.query_ids], dtype=np.int32)
         for metric, values in result.values.items():
             arrays[f"{prefix}/{metric}"] = np.asarray(values, dtype=np.float32)
+    for lang, table in tables.items():
+        arrays[f"query_ids/{lang}"] = np.array(list(table), dtype=np.str_)
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     return buffer.getvalue()
+
+
+def query_language(pair: str) -> str:
+    """'ar-de' -> 'ar' (mono / cross), 'ar' -> 'ar' (multi)."""
+    return pair.split("-", 1)[0]
+
+
+def view_query_ids(arrays: dict[str, np.ndarray], setting: str, pair: str) -> list[str]:
+    """The query ids of one view, in the order of its metric arrays."""
+    table = arrays[f"query_ids/{query_language(pair)}"]
+    return [str(table[i]) for i in arrays[f"{setting}/{pair}/query_index"]]
 
 
 def write_result(paths: ResultPaths, summary: dict, results: list[SettingResult]) -> None:

@@ -10,7 +10,14 @@ import pytest
 
 from harness.errors import HarnessError
 from harness.evaluate.setting_result import SettingResult
-from harness.results.store import ensure_writable, is_complete, load_per_query, result_paths, write_result
+from harness.results.store import (
+    ensure_writable,
+    is_complete,
+    load_per_query,
+    result_paths,
+    view_query_ids,
+    write_result,
+)
 
 IDENTITY = {"schema_version": 1, "harness": "0.1.0", "model_fingerprint": "m", "dataset_fingerprint": "d", "limit": None}
 
@@ -27,7 +34,9 @@ def test_write_then_reload_round_trips_per_query_values(tmp_path: Path) -> None:
     paths = result_paths(tmp_path, "model", "task", None)
     write_result(paths, dict(IDENTITY), _results())
     arrays = load_per_query(paths)
-    assert list(arrays["mono/ar-ar/query_id"]) == ["q1", "q2"]
+    assert view_query_ids(arrays, "mono", "ar-ar") == ["q1", "q2"]
+    assert view_query_ids(arrays, "multi", "ar") == ["q1", "q2"]
+    assert list(arrays["query_ids/ar"]) == ["q1", "q2"]  # stored once per language
     np.testing.assert_array_equal(arrays["multi/ar/rank_distance"], [3.0, 0.0])
     assert is_complete(paths, IDENTITY)
     assert not list(tmp_path.rglob("*.tmp"))

@@ -1,0 +1,1 @@
+"""Lexical retrieval models: BM25 (bm25s) with per-language tokenizers (Snowball, jieba, PyThaiNLP)."""

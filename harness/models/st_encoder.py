@@ -1,0 +1,196 @@
+"""sentence-transformers / transformers encoders from a bundled package, a local folder or the HF hub.
+
+Hub models are looked up in the local Hugging Face cache first; only when they are missing there,
+the hub is not switched off (HF_HUB_OFFLINE) and a quick connection probe succeeds are they
+downloaded. Otherwise building fails at once with a one-line ModelUnavailableError.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+
+from harness.data.store import file_digest
+from harness.errors import HarnessError, ModelUnavailableError
+from harness.models.base import Encoder, TextKind
+from harness.models.registry import ModelSpec, Prefixes, digest, require
+
+PROBE_TIMEOUT_S = 3.0
+DEFAULT_ENDPOINT = "https://huggingface.co"
+# Alternative weight formats and extras a torch sentence encoder never reads.
+SKIP_ON_DOWNLOAD = [
+    "onnx/*", "openvino/*", "coreml/*", "*.onnx", "*.onnx_data", "*.h5", "*.msgpack", "*.ot",
+    "tf_model*", "flax_model*", "rust_model*", "*.gguf", "*.pt", "*.png", "*.jpg",
+]
+# Files in a local model folder that do not affect the embeddings.
+NOT_FINGERPRINTED = {"README.md", ".gitattributes"}
+
+
+class SentenceTransformerEncoder(Encoder):
+    """A loaded SentenceTransformer; prefixes are prepended here, embeddings L2-normalised."""
+
+    def __init__(self, name: str, model: object, fingerprint: str, prefixes: Prefixes | None) -> None:
+        self.name = name
+        self._model = model
+        self._fingerprint = fingerprint
+        self._prefixes = prefixes or Prefixes()
+        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
+
+    @property
+    def fingerprint(self) -> str:
+        """Weights (file hashes, or hub id at a pinned commit), loader and prefixes."""
+        return self._fingerprint
+
+    def encode(self, texts: Sequence[str], kind: TextKind) -> np.ndarray:
+        """L2-normalised float32 rows, shape (len(texts), dim)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        prefix = self._prefixes.query if kind == "query" else self._prefixes.passage
+        out = self._model.encode(
+            [prefix + text for text in texts],
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(out, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+def build_st_encoder(name: str, spec: ModelSpec, device: str | None = None) -> SentenceTransformerEncoder:
+    """Resolve the model's folder (package, path or hub), load it on `device` (None: cpu)."""
+    prefixes = (spec.prefixes or Prefixes()).model_dump()
+    if spec.hub is not None:
+        folder = hub_snapshot(name, spec.hub, spec.revision or "main")
+        identity: dict[str, object] = {"hub": f"hub:{spec.hub}@{spec.revision}"}
+    else:
+        folder = local_folder(name, spec)
+        identity = {"files": folder_digests(folder)}
+    fingerprint = digest({"loader": spec.loader, **identity, "prefixes": prefixes})
+    model = load_sentence_transformer(name, folder, spec.loader, device or "cpu")
+    return SentenceTransformerEncoder(name, model, fingerprint, spec.prefixes)
+
+
+def local_folder(name: str, spec: ModelSpec) -> Path:
+    """The model folder of a `package` or `path` declaration."""
+    if spec.package is not None:
+        module = require(spec.package, name, spec.package.replace("_", "-"))
+        get_path = getattr(module, "get_model_path", None)
+        if get_path is None:
+            raise HarnessError(f"model {name!r}: package {spec.package!r} has no get_model_path()")
+        folder = Path(get_path())
+    else:
+        folder = Path(spec.path or "")
+    if not folder.is_dir():
+        raise ModelUnavailableError(f"model {name!r}: model folder {folder} does not exist")
+    return folder
+
+
+def folder_digests(folder: Path) -> dict[str, str]:
+    """sha256 of every file of a model folder that can change its output (weights, configs, vocab)."""
+    digests = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_file() and path.name not in NOT_FINGERPRINTED and not relative.parts[0].startswith("."):
+            digests[relative.as_posix()] = file_digest(path)
+    return digests
+
+
+def load_sentence_transformer(name: str, folder: Path, loader: str, device: str) -> object:
+    """A SentenceTransformer from a local folder: as saved, or Transformer + mean pooling."""
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        if loader == "sentence-transformers":
+            return SentenceTransformer(str(folder), device=device)
+        transformer, pooling = _module_classes()
+        word = transformer(str(folder))
+        width = getattr(word, "get_embedding_dimension", None) or word.get_word_embedding_dimension
+        return SentenceTransformer(modules=[word, pooling(width(), "mean")], device=device)
+    except (OSError, ValueError, RuntimeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise HarnessError(f"model {name!r}: cannot load {folder} on {device} ({first})") from None
+
+
+def _module_classes() -> tuple[type, type]:
+    """Transformer and Pooling from the sentence-transformers layout in use."""
+    try:
+        from sentence_transformers.sentence_transformer.modules import Pooling, Transformer
+    except ImportError:
+        from sentence_transformers.models import Pooling, Transformer
+    return Transformer, Pooling
+
+
+def hub_snapshot(name: str, repo_id: str, revision: str) -> Path:
+    """Local folder of a hub model at `revision`: from the HF cache, or downloaded when the hub answers."""
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
+
+    try:
+        return Path(snapshot_download(repo_id, revision=revision, local_files_only=True))
+    except HFValidationError as exc:
+        raise HarnessError(f"model {name!r}: hub: {exc}") from None
+    except LocalEntryNotFoundError:
+        pass
+    if hub_offline() or not hub_reachable():
+        raise ModelUnavailableError(
+            f"model {name!r}: weights for {repo_id}@{revision} are not reachable "
+            "(offline, not in the Hugging Face cache)"
+        )
+    return _download(name, repo_id, revision)
+
+
+def _download(name: str, repo_id: str, revision: str) -> Path:
+    """Download the files a torch sentence encoder needs (safetensors preferred over .bin)."""
+    from huggingface_hub import HfApi, snapshot_download
+
+    try:
+        files = set(HfApi().list_repo_files(repo_id, revision=revision))
+        skip = [*SKIP_ON_DOWNLOAD, *(["pytorch_model.bin"] if "model.safetensors" in files else [])]
+        return Path(snapshot_download(repo_id, revision=revision, ignore_patterns=skip))
+    except Exception as exc:  # network, auth, unknown revision: all mean "not available"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise ModelUnavailableError(
+            f"model {name!r}: cannot download {repo_id}@{revision} ({type(exc).__name__}: {first})"
+        ) from None
+
+
+def hub_offline() -> bool:
+    """True when HF_HUB_OFFLINE is set (now, or when huggingface_hub was imported)."""
+    from huggingface_hub import constants
+
+    flag = os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+    return flag or bool(getattr(constants, "HF_HUB_OFFLINE", False))
+
+
+def hub_reachable(timeout: float = PROBE_TIMEOUT_S) -> bool:
+    """Whether a TCP connection to the hub (HF_ENDPOINT, or the HTTPS proxy) opens within `timeout` s.
+
+    The probe runs in a daemon thread so that a hanging DNS lookup cannot block the caller.
+    """
+    proxy = os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy")
+    url = urlparse(proxy or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT)
+    host = url.hostname
+    if not host:
+        return False
+    port = url.port or (443 if url.scheme == "https" else 80)
+    outcome: list[bool] = []
+    finished = threading.Event()
+
+    def attempt() -> None:
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+            outcome.append(True)
+        except OSError:
+            outcome.append(False)
+        finally:
+            finished.set()
+
+    threading.Thread(target=attempt, name="hub-probe", daemon=True).start()
+    finished.wait(timeout)
+    return bool(outcome and outcome[0])
