@@ -75,12 +75,30 @@ class DenseScorer:
         return self._unique_embeddings(textset)[textset.inverse]
 
     def score_blocks(self, queries: TextSet, pool: Sequence[TextSet]) -> Iterator[tuple[int, np.ndarray]]:
-        """(first query row, scores of a block of queries against the concatenated pool)."""
-        pool_matrix = np.concatenate([self.embeddings(part) for part in pool])
+        """(first query row, scores of a block of queries against the concatenated pool).
+
+        Scores are computed against the pool's distinct texts and then spread to every position,
+        so identical candidate texts get bit-identical scores (a matrix product may round the
+        same vector differently at different column positions, which would break exact ties).
+        """
+        distinct: dict[str, int] = {}
+        rows: list[np.ndarray] = []
+        columns: list[int] = []
+        for part in pool:
+            unique = self._unique_embeddings(part)
+            local = []
+            for i, text in enumerate(part.unique_texts):
+                if text not in distinct:
+                    distinct[text] = len(distinct)
+                    rows.append(unique[i])
+                local.append(distinct[text])
+            columns.extend(np.asarray(local, dtype=np.int64)[part.inverse])
+        pool_matrix = np.stack(rows) if rows else np.zeros((0, self.encoder.dim), np.float32)
+        column_index = np.asarray(columns, dtype=np.int64)
         query_matrix = self.embeddings(queries)
-        step = block_rows(len(pool_matrix))
+        step = block_rows(len(column_index))
         for start in range(0, len(query_matrix), step):
-            yield start, query_matrix[start : start + step] @ pool_matrix.T
+            yield start, (query_matrix[start : start + step] @ pool_matrix.T)[:, column_index]
 
 
 class LexicalPoolScorer:

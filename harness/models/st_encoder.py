@@ -72,7 +72,7 @@ def build_st_encoder(name: str, spec: ModelSpec, device: str | None = None) -> S
         folder = local_folder(name, spec)
         identity = {"files": folder_digests(folder)}
     fingerprint = digest({"loader": spec.loader, **identity, "prefixes": prefixes})
-    model = load_sentence_transformer(name, folder, spec.loader, device or "cpu")
+    model = load_sentence_transformer(name, folder, spec.loader, check_device(name, device or "cpu"))
     return SentenceTransformerEncoder(name, model, fingerprint, spec.prefixes)
 
 
@@ -101,10 +101,29 @@ def folder_digests(folder: Path) -> dict[str, str]:
     return digests
 
 
-def load_sentence_transformer(name: str, folder: Path, loader: str, device: str) -> object:
-    """A SentenceTransformer from a local folder: as saved, or Transformer + mean pooling."""
-    from sentence_transformers import SentenceTransformer
+def check_device(name: str, device: str) -> str:
+    """The device, if torch knows it and it is present on this machine."""
+    import torch
 
+    try:
+        kind = torch.device(device).type
+    except RuntimeError as exc:
+        raise HarnessError(f"model {name!r}: --device {device!r} is not a torch device ({exc})") from None
+    available = {"cuda": torch.cuda.is_available, "mps": torch.backends.mps.is_available}
+    if kind in available and not available[kind]():
+        raise HarnessError(f"model {name!r}: device {device!r} is not available to torch {torch.__version__}")
+    return device
+
+
+def load_sentence_transformer(name: str, folder: Path, loader: str, device: str) -> object:
+    """A SentenceTransformer from a local folder: as saved, or Transformer + mean pooling.
+
+    transformers' per-tensor "Loading weights" bar is switched off: the harness shows its own progress.
+    """
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
     try:
         if loader == "sentence-transformers":
             return SentenceTransformer(str(folder), device=device)

@@ -12,6 +12,7 @@ from harness.errors import HarnessError
 from harness.paths import tasks_dir
 from harness.tasks.schema import TaskSpec
 
+
 def read_yaml(path: Path) -> object:
     """Parse a YAML file, turning syntax errors into one-line errors."""
     try:

@@ -91,14 +91,15 @@ def test_constant_scores_give_chance_level_not_a_perfect_rank(n_relevant: int) -
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("k", [1, 10])
 def test_recall_at_k_equals_ir_measures(seed: int, k: int) -> None:
-    scores, y_true, relevant = random_task(seed)
+    scores, _, relevant = random_task(seed)
     ranks = relevant_ranks(scores, pad_relevant(relevant))
     recall = recall_at(ranks, k)
     np.testing.assert_allclose(FULL_RANK_METRICS[f"R@{k}"](ranks), recall)
     qrels = {f"q{q}": {f"d{d}": 1 for d in relevant[q]} for q in range(len(scores))}
     run = {f"q{q}": {f"d{d}": float(s) for d, s in enumerate(scores[q])} for q in range(len(scores))}
-    expected = {row.query_id: row.value for row in ir_measures.iter_calc([ir_measures.parse_measure(f"R@{k}")],
-                                                                          qrels, run)}
+    expected = {
+        row.query_id: row.value for row in ir_measures.iter_calc([ir_measures.parse_measure(f"R@{k}")], qrels, run)
+    }
     assert len(expected) == len(scores)
     np.testing.assert_allclose(recall, [expected[f"q{q}"] for q in range(len(scores))], rtol=0, atol=1e-12)
 

@@ -31,7 +31,6 @@ MISSING = {"en": set(), "de": {"q03", "q07"}, "zh": {"q10"}}  # question ids abs
 N_PARAGRAPHS = 6
 FULL_RANK = ["mAP", "R@1", "R@10"]
 DUPLICATE_GOLD = {"q01", "q05", "q09"}  # questions of even paragraphs (those with a boilerplate copy)
-DUPLICATE_GOLD = {"q01", "q05", "q09"}  # questions of even paragraphs
 
 
 class TrigramEncoder(Encoder):
@@ -123,7 +122,9 @@ def cache(tmp_path: Path) -> EmbeddingCache:
     return EmbeddingCache(tmp_path / "embeddings")
 
 
-def dense_scores(encoder: Encoder, records: dict[str, ParallelLanguage], query_lang: str, pool: list[str]) -> np.ndarray:
+def dense_scores(
+    encoder: Encoder, records: dict[str, ParallelLanguage], query_lang: str, pool: list[str]
+) -> np.ndarray:
     """Full score rows from embeddings computed directly (no de-duplication, no cache)."""
     q = encoder.encode(records[query_lang].questions, "query").astype(np.float64)
     p = np.concatenate([encoder.encode(records[lang].candidates, "passage") for lang in pool]).astype(np.float64)
@@ -159,7 +160,9 @@ def brute_force(
 
 
 def assert_views_equal_brute_force(
-    results: list[SettingResult], records: dict[str, ParallelLanguage], score_rows: Callable[[str, list[str]], np.ndarray]
+    results: list[SettingResult],
+    records: dict[str, ParallelLanguage],
+    score_rows: Callable[[str, list[str]], np.ndarray],
 ) -> None:
     """Every expected view is there, with the brute-force query ids, metric set and per-query values (1e-6)."""
     views = by_view(results)
@@ -173,8 +176,13 @@ def assert_views_equal_brute_force(
         assert set(result.values) == set(metrics), pair
         for metric in metrics:
             assert result.values[metric].dtype == np.float32
-            np.testing.assert_allclose(result.values[metric], expected[metric], rtol=0, atol=1e-6,
-                                       err_msg=f"{setting} {pair} {metric} (query ids {result.query_ids})")
+            np.testing.assert_allclose(
+                result.values[metric],
+                expected[metric],
+                rtol=0,
+                atol=1e-6,
+                err_msg=f"{setting} {pair} {metric} (query ids {result.query_ids})",
+            )
 
 
 def expected_views() -> list[tuple[str, str, list[str]]]:
@@ -205,8 +213,9 @@ def test_view_count_and_pair_naming(records: dict[str, ParallelLanguage], cache:
 def test_only_requested_settings_are_evaluated(
     records: dict[str, ParallelLanguage], cache: EmbeddingCache, settings: list[str], expected: set[str]
 ) -> None:
-    results = evaluate_parallel(TaskData(make_spec(settings), records, "fp"),
-                                DenseScorer(TrigramEncoder(), cache=cache))
+    results = evaluate_parallel(
+        TaskData(make_spec(settings), records, "fp"), DenseScorer(TrigramEncoder(), cache=cache)
+    )
     assert {r.setting for r in results} == expected
 
 
@@ -276,8 +285,9 @@ def test_dense_scores_of_identical_candidate_texts_are_exactly_equal(cache: Embe
 def test_cross_view_skips_questions_without_gold_in_pool_language(
     records: dict[str, ParallelLanguage], cache: EmbeddingCache, query_lang: str, pool_lang: str
 ) -> None:
-    results = by_view(evaluate_parallel(TaskData(make_spec(), records, "fp"),
-                                        DenseScorer(TrigramEncoder(), cache=cache)))
+    results = by_view(
+        evaluate_parallel(TaskData(make_spec(), records, "fp"), DenseScorer(TrigramEncoder(), cache=cache))
+    )
     result = results[("cross", f"{query_lang}-{pool_lang}")]
     expected = [q for q in records[query_lang].question_ids if q not in MISSING[pool_lang]]
     assert result.query_ids == expected
@@ -317,8 +327,10 @@ def test_lexical_bm25_views_equal_brute_force_with_the_same_index(records: dict[
     results = evaluate_parallel(TaskData(make_spec(), records, "fp"), scorer)
 
     def lexical_scores(query_lang: str, pool: list[str]) -> np.ndarray:
-        index = bm25.index([t for lang in pool for t in records[lang].candidates],
-                           [lang for lang in pool for _ in records[lang].candidates])
+        index = bm25.index(
+            [t for lang in pool for t in records[lang].candidates],
+            [lang for lang in pool for _ in records[lang].candidates],
+        )
         return np.asarray(index.scores(records[query_lang].questions, query_lang))
 
     assert_views_equal_brute_force(results, records, lexical_scores)
