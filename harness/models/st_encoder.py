@@ -108,7 +108,7 @@ def check_device(name: str, device: str) -> str:
     try:
         kind = torch.device(device).type
     except RuntimeError as exc:
-        raise HarnessError(f"model {name!r}: --device {device!r} is not a torch device ({exc})") from None
+        raise HarnessError(f"model {name!r}: device {device!r} is not a torch device ({exc})") from None
     available = {"cuda": torch.cuda.is_available, "mps": torch.backends.mps.is_available}
     if kind in available and not available[kind]():
         raise HarnessError(f"model {name!r}: device {device!r} is not available to torch {torch.__version__}")

@@ -124,3 +124,16 @@ def test_missing_local_folder_is_a_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(HarnessError, match=r"model 'mine': model folder .*absent does not exist$"):
         build_model("mine", spec)
 
+
+
+def test_unknown_or_absent_device_is_a_one_line_error(models: dict[str, ModelSpec], minilm: Encoder) -> None:
+    import torch
+
+    with pytest.raises(HarnessError, match=r"model 'minilm-en': device 'gpu0' is not a torch device"):
+        build_model("minilm-en", models["minilm-en"], device="gpu0")
+    if not torch.cuda.is_available():
+        with pytest.raises(HarnessError, match=r"device 'cuda' is not available to torch"):
+            build_model("minilm-en", models["minilm-en"], device="cuda")
+    on_cpu = build_model("minilm-en", models["minilm-en"], device="cpu")
+    assert isinstance(on_cpu, Encoder)
+    np.testing.assert_allclose(on_cpu.encode(SAME, "query"), minilm.encode(SAME, "query"), atol=1e-6)

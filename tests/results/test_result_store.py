@@ -19,7 +19,9 @@ from harness.results.store import (
     write_result,
 )
 
-IDENTITY = {"schema_version": 1, "harness": "0.1.0", "model_fingerprint": "m", "dataset_fingerprint": "d", "limit": None}
+IDENTITY = {
+    "schema_version": 1, "harness": "0.1.0", "model_fingerprint": "m", "dataset_fingerprint": "d", "limit": None,
+}
 
 
 def _results() -> list[SettingResult]:
