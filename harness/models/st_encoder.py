@@ -12,6 +12,7 @@ import socket
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import numpy as np
@@ -20,6 +21,9 @@ from harness.data.store import file_digest
 from harness.errors import HarnessError, ModelUnavailableError
 from harness.models.base import Encoder, TextKind
 from harness.models.registry import ModelSpec, Prefixes, digest, require
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 PROBE_TIMEOUT_S = 3.0
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -35,7 +39,9 @@ NOT_FINGERPRINTED = {"README.md", ".gitattributes"}
 class SentenceTransformerEncoder(Encoder):
     """A loaded SentenceTransformer; prefixes are prepended here, embeddings L2-normalised."""
 
-    def __init__(self, name: str, model: object, fingerprint: str, prefixes: Prefixes | None) -> None:
+    def __init__(
+        self, name: str, model: SentenceTransformer, fingerprint: str, prefixes: Prefixes | None
+    ) -> None:
         self.name = name
         self._model = model
         self._fingerprint = fingerprint
@@ -115,7 +121,7 @@ def check_device(name: str, device: str) -> str:
     return device
 
 
-def load_sentence_transformer(name: str, folder: Path, loader: str, device: str) -> object:
+def load_sentence_transformer(name: str, folder: Path, loader: str, device: str) -> SentenceTransformer:
     """A SentenceTransformer from a local folder: as saved, or Transformer + mean pooling.
 
     transformers' per-tensor "Loading weights" bar is switched off: the harness shows its own progress.

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cached_property
 from importlib.metadata import version
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from harness.models.base import LexicalIndex, LexicalScorer
 from harness.models.lexical.tokenize import describe, tokenize
 from harness.models.registry import Bm25Params, digest
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 QUERY_CHUNK = 512
 
@@ -57,19 +61,19 @@ class Bm25Index(LexicalIndex):
     def scores_for_tokens(self, query_tokens: Sequence[Sequence[str]]) -> np.ndarray:
         """Scores for already tokenized queries; a repeated query term counts once per occurrence."""
         out = np.zeros((len(query_tokens), self.size), dtype=np.float32)
-        if self._term_doc is None:
+        if self._term_doc is None or self.retriever is None:
             return out
+        nonoccurrence = self.retriever.nonoccurrence_array  # only bm25l / bm25+ have one
         for start in range(0, len(query_tokens), QUERY_CHUNK):
             chunk = query_tokens[start : start + QUERY_CHUNK]
             counts = self._query_matrix(chunk)
             block = (counts @ self._term_doc).toarray()
-            nonoccurrence = self.retriever.nonoccurrence_array if self.retriever else None
             if nonoccurrence is not None:
                 block += (counts @ nonoccurrence)[:, None]
             out[start : start + len(chunk)] = block
         return out
 
-    def _query_matrix(self, query_tokens: Sequence[Sequence[str]]) -> object:
+    def _query_matrix(self, query_tokens: Sequence[Sequence[str]]) -> sp.csr_matrix:
         """Sparse (queries x terms) matrix of query term counts; unknown terms are dropped."""
         import scipy.sparse as sp
 

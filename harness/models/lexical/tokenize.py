@@ -42,7 +42,7 @@ TOKENIZERS: dict[str, str] = {
 }
 DEFAULT_TOKENIZER = "words"
 # Scripts written without spaces between words, for which no segmenter is installed.
-UNSEGMENTED = {"ja", "km", "lo", "my", "bo", "dz"}
+UNSEGMENTED = {"ja", "km", "lo", "my"}
 
 Tokenizer = Callable[[Sequence[str]], list[list[str]]]
 
