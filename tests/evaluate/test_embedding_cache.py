@@ -57,3 +57,23 @@ def test_missing_header_is_a_miss(cache: EmbeddingCache, tmp_path: Path) -> None
     cache.save(key, _matrix(), {})
     next(tmp_path.rglob("*.json")).unlink()
     assert cache.load(key, 5) is None
+
+
+def test_dense_scorer_recomputes_a_corrupt_cache_entry(tmp_path: Path) -> None:
+    from trigram_encoder import TrigramEncoder
+
+    from harness.evaluate.scorers import DenseScorer
+    from harness.evaluate.textset import TextSet
+
+    texts = TextSet("t/en/passages", "passage", ["one text", "another text", "one text"], "en")
+    first = DenseScorer(TrigramEncoder(), cache=EmbeddingCache(tmp_path))
+    expected = first.embeddings(texts)
+    assert first.stats["encoded_texts"] == 2  # the duplicate is encoded once
+    npy = next(tmp_path.rglob("*.npy"))
+    npy.write_bytes(npy.read_bytes()[:-4])  # truncated by a crash or a full disk
+    second = DenseScorer(TrigramEncoder(), cache=EmbeddingCache(tmp_path))
+    np.testing.assert_array_equal(second.embeddings(texts), expected)
+    assert second.stats["encoded_texts"] == 2 and second.stats["cached_texts"] == 0
+    third = DenseScorer(TrigramEncoder(), cache=EmbeddingCache(tmp_path))
+    np.testing.assert_array_equal(third.embeddings(texts), expected)
+    assert third.stats["encoded_texts"] == 0  # the rewritten entry is valid again

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score
+from trigram_encoder import TrigramEncoder
 
 from harness.data.records import ParallelLanguage
 from harness.data.sources import Source
@@ -19,7 +19,7 @@ from harness.evaluate.parallel import evaluate_parallel
 from harness.evaluate.scorers import DenseScorer, LexicalPoolScorer
 from harness.evaluate.setting_result import SettingResult
 from harness.evaluate.textset import TextSet
-from harness.models.base import Encoder, TextKind
+from harness.models.base import Encoder
 from harness.models.lexical.bm25 import Bm25Scorer
 from harness.models.registry import Bm25Params
 from harness.tasks.data import TaskData
@@ -31,31 +31,6 @@ MISSING = {"en": set(), "de": {"q03", "q07"}, "zh": {"q10"}}  # question ids abs
 N_PARAGRAPHS = 6
 FULL_RANK = ["mAP", "R@1", "R@10"]
 DUPLICATE_GOLD = {"q01", "q05", "q09"}  # questions of even paragraphs (those with a boilerplate copy)
-
-
-class TrigramEncoder(Encoder):
-    """Seeded random projection of hashed character-trigram counts, rows L2-normalised."""
-
-    name = "test-trigram"
-    dim = 24
-    buckets = 256
-
-    def __init__(self, seed: int = 7) -> None:
-        self.seed = seed
-        self.projection = np.random.default_rng(seed).standard_normal((self.buckets, self.dim))
-
-    @property
-    def fingerprint(self) -> str:
-        return f"test-trigram/seed={self.seed}/dim={self.dim}/buckets={self.buckets}"
-
-    def encode(self, texts: Sequence[str], kind: TextKind) -> np.ndarray:
-        counts = np.zeros((len(texts), self.buckets))
-        for row, text in enumerate(texts):
-            padded = f"  {'query: ' if kind == 'query' else ''}{text.lower()} "
-            for i in range(len(padded) - 2):
-                counts[row, zlib.crc32(padded[i : i + 3].encode()) % self.buckets] += 1
-        vectors = counts @ self.projection
-        return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
 
 
 def build_language(lang: str, seed: int, gold_on_duplicate: bool = False) -> ParallelLanguage:
