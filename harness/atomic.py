@@ -1,25 +1,42 @@
-"""Atomic file writes: a temp file in the same folder, fsync, then rename over the target."""
+"""Atomic file writes: a temp file beside the target, fsync, then rename over it."""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from harness.errors import HarnessError
+
+
+@contextmanager
+def staged_file(dest: Path) -> Iterator[Path]:
+    """A fresh temporary file next to `dest`, synced and moved onto it when the block succeeds.
+
+    On any exception (or interrupt) the temporary file is removed and `dest` is left untouched,
+    so readers see the old file or the whole new one, never a part.
+    """
+    tmp = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.part"
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp.open("xb").close()
+    except OSError as exc:
+        raise HarnessError(f"{dest.parent}: cannot write ({exc.strerror or exc})") from None
+    try:
+        yield tmp
+        with tmp.open("rb") as handle:  # durable before it becomes visible
+            os.fsync(handle.fileno())
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so readers see the old file or the whole new one, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write `data` to `path` atomically."""
+    with staged_file(path) as tmp:
+        tmp.write_bytes(data)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import http.client
-import os
-import secrets
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from harness import __version__
+from harness.atomic import staged_file
 from harness.data.checksum import sha256_file
 from harness.data.sources import Source
 from harness.data.store import file_digest
@@ -23,27 +21,6 @@ USER_AGENT = f"xling-harness/{__version__}"
 
 Progress = Callable[[str, int, int], None]
 """Called as `progress(relpath, bytes_done, bytes_total)` while a file downloads; total is 0 when unknown."""
-
-
-@contextmanager
-def staged_file(dest: Path) -> Iterator[Path]:
-    """A fresh temporary file next to `dest`, synced and moved onto it atomically when the block succeeds.
-
-    On any exception (or interrupt) the temporary file is removed and `dest` is left untouched.
-    """
-    tmp = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.part"
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp.open("xb").close()
-    except OSError as exc:
-        raise HarnessError(f"{dest.parent}: cannot write ({exc.strerror or exc})") from None
-    try:
-        yield tmp
-        with tmp.open("rb") as handle:  # durable before it becomes visible
-            os.fsync(handle.fileno())
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def is_present(path: Path, expected: str) -> bool:

@@ -6,8 +6,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.atomic import staged_file
 from harness.data.checksum import sha256_file
-from harness.data.fetch import is_present, staged_file
+from harness.data.fetch import is_present
 from harness.data.sources import Source
 from harness.errors import HarnessError
 from harness.paths import data_cache_dir
