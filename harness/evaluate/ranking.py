@@ -23,15 +23,12 @@ def relevant_ranks(scores: np.ndarray, relevant: np.ndarray) -> np.ndarray:
     every candidate alike (a lexical model across scripts) a perfect rank.
     """
     n_queries, max_rel = relevant.shape
-    ranks = np.full((n_queries, max_rel), np.inf)
     valid = relevant != NO_RELEVANT
-    rows = np.arange(n_queries)
+    thresholds = np.take_along_axis(scores, np.where(valid, relevant, 0), axis=1)
+    ranks = np.empty((n_queries, max_rel))
     for j in range(max_rel):
-        has = valid[:, j]
-        if not has.any():
-            continue
-        rel_scores = scores[rows[has], relevant[has, j]]
-        ranks[has, j] = (scores[has] >= rel_scores[:, None]).sum(axis=1)
+        ranks[:, j] = np.count_nonzero(scores >= thresholds[:, j : j + 1], axis=1)
+    ranks[~valid] = np.inf
     ranks.sort(axis=1)
     return ranks
 

@@ -98,7 +98,8 @@ class DenseScorer:
         query_matrix = self.embeddings(queries)
         step = block_rows(len(column_index))
         for start in range(0, len(query_matrix), step):
-            yield start, (query_matrix[start : start + step] @ pool_matrix.T)[:, column_index]
+            # np.take keeps the block C-contiguous (fancy column indexing returns Fortran order)
+            yield start, np.take(query_matrix[start : start + step] @ pool_matrix.T, column_index, axis=1)
 
 
 class LexicalPoolScorer:
