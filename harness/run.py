@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness import __version__
@@ -51,7 +51,6 @@ class TaskOutcome:
     reason: str = ""
     summary: dict | None = None
     path: Path | None = None
-    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def unavailable_reason(spec: TaskSpec) -> str | None:
@@ -126,7 +125,7 @@ def evaluate_task(
         "provenance": provenance(options.device, options.batch_size, seconds, seed=None),
     }
     write_result(paths, summary, results)
-    return TaskOutcome(spec.name, "evaluated", summary=summary, path=paths.summary, seconds=seconds)
+    return TaskOutcome(spec.name, "evaluated", summary=summary, path=paths.summary)
 
 
 def run_tasks(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from harness.data.checksum import sha256_json
 from harness.data.lareqa import load_lareqa
@@ -23,7 +23,6 @@ class TaskData:
     languages: dict[str, ParallelLanguage | RetrievalLanguage]
     dataset_fingerprint: str
     limit: int | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def dataset_fingerprint(spec: TaskSpec) -> str:

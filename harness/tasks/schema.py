@@ -34,7 +34,6 @@ class TaskSpec(BaseModel):
     expected_counts: dict[str, tuple[int, int]] = Field(
         default_factory=dict, description="lang -> (questions, candidates), checked at load time"
     )
-    low_resource: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> TaskSpec:
