@@ -35,6 +35,7 @@ class DenseScorer:
         self.cache = cache or EmbeddingCache.default()
         self.progress = progress or NullProgress()
         self._memory: dict[str, np.ndarray] = {}
+        self._pools: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
         self.stats = {"encoded_texts": 0, "cached_texts": 0, "encode_seconds": 0.0}
 
     def _unique_embeddings(self, textset: TextSet) -> np.ndarray:
@@ -74,6 +75,26 @@ class DenseScorer:
         """One row per text of the set (duplicates share their row's values)."""
         return self._unique_embeddings(textset)[textset.inverse]
 
+    def _pool(self, pool: Sequence[TextSet]) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct-text embeddings of a pool and each pool position's row in them (memoised per pool)."""
+        key = tuple(part.fingerprint for part in pool)
+        if key not in self._pools:
+            distinct: dict[str, int] = {}
+            rows: list[np.ndarray] = []
+            columns: list[np.ndarray] = []
+            for part in pool:
+                unique = self._unique_embeddings(part)
+                local = []
+                for i, text in enumerate(part.unique_texts):
+                    if text not in distinct:
+                        distinct[text] = len(distinct)
+                        rows.append(unique[i])
+                    local.append(distinct[text])
+                columns.append(np.asarray(local, dtype=np.int64)[part.inverse])
+            matrix = np.stack(rows) if rows else np.zeros((0, self.encoder.dim), np.float32)
+            self._pools[key] = (matrix, np.concatenate(columns) if columns else np.zeros(0, np.int64))
+        return self._pools[key]
+
     def score_blocks(self, queries: TextSet, pool: Sequence[TextSet]) -> Iterator[tuple[int, np.ndarray]]:
         """(first query row, scores of a block of queries against the concatenated pool).
 
@@ -81,20 +102,7 @@ class DenseScorer:
         so identical candidate texts get bit-identical scores (a matrix product may round the
         same vector differently at different column positions, which would break exact ties).
         """
-        distinct: dict[str, int] = {}
-        rows: list[np.ndarray] = []
-        columns: list[int] = []
-        for part in pool:
-            unique = self._unique_embeddings(part)
-            local = []
-            for i, text in enumerate(part.unique_texts):
-                if text not in distinct:
-                    distinct[text] = len(distinct)
-                    rows.append(unique[i])
-                local.append(distinct[text])
-            columns.extend(np.asarray(local, dtype=np.int64)[part.inverse])
-        pool_matrix = np.stack(rows) if rows else np.zeros((0, self.encoder.dim), np.float32)
-        column_index = np.asarray(columns, dtype=np.int64)
+        pool_matrix, column_index = self._pool(pool)
         query_matrix = self.embeddings(queries)
         step = block_rows(len(column_index))
         for start in range(0, len(query_matrix), step):
