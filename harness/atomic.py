@@ -42,3 +42,24 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """Text (UTF-8) version of atomic_write_bytes."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+@contextmanager
+def staged_dir(dest: Path) -> Iterator[Path]:
+    """A fresh temporary folder next to `dest`, renamed onto it when the block succeeds.
+
+    `dest` must not exist yet (finished folders are immutable, e.g. keyed by a fingerprint); a
+    failed or interrupted block leaves no trace.
+    """
+    import shutil
+
+    tmp = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.part"
+    try:
+        tmp.mkdir(parents=True)
+    except OSError as exc:
+        raise HarnessError(f"{dest.parent}: cannot write ({exc.strerror or exc})") from None
+    try:
+        yield tmp
+        os.replace(tmp, dest)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -31,28 +31,62 @@ def run(
     batch_size: Annotated[int, typer.Option(min=1, help="Texts per encoder call")] = 64,
     device: Annotated[str | None, typer.Option(help="torch device for torch models, e.g. cuda")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="First N questions per language (quick run)")] = None,
+    seeds: Annotated[int | None, typer.Option(min=1, help="Trained recipes: seeds 0..N-1")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Trained recipes: this seed only")] = None,
 ) -> None:
-    """Evaluate a model on tasks and store results with provenance."""
-    from harness.console import RichPhases, summary_table
+    """Evaluate a model on tasks (training a recipe first if needed) and store results with provenance."""
+    from harness.console import RichPhases, RichTrainReporter, summary_table
     from harness.models.registry import build_model, get_model_spec, load_models
     from harness.run import RunOptions, plan_tasks, run_tasks
     from harness.tasks.registry import load_tasks, select_tasks
+    from harness.train.commands import resolve_seeds, run_trained
 
     specs = load_tasks()
     selected = select_tasks(tasks, specs)
-    model_spec = get_model_spec(model, load_models())
+    registry = load_models()
+    model_spec = get_model_spec(model, registry)
+    seed_list = resolve_seeds(model, model_spec, seeds, seed)
     runnable, skipped = plan_tasks(selected, all_tasks=tasks.strip() == "all")
     for outcome in skipped:
         err.print(f"skipping {outcome.task}: {outcome.reason}")
     options = RunOptions(results_dir, overwrite, batch_size, device, limit)
     outcomes = []
-    if runnable:
-        encoder = build_model(model, model_spec, device=device)
+    if runnable and seed_list is not None:
+        with RichPhases(err) as phases:
+            outcomes = run_trained(model, model_spec, registry, seed_list, runnable, options, phases,
+                                   lambda label: RichTrainReporter(err, label))
+    elif runnable:
+        encoder = build_model(model, model_spec, device=device, models=registry)
         with RichPhases(err) as phases:
             outcomes = run_tasks(model, encoder, runnable, options, phases)
     out.print(summary_table(model, outcomes + skipped))
     for outcome in outcomes:
         out.print(f"{outcome.status}: {outcome.path}")
+
+
+@app.command()
+def train(
+    model: Annotated[str, typer.Option("--model", "-m", help="A trained recipe from models.yaml")],
+    seeds: Annotated[int | None, typer.Option(min=1, help="Seeds 0..N-1 (default: the recipe's seeds)")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="This seed only")] = None,
+    device: Annotated[str | None, typer.Option(help="torch device, e.g. cuda")] = None,
+) -> None:
+    """Train a recipe (each missing seed; an interrupted run resumes from its last checkpoint)."""
+    from harness.console import RichTrainReporter
+    from harness.models.registry import get_model_spec, load_models
+    from harness.train.commands import resolve_seeds, train_seeds
+
+    registry = load_models()
+    spec = get_model_spec(model, registry)
+    seed_list = resolve_seeds(model, spec, seeds, seed)
+    if seed_list is None:
+        raise HarnessError(f"model {model!r} is not a trained recipe (loader {spec.loader!r}); nothing to train")
+    infos = train_seeds(model, spec, registry, seed_list, device, lambda label: RichTrainReporter(err, label))
+    for info in infos:
+        outcome = info["outcome"]
+        out.print(f"{model} seed {info['seed']}: {outcome['steps']} steps, best step {outcome['best_step']} "
+                  f"(validation loss {outcome['best_val_loss']:.4f}), {outcome['seconds'] / 60:.1f} min, "
+                  f"key {info['key'][:16]}")
 
 
 @list_app.command("tasks")
@@ -120,6 +154,42 @@ def data_import(directory: Annotated[Path, typer.Argument(help="A mirror laid ou
               f"not in {directory}: {len(report.missing)}")
     for relpath in report.missing:
         out.print(f"  missing: {relpath}")
+
+
+baseline_app = typer.Typer(no_args_is_help=True, help="Manage the committed regression baselines.")
+app.add_typer(baseline_app, name="baseline")
+
+
+@app.command()
+def check(
+    results: Annotated[Path, typer.Option(help="Folder of current results")] = Path("results"),
+    baseline: Annotated[Path, typer.Option(help="Folder of committed baselines")] = Path("baselines"),
+    tolerances: Annotated[Path | None, typer.Option(help="Tolerances YAML (default: BASELINE/tolerances.yaml)")] = None,
+    allow_missing: Annotated[bool, typer.Option(help="A baseline without a result is not a failure")] = False,
+    allow_dataset_change: Annotated[bool, typer.Option(help="A changed dataset fingerprint is not a failure")] = False,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write a JSON report here")] = None,
+    junit_path: Annotated[Path | None, typer.Option("--junit", help="Write a JUnit XML report here")] = None,
+) -> None:
+    """Compare results with baselines: OK / OKish / IMPROVED / FAIL; exit code 1 on any failure."""
+    from harness.check.cli_commands import check_command
+    from harness.check.compare import CheckOptions
+
+    options = CheckOptions(allow_missing=allow_missing, allow_dataset_change=allow_dataset_change)
+    raise typer.Exit(check_command(out, results, baseline, tolerances, options, json_path, junit_path))
+
+
+@baseline_app.command("update")
+def baseline_update(
+    message: Annotated[str, typer.Option("--message", "-m", help="Why the baselines change (recorded)")],
+    results: Annotated[Path, typer.Option(help="Folder of results to adopt")] = Path("results"),
+    baseline: Annotated[Path, typer.Option(help="Folder of baselines to write")] = Path("baselines"),
+    model: Annotated[str | None, typer.Option(help="Comma-separated models (default: all)")] = None,
+    task: Annotated[str | None, typer.Option(help="Comma-separated tasks (default: all)")] = None,
+) -> None:
+    """Write current results as the new baselines (explicit, never automatic), with message and git sha."""
+    from harness.check.cli_commands import baseline_update_command
+
+    baseline_update_command(out, results, baseline, message, model, task)
 
 
 def main() -> None:

@@ -67,3 +67,32 @@ def summary_table(model: str, outcomes: list[TaskOutcome]) -> Table:
             )
             table.add_row(outcome.task, f"{setting} ({values['n_pairs']})", metrics, status)
     return table
+
+
+class RichTrainReporter:
+    """A training progress bar showing the last loss and validation loss; log lines when not on a terminal."""
+
+    def __init__(self, console: Console, label: str) -> None:
+        self._console, self._label = console, label
+        self._bars = RichProgress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[loss]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+            console=console, transient=False,
+        )
+        self._task = None
+
+    def begin(self, total: int, done: int) -> None:
+        if done:
+            self._console.print(f"{self._label}: resuming from step {done}", markup=False)
+        self._bars.start()
+        self._task = self._bars.add_task(f"train {self._label}", total=total, completed=done, loss="")
+
+    def step(self, step: int, loss: float) -> None:
+        self._bars.update(self._task, completed=step, loss=f"loss {loss:.4f}")  # type: ignore[arg-type]
+        if step == self._bars.tasks[self._task].total:  # type: ignore[index]
+            self._bars.stop()
+
+    def validated(self, step: int, val_loss: float, best: bool) -> None:
+        marker = " (best)" if best else ""
+        self._console.print(f"{self._label}: step {step} validation loss {val_loss:.4f}{marker}",
+                            markup=False, highlight=False)

@@ -40,3 +40,14 @@ def tasks_dir() -> Path:
     """Folder of task YAML files: HARNESS_TASKS_DIR, else the repository's tasks/."""
     env = os.environ.get("HARNESS_TASKS_DIR")
     return Path(env).expanduser() if env else REPO_ROOT / "tasks"
+
+
+def model_cache_dir() -> Path:
+    """Converted and trained model folders, each keyed by its fingerprint."""
+    return cache_dir() / "models"
+
+
+def training_dir() -> Path:
+    """Folder of training-set YAML files: HARNESS_TRAINING_DIR, else the repository's training/."""
+    env = os.environ.get("HARNESS_TRAINING_DIR")
+    return Path(env).expanduser() if env else REPO_ROOT / "training"

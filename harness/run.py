@@ -40,6 +40,7 @@ class RunOptions:
     batch_size: int = 64
     device: str | None = None
     limit: int | None = None
+    seed: int | None = None  # the training seed of a trained model (results per seed)
 
 
 @dataclass
@@ -74,15 +75,18 @@ def plan_tasks(tasks: list[TaskSpec], all_tasks: bool) -> tuple[list[TaskSpec], 
     return runnable, skipped
 
 
-def identity(model: Model, dataset_fingerprint: str, limit: int | None) -> dict[str, object]:
+def identity(model: Model, dataset_fingerprint: str, limit: int | None, seed: int | None = None) -> dict[str, object]:
     """Fields that must all match for a stored result to be reused."""
-    return {
+    fields: dict[str, object] = {
         "schema_version": SCHEMA_VERSION,
         "harness": __version__,
         "model_fingerprint": model.fingerprint,
         "dataset_fingerprint": dataset_fingerprint,
         "limit": limit,
     }
+    if seed is not None:
+        fields["seed"] = seed
+    return fields
 
 
 def evaluate_task(
@@ -92,13 +96,14 @@ def evaluate_task(
     options: RunOptions,
     progress: Progress,
     zero_shot: bool = True,
+    training: dict | None = None,
 ) -> TaskOutcome:
     """Load, score, summarise and store one task (or reuse a finished result)."""
     started = time.perf_counter()
     data = load_task_data(spec, options.limit)
     loaded = time.perf_counter()
-    paths: ResultPaths = result_paths(options.results_dir, model_name, spec.name, options.limit)
-    ident = identity(model, data.dataset_fingerprint, options.limit)
+    paths: ResultPaths = result_paths(options.results_dir, model_name, spec.name, options.limit, options.seed)
+    ident = identity(model, data.dataset_fingerprint, options.limit, options.seed)
     if not options.overwrite and is_complete(paths, ident):
         return TaskOutcome(spec.name, "existing", summary=read_summary(paths.summary), path=paths.summary)
     scorer = make_pool_scorer(model, options.batch_size, progress)
@@ -122,8 +127,10 @@ def evaluate_task(
         "languages": spec.languages,
         "settings": settings,
         "cache": {k: v for k, v in scorer.stats.items() if not k.endswith("seconds")},
-        "provenance": provenance(options.device, options.batch_size, seconds, seed=None),
+        "provenance": provenance(options.device, options.batch_size, seconds, seed=options.seed),
     }
+    if training is not None:
+        summary["training"] = training
     write_result(paths, summary, results)
     return TaskOutcome(spec.name, "evaluated", summary=summary, path=paths.summary)
 
@@ -134,8 +141,17 @@ def run_tasks(
     tasks: list[TaskSpec],
     options: RunOptions,
     progress: Progress | None = None,
+    training: dict | None = None,
 ) -> list[TaskOutcome]:
-    """Evaluate a built model on runnable tasks, in order."""
+    """Evaluate a built model on runnable tasks, in order.
+
+    For a trained model, `training` is its training.json: results on tasks built from its
+    training data's source are marked `zero_shot: false`, and the recipe travels with them.
+    """
     ensure_writable(options.results_dir)
     progress = progress or NullProgress()
-    return [evaluate_task(model_name, model, spec, options, progress) for spec in tasks]
+    in_domain = set(training["train_set"]["source_tasks"]) if training else set()
+    return [
+        evaluate_task(model_name, model, spec, options, progress, spec.name not in in_domain, training)
+        for spec in tasks
+    ]

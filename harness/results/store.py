@@ -1,4 +1,4 @@
-"""Result files on disk: `<dir>/<model>/<task>[.limitN].json` + `.per_query.npz`, written atomically."""
+"""Result files on disk: `<dir>/<model>/<task>[.limitN][.seedK].json` + `.per_query.npz`, written atomically."""
 
 from __future__ import annotations
 
@@ -26,9 +26,12 @@ class ResultPaths:
     per_query: Path
 
 
-def result_paths(results_dir: Path, model: str, task: str, limit: int | None) -> ResultPaths:
-    """Quick runs (`--limit`) get their own file names, so they never mix with full results."""
+def result_paths(
+    results_dir: Path, model: str, task: str, limit: int | None, seed: int | None = None
+) -> ResultPaths:
+    """Quick runs (`--limit`) and each seed of a trained model get their own file names."""
     stem = task if limit is None else f"{task}.limit{limit}"
+    stem = stem if seed is None else f"{stem}.seed{seed}"
     folder = results_dir / model
     return ResultPaths(folder / f"{stem}.json", folder / f"{stem}.per_query.npz")
 

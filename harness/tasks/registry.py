@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from harness.errors import HarnessError
 from harness.paths import tasks_dir
 from harness.tasks.schema import TaskSpec
+
+SpecT = TypeVar("SpecT", bound=BaseModel)
 
 
 def read_yaml(path: Path) -> object:
@@ -36,18 +39,24 @@ def validation_message(path: Path, exc: ValidationError) -> str:
     return f"{path}: {field}: {err['msg']}{shown}{extra}"
 
 
-def load_task_file(path: Path) -> TaskSpec:
-    """Validate one task file against the schema."""
+def load_spec_file(path: Path, schema: type[SpecT]) -> SpecT:
+    """Validate one named YAML declaration (task, training set) against its schema."""
     raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise HarnessError(f"{path}: expected a mapping at the top level")
     try:
-        spec = TaskSpec.model_validate(raw)
+        spec = schema.model_validate(raw)
     except ValidationError as exc:
         raise HarnessError(validation_message(path, exc)) from None
-    if spec.name != path.stem:
-        raise HarnessError(f"{path}: name: {spec.name!r} must match the file name {path.stem!r}")
+    name = getattr(spec, "name", None)
+    if name != path.stem:
+        raise HarnessError(f"{path}: name: {name!r} must match the file name {path.stem!r}")
     return spec
+
+
+def load_task_file(path: Path) -> TaskSpec:
+    """Validate one task file against the schema."""
+    return load_spec_file(path, TaskSpec)
 
 
 def load_tasks(folder: Path | None = None) -> dict[str, TaskSpec]:
@@ -65,9 +74,9 @@ def suggest(name: str, known: list[str]) -> str:
 
 
 def select_tasks(names: str, tasks: dict[str, TaskSpec]) -> list[TaskSpec]:
-    """Resolve a comma-separated list of task names, or 'all'."""
+    """Resolve a comma-separated list of task names, or 'all' (every benchmark task; regression subsets run by name)."""
     if names.strip() == "all":
-        return list(tasks.values())
+        return [spec for spec in tasks.values() if spec.purpose == "benchmark"]
     selected = []
     for name in (n.strip() for n in names.split(",") if n.strip()):
         if name not in tasks:

@@ -16,7 +16,10 @@ from harness.models.registry import ModelSpec, build_model, load_models
 from harness.models.st_encoder import hub_reachable
 
 HUB_MODELS = ["xlm-roberta-base", "labse", "multilingual-e5-base", "multilingual-e5-large", "bge-m3"]
-LOCAL_LIST = "local models: me5-small, usem-v3, minilm-en, bm25"
+LOCAL_LIST = (
+    "local models: me5-small, me5-small-torch, usem-v3, minilm-en, bm25, me5-small-xx, me5-small-xy, "
+    "me5-small-hybrid"
+)
 PROXIES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 
 

