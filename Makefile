@@ -6,7 +6,7 @@ MODEL ?= me5-small
 TASKS ?= all
 BIN := $(VENV)/bin
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench clean regression
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: setup
 
 test: lint
 	HARNESS_DATA_MIRROR="$(abspath $(MIRROR))" $(BIN)/pytest -q -p no:cacheprovider
+
+# Real-data regression check (CI runs it after the tests): ci/regression.sh against baselines/.
+regression: setup
+	MIRROR="$(abspath $(MIRROR))" BIN="$(BIN)" ci/regression.sh
 
 bench: setup
 	HARNESS_DATA_MIRROR="$(abspath $(MIRROR))" $(BIN)/python bench/xquad_r_encode_once.py

@@ -10,6 +10,7 @@ from harness.data.sources import Source
 
 Setting = Literal["mono", "cross", "multi"]
 TaskKind = Literal["parallel-qa-retrieval", "monolingual-retrieval"]
+Purpose = Literal["benchmark", "regression"]
 
 METRICS_BY_KIND: dict[str, set[str]] = {
     "parallel-qa-retrieval": {"mAP", "R@1", "R@10", "rank_distance"},
@@ -31,6 +32,9 @@ class TaskSpec(BaseModel):
     settings: list[Setting] = Field(min_length=1)
     metrics: list[str] = Field(min_length=1)
     main_score: str = Field(description="setting/metric, e.g. multi/mAP")
+    purpose: Purpose = Field(
+        default="benchmark", description="'regression': a CI subset, never in `--tasks all` nor on the leaderboard"
+    )
     expected_counts: dict[str, tuple[int, int]] = Field(
         default_factory=dict, description="lang -> (questions, candidates), checked at load time"
     )

@@ -68,5 +68,9 @@ def test_unknown_task_suggests_close_names() -> None:
         select_tasks("xquad-q", load_tasks())
 
 
-def test_all_selects_every_task() -> None:
-    assert len(select_tasks("all", load_tasks())) == len(load_tasks())
+def test_all_selects_every_benchmark_task_but_no_regression_subset() -> None:
+    tasks = load_tasks()
+    selected = {spec.name for spec in select_tasks("all", tasks)}
+    assert selected == {name for name, spec in tasks.items() if spec.purpose == "benchmark"}
+    assert "xquad-r" in selected and "xquad-r-ci" not in selected
+    assert [spec.name for spec in select_tasks("xquad-r-ci", tasks)] == ["xquad-r-ci"]

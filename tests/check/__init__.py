@@ -1,0 +1,1 @@
+"""Tests of `harness check` and `harness baseline`."""
