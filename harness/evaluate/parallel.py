@@ -37,6 +37,24 @@ def _relevant_in_pool(qid: str, pool: list[str], records: dict[str, ParallelLang
     return out
 
 
+OWN_LANGUAGE_METRIC = "own_lang@10"
+TOP_K_LANGUAGE = 10
+
+
+def own_language_share(scores: np.ndarray, pool_langs: np.ndarray, query_lang: str) -> np.ndarray:
+    """Share of each query's top-10 candidates in its own language (language bias, multi setting).
+
+    Candidates tied at the 10th score fill the remaining places in proportion to their languages
+    (the expectation under random tie-breaking), so the value does not depend on pool order.
+    """
+    k = min(TOP_K_LANGUAGE, scores.shape[1])
+    threshold = np.partition(scores, scores.shape[1] - k, axis=1)[:, [scores.shape[1] - k]]
+    above, tied, own = scores > threshold, scores == threshold, pool_langs == query_lang
+    places_left = k - above.sum(axis=1)
+    tied_own = (tied & own).sum(axis=1) / tied.sum(axis=1)
+    return ((above & own).sum(axis=1) + places_left * tied_own) / k
+
+
 def evaluate_parallel(data: TaskData, scorer: PoolScorer, progress: Progress | None = None) -> list[SettingResult]:
     """Every view of a parallel task; queries without a gold sentence in a view's pool are skipped."""
     progress = progress or NullProgress()
@@ -58,9 +76,12 @@ def evaluate_parallel(data: TaskData, scorer: PoolScorer, progress: Progress | N
         relevant = [_relevant_in_pool(q, pool, records) for q in rec.question_ids]
         keep = np.array([bool(r) for r in relevant])
         padded = pad_relevant(relevant)
-        blocks = []
+        blocks, own_share = [], []
+        pool_langs = np.concatenate([np.full(len(records[lang].candidates), lang) for lang in pool])
         for start, scores in scorer.score_blocks(questions[query_lang], [candidates[lang] for lang in pool]):
             blocks.append(relevant_ranks(scores, padded[start : start + len(scores)]))
+            if setting == "multi":
+                own_share.append(own_language_share(scores, pool_langs, query_lang))
         ranks = np.concatenate(blocks)[keep]
         result = SettingResult(setting, pair, [q for q, k in zip(rec.question_ids, keep, strict=True) if k])
         for metric in spec.metrics:
@@ -68,6 +89,8 @@ def evaluate_parallel(data: TaskData, scorer: PoolScorer, progress: Progress | N
                 result.values[metric] = FULL_RANK_METRICS[metric](ranks).astype(np.float32)
         if setting == "multi" and "rank_distance" in spec.metrics:
             result.values["rank_distance"] = rank_distance(ranks).astype(np.float32)
+        if setting == "multi":
+            result.values[OWN_LANGUAGE_METRIC] = np.concatenate(own_share)[keep].astype(np.float32)
         results.append(result)
         progress.advance(handle, 1)
     progress.finish(handle)

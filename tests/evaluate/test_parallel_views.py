@@ -112,7 +112,8 @@ def brute_force(
 ) -> tuple[list[str], dict[str, list[float]]]:
     """Kept question ids and per-query metrics from full score rows (tied candidates count against relevant ones)."""
     kept: list[str] = []
-    values: dict[str, list[float]] = {m: [] for m in [*FULL_RANK, "rank_distance"]}
+    values: dict[str, list[float]] = {m: [] for m in [*FULL_RANK, "rank_distance", "own_lang@10"]}
+    pool_langs = [lang for lang in pool for _ in records[lang].candidates]
     for row, qid in enumerate(records[query_lang].question_ids):
         y_true = np.zeros(scores.shape[1], dtype=np.int64)
         offset = 0
@@ -131,7 +132,21 @@ def brute_force(
         for k in (1, 10):
             values[f"R@{k}"].append(float((rel_ranks <= k).sum() / y_true.sum()))
         values["rank_distance"].append(float(rel_ranks.max() - rel_ranks.min()))
+        values["own_lang@10"].append(own_share_by_groups(scores[row], pool_langs, query_lang))
     return kept, values
+
+
+def own_share_by_groups(row: np.ndarray, langs: list[str], query_lang: str, k: int = 10) -> float:
+    """Walk tie groups from the top; the group crossing place k contributes pro rata."""
+    own, filled = 0.0, 0
+    for value in sorted(set(row.tolist()), reverse=True):
+        group = [lang for score, lang in zip(row, langs, strict=True) if score == value]
+        take = min(len(group), k - filled)
+        own += take * sum(lang == query_lang for lang in group) / len(group)
+        filled += take
+        if filled == k:
+            break
+    return own / k
 
 
 def assert_views_equal_brute_force(
@@ -147,7 +162,7 @@ def assert_views_equal_brute_force(
         query_lang = pair.split("-")[0]
         kept, expected = brute_force(score_rows(query_lang, pool), records, query_lang, pool)
         assert result.query_ids == kept, pair
-        metrics = [*FULL_RANK, "rank_distance"] if setting == "multi" else FULL_RANK
+        metrics = [*FULL_RANK, "rank_distance", "own_lang@10"] if setting == "multi" else FULL_RANK
         assert set(result.values) == set(metrics), pair
         for metric in metrics:
             assert result.values[metric].dtype == np.float32
