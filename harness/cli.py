@@ -106,11 +106,19 @@ def list_tasks() -> None:
 @list_app.command("models")
 def list_models() -> None:
     """Registered models and where their weights come from."""
-    from harness.models.registry import load_models
+    from harness.models.registry import load_models, runs_offline
 
     table = Table("model", "loader", "source", "description")
-    for name, spec in load_models().items():
-        source = (spec.hub and f"{spec.hub}@{(spec.revision or '')[:10]}") or "bundled (offline)"
+    models = load_models()
+    offline = set(runs_offline(models))
+    for name, spec in models.items():
+        if spec.recipe is not None:
+            recipe = spec.recipe
+            sampler = recipe.sampler + (f" alpha={recipe.alpha}" if recipe.alpha is not None else "")
+            hub_base = "" if name in offline else " (hub base)"
+            source = f"train {recipe.base} on {recipe.train_set}, {sampler}{hub_base}"
+        else:
+            source = (spec.hub and f"{spec.hub}@{(spec.revision or '')[:10]}") or "bundled (offline)"
         table.add_row(name, spec.loader, source, spec.description or "")
     out.print(table)
 

@@ -6,15 +6,27 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from harness.data.hub_corpus import HubCorpus
 from harness.data.sources import Source
+from harness.tasks.search_spec import SearchSpec
 
-Setting = Literal["mono", "cross", "multi"]
-TaskKind = Literal["parallel-qa-retrieval", "monolingual-retrieval"]
-Purpose = Literal["benchmark", "regression"]
+Setting = Literal["mono", "cross", "multi", "translated"]
+TaskKind = Literal["parallel-qa-retrieval", "monolingual-retrieval", "corpus-retrieval", "answer-retrieval"]
+Purpose = Literal["benchmark", "regression", "diagnostic"]
 
 METRICS_BY_KIND: dict[str, set[str]] = {
     "parallel-qa-retrieval": {"mAP", "R@1", "R@10", "rank_distance"},
     "monolingual-retrieval": {"nDCG@10", "AP@10", "R@10", "R@100", "RR@10"},
+    # qrels judged, top-100 runs, ir-measures names; MRR@100 = ir-measures RR@100
+    "corpus-retrieval": {"nDCG@10", "AP@10", "R@1", "R@10", "R@100", "RR@10", "MRR@100"},
+    # hits by answer matching: Success@k = share of queries with a hit in the top k (BGE-M3's "Recall@k")
+    "answer-retrieval": {"Success@5", "Success@20", "Success@100"},
+}
+KIND_SETTINGS: dict[str, set[str]] = {
+    "parallel-qa-retrieval": {"mono", "cross", "multi"},
+    "monolingual-retrieval": {"mono"},
+    "corpus-retrieval": {"mono", "cross", "translated"},
+    "answer-retrieval": {"cross"},
 }
 
 
@@ -33,11 +45,32 @@ class TaskSpec(BaseModel):
     metrics: list[str] = Field(min_length=1)
     main_score: str = Field(description="setting/metric, e.g. multi/mAP")
     purpose: Purpose = Field(
-        default="benchmark", description="'regression': a CI subset, never in `--tasks all` nor on the leaderboard"
+        default="benchmark",
+        description="'regression': a CI subset; 'diagnostic': a pipeline check whose numbers are not comparable; "
+        "neither is in `--tasks all` nor on the leaderboard",
     )
     expected_counts: dict[str, tuple[int, int]] = Field(
         default_factory=dict, description="lang -> (questions, candidates), checked at load time"
     )
+    language_files: dict[str, str] = Field(
+        default_factory=dict, description="role -> per-language file pattern ({lang}, {pivot}) beside source.file_pattern"
+    )
+    pivots: dict[str, str] = Field(default_factory=dict, description="lang -> pivot language of its passages (default en)")
+    corpus: HubCorpus | None = Field(default=None, description="a sharded hub corpus (large corpora)")
+    search: SearchSpec = Field(default_factory=SearchSpec)
+    qrels_scope: Literal["all", "pool"] = Field(
+        default="all", description="'pool': judgements restricted to passages in the corpus (partial corpora)"
+    )
+    caveat: str | None = Field(default=None, description="shown with every result of the task")
+
+    def pivot(self, lang: str) -> str:
+        """Language of the passages a language's questions are judged against."""
+        return self.pivots.get(lang, "en")
+
+    def files_for(self, lang: str) -> dict[str, str]:
+        """Every declared file of one language by role ('data' is source.file_pattern)."""
+        patterns = {"data": self.source.file_pattern, **self.language_files}
+        return {role: p.format(lang=lang, pivot=self.pivot(lang)) for role, p in patterns.items()}
 
     @model_validator(mode="after")
     def _consistent(self) -> TaskSpec:
@@ -49,13 +82,20 @@ class TaskSpec(BaseModel):
             raise ValueError(f"metrics: {unknown} not available for kind {self.kind} (use {sorted(allowed)})")
         if self.kind == "monolingual-retrieval" and self.settings != ["mono"]:
             raise ValueError(f"settings: kind {self.kind} supports only [mono], got {self.settings}")
+        bad = [s for s in self.settings if s not in KIND_SETTINGS[self.kind]]
+        if bad:
+            raise ValueError(f"settings: {bad} not available for kind {self.kind} (use {sorted(KIND_SETTINGS[self.kind])})")
         setting, _, metric = self.main_score.partition("/")
         if setting not in self.settings or metric not in self.metrics:
             raise ValueError(f"main_score: {self.main_score!r} is not one of the task's setting/metric pairs")
         for lang in self.languages:
-            name = self.source.file_for(lang)
-            if self.source.files and name not in self.source.files:
-                raise ValueError(f"source.files: no sha256 for {name!r} (language {lang})")
+            try:
+                names = self.files_for(lang)
+            except (KeyError, IndexError, ValueError) as exc:
+                raise ValueError(f"file patterns: {exc!r} is not {{lang}} or {{pivot}}") from None
+            for role, name in names.items():
+                if self.source.files and name not in self.source.files:
+                    raise ValueError(f"source.files: no sha256 for {name!r} (language {lang}, {role})")
         extra = set(self.expected_counts) - set(self.languages)
         if extra:
             raise ValueError(f"expected_counts: languages {sorted(extra)} are not in languages")

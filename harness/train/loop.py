@@ -148,7 +148,7 @@ def train(
         scheduler.step()
         optimizer.zero_grad(set_to_none=True)
         state["step"] += 1
-        reporter.step(state["step"], float(loss))
+        reporter.step(state["step"], loss.item())
         if state["step"] % params.eval_every == 0 or state["step"] == params.max_steps:
             _validate(model, val_batches, params, prefixes, device, state, float(loss), work_dir, reporter)
             state["seconds"] = time.perf_counter() - started

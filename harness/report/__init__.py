@@ -1,0 +1,1 @@
+"""The static leaderboard: result files → aggregates, CIs, significance → HTML pages (leaderboard/)."""

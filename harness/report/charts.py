@@ -1,0 +1,101 @@
+"""Vega-Lite specs (built with Altair) for the site's charts; the vendored Vega renders them offline."""
+
+from __future__ import annotations
+
+import altair as alt
+
+from harness.report.entries import Entry
+
+CELL = 30  # pixels per heatmap cell
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart as a Vega-Lite dict, without the schema URL (the site names no http(s) address)."""
+    spec = chart.to_dict(validate=False)
+    spec.pop("$schema", None)
+    return spec
+
+
+def matrix_rows(entries: list[Entry], metric: str) -> list[dict]:
+    """X→Y cells of every model: cross pairs plus mono on the diagonal, {model, query, corpus, value}."""
+    rows = []
+    for entry in entries:
+        for setting in ("mono", "cross"):
+            scores = entry.settings.get(setting)
+            if scores is None:
+                continue
+            for pair, values in scores.detail.items():
+                query, _, corpus = pair.partition("-")
+                value = values.get(metric)
+                if corpus and value is not None:
+                    rows.append({"model": entry.model, "query": query, "corpus": corpus, "value": value})
+    return rows
+
+
+def _axes(languages: list[str]) -> dict:
+    return {
+        "x": alt.X("corpus:N", sort=languages, title="corpus language (Y)", axis=alt.Axis(orient="top", labelAngle=0)),
+        "y": alt.Y("query:N", sort=languages, title="query language (X)"),
+    }
+
+
+def _size(languages: list[str]) -> dict:
+    return {"width": CELL * len(languages), "height": CELL * len(languages)}
+
+
+def cross_heatmap(rows: list[dict], languages: list[str], models: list[str], default: str, metric: str) -> dict:
+    """One model's X→Y matrix (chosen from a list), on a colour scale shared by all models."""
+    values = [r["value"] for r in rows] or [0.0, 1.0]
+    low, high = min(values), max(values)
+    mid = (low + high) / 2
+    choice = alt.param(name="model", value=default, bind=alt.binding_select(options=models, name="model "))
+    base = alt.Chart(alt.InlineData(values=rows)).transform_filter("datum.model == model")
+    rect = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
+        **_axes(languages),
+        color=alt.Color("value:Q", title=metric, scale=alt.Scale(scheme="viridis", domain=[low, high])),
+        tooltip=[alt.Tooltip("model:N"), alt.Tooltip("query:N", title="query"), alt.Tooltip("corpus:N", title="corpus"),
+                 alt.Tooltip("value:Q", title=metric, format=".3f")],
+    )
+    text = base.mark_text(fontSize=9).encode(
+        **_axes(languages),
+        text=alt.Text("value:Q", format=".2f"),
+        color=alt.condition(f"datum.value < {mid!r}", alt.value("white"), alt.value("black")),
+    )
+    return _spec((rect + text).add_params(choice).properties(**_size(languages)))
+
+
+def difference_heatmap(
+    rows: list[dict], languages: list[str], models: list[str], first: str, second: str, metric: str
+) -> dict:
+    """Cell-wise difference between two chosen models' X→Y matrices (first − second)."""
+    values = [r["value"] for r in rows] or [0.0, 1.0]
+    span = max(max(values) - min(values), 1e-9)
+    model_a = alt.param(name="model_a", value=first, bind=alt.binding_select(options=models, name="model A "))
+    model_b = alt.param(name="model_b", value=second, bind=alt.binding_select(options=models, name="minus model B "))
+    base = (
+        alt.Chart(alt.InlineData(values=rows))
+        .transform_filter("datum.model == model_a || datum.model == model_b")
+        .transform_calculate(signed="(datum.model == model_a ? datum.value : 0) - (datum.model == model_b ? datum.value : 0)")
+        .transform_aggregate(diff="sum(signed)", n="count()", groupby=["query", "corpus"])
+        .transform_filter("datum.n == 2 || model_a == model_b")
+    )
+    rect = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
+        **_axes(languages),
+        color=alt.Color("diff:Q", title=f"Δ {metric}",
+                        scale=alt.Scale(scheme="redblue", domain=[-span, span], domainMid=0)),
+        tooltip=[alt.Tooltip("query:N"), alt.Tooltip("corpus:N"), alt.Tooltip("diff:Q", title=f"Δ {metric}", format="+.3f")],
+    )
+    text = base.mark_text(fontSize=9).encode(**_axes(languages), text=alt.Text("diff:Q", format="+.2f"))
+    return _spec((rect + text).add_params(model_a, model_b).properties(**_size(languages)))
+
+
+def language_heatmap(rows: list[dict], languages: list[str], models: list[str], metric: str, scheme: str) -> dict:
+    """Models (rows) × query languages (columns) of one multi-setting measure, e.g. own-language share."""
+    rect = alt.Chart(alt.InlineData(values=rows)).mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("lang:N", sort=languages, title="query language", axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y("model:N", sort=models, title=None),
+        color=alt.Color("value:Q", title=metric, scale=alt.Scale(scheme=scheme)),
+        tooltip=[alt.Tooltip("model:N"), alt.Tooltip("lang:N", title="query language"),
+                 alt.Tooltip("value:Q", title=metric, format=".3f")],
+    )
+    return _spec(rect.properties(width=CELL * len(languages), height=min(18 * len(models), 900)))

@@ -1,0 +1,42 @@
+"""How numbers and names appear on the site: fixed decimals, '—' for missing, safe file names."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+
+MISSING = "—"
+LOWER_IS_BETTER = frozenset({"rank_distance"})
+ONE_DECIMAL = frozenset({"rank_distance"})
+
+
+def fmt(value: float | None, metric: str = "", signed: bool = False) -> str:
+    """'0.299' (3 decimals; rank distance 1 decimal), '+0.012' when signed, '—' when missing."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return MISSING
+    digits = 1 if metric in ONE_DECIMAL else 3
+    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+
+
+def sort_key(value: float | None) -> str:
+    """A table cell's data-sort value: the full number, or '' (sorted last) when missing."""
+    if value is None or not math.isfinite(value):
+        return ""
+    return repr(float(value))
+
+
+def higher_is_better(metric: str) -> bool:
+    """Rank distance is a distance; every other metric is a score."""
+    return metric not in LOWER_IS_BETTER
+
+
+_UNSAFE = re.compile(r"[^a-z0-9._-]+")
+
+
+def slug(name: str) -> str:
+    """A file name for any model or task name: its safe characters plus a short hash when they differ."""
+    safe = _UNSAFE.sub("-", name.lower()).strip("-.")[:60] or "x"
+    if safe == name:
+        return safe
+    return f"{safe}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"

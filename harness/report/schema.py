@@ -1,0 +1,106 @@
+"""What the report needs from a result file, validated: anything else in the file is carried along."""
+
+from __future__ import annotations
+
+import math
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Number = float | None
+
+
+class MainScore(BaseModel):
+    """The task's headline number, e.g. {'name': 'multi/mAP', 'value': 0.29}."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str = Field(pattern=r"^[^/]+/[^/]+$")
+    value: Number = None
+
+
+class SettingSummary(BaseModel):
+    """One setting: macro means (extra fields, numbers) and per pair / per query language values."""
+
+    model_config = ConfigDict(extra="allow")
+
+    n_pairs: int | None = None
+    by_pair: dict[str, dict[str, Number]] = Field(default_factory=dict)
+    by_lang: dict[str, dict[str, Number]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _numeric_macros(self) -> SettingSummary:
+        for key, value in (self.model_extra or {}).items():
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+                raise ValueError(f"{key}: a macro mean must be a number, got {type(value).__name__}")
+        return self
+
+    def macros(self) -> dict[str, float | None]:
+        """{metric: macro mean}; NaN reads as missing."""
+        return {k: _finite(v) for k, v in (self.model_extra or {}).items()}
+
+    def detail(self) -> dict[str, dict[str, float | None]]:
+        """Per view values: by_pair for mono / cross, by_lang for multi."""
+        rows = self.by_pair or self.by_lang
+        return {view: {m: _finite(v) for m, v in values.items()} for view, values in rows.items()}
+
+
+class PerQueryRef(BaseModel):
+    """The per-query file named by a summary and its checksum."""
+
+    model_config = ConfigDict(extra="allow")
+
+    file: str
+    sha256: str
+
+
+class ResultFile(BaseModel):
+    """A `<task>[.limitN][.seedK].json` summary as the report reads it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    model: str = Field(min_length=1, max_length=200)
+    task: str = Field(min_length=1, max_length=200)
+    task_kind: str | None = None
+    limit: int | None = Field(default=None, ge=1)
+    seed: int | None = Field(default=None, ge=0)
+    zero_shot: bool = True
+    main_score: MainScore
+    languages: list[str] = Field(default_factory=list)
+    settings: dict[str, SettingSummary] = Field(min_length=1)
+    model_fingerprint: str | None = None
+    dataset_fingerprint: str | None = None
+    harness: str | None = None
+    provenance: dict = Field(default_factory=dict)
+    training: dict | None = None
+    per_query: PerQueryRef | None = None
+
+    @field_validator("main_score")
+    @classmethod
+    def _finite_main(cls, value: MainScore) -> MainScore:
+        value.value = _finite(value.value)
+        return value
+
+    @property
+    def main_setting(self) -> str:
+        """'multi' of 'multi/mAP'."""
+        return self.main_score.name.split("/", 1)[0]
+
+    @property
+    def main_metric(self) -> str:
+        """'mAP' of 'multi/mAP'."""
+        return self.main_score.name.split("/", 1)[1]
+
+
+class SeedsFile(BaseModel):
+    """A `<task>[.limitN].seeds.json` aggregate (harness/results/seeds.py): used to cross-check seeds."""
+
+    model_config = ConfigDict(extra="allow")
+
+    model: str
+    task: str
+    limit: int | None = None
+    seeds: list[int] = Field(min_length=1)
+
+
+def _finite(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
