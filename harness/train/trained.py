@@ -101,14 +101,15 @@ class TrainedModelRef:
 
 def ensure_trained(ref: TrainedModelRef, reporter: TrainReporter | None = None) -> dict[str, Any]:
     """Train (or resume training) unless the finished model exists; return its training.json."""
-    if ref.is_trained():
-        return ref.info()
     recipe, params = ref.recipe, ref.recipe.params
+    # Samplers first: a recipe its data cannot serve fails before the base model is loaded.
     train_set, val_set = ref.data.split(params.val_fraction, ref.seed)
     sampler = make_sampler(recipe.sampler, train_set, params.batch_size, ref.seed, recipe.alpha,
                            params.hard_negatives)
     val_sampler = make_sampler(recipe.sampler, val_set, params.batch_size, ref.seed + 10_000, recipe.alpha,
                                params.hard_negatives)
+    if ref.is_trained():
+        return ref.info()
     val_batches = [val_sampler.next_batch() for _ in range(params.val_batches)]
     model = ref.base.sentence_transformer
     work = ref.root / "work"
