@@ -5,20 +5,24 @@
 # Usage: HARNESS_DATA_MIRROR=../shared/data experiments/hybrid_batch_training.sh [train|eval|table|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-LIMIT="${LIMIT:-150}"
+XQUAD_LIMIT="${XQUAD_LIMIT:-200}"  # first N questions per language (CPU budget); pool: their paragraphs
+MLQA_LIMIT="${MLQA_LIMIT:-50}"
 HARNESS="${HARNESS:-.venv/bin/harness}"
 RECIPES=(me5-small-xx me5-small-xy me5-small-hybrid)
 step="${1:-all}"
+
+evaluate() {  # model, extra options
+  "$HARNESS" run --model "$1" --tasks xquad-r --limit "$XQUAD_LIMIT" "${@:2}"
+  "$HARNESS" run --model "$1" --tasks mlqa-r --limit "$MLQA_LIMIT" "${@:2}"
+}
 
 if [[ "$step" == train || "$step" == all ]]; then
   for recipe in "${RECIPES[@]}"; do "$HARNESS" train --model "$recipe" --seeds 3; done
 fi
 if [[ "$step" == eval || "$step" == all ]]; then
-  "$HARNESS" run --model me5-small-torch --tasks xquad-r,mlqa-r --limit "$LIMIT"
-  for recipe in "${RECIPES[@]}"; do
-    "$HARNESS" run --model "$recipe" --tasks xquad-r,mlqa-r --limit "$LIMIT" --seeds 3
-  done
+  evaluate me5-small-torch
+  for recipe in "${RECIPES[@]}"; do evaluate "$recipe" --seeds 3; done
 fi
 if [[ "$step" == table || "$step" == all ]]; then
-  .venv/bin/python experiments/hybrid_table.py --results results --limit "$LIMIT"
+  .venv/bin/python experiments/hybrid_table.py --results results --xquad-limit "$XQUAD_LIMIT" --mlqa-limit "$MLQA_LIMIT"
 fi
