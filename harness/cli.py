@@ -200,6 +200,25 @@ def baseline_update(
     baseline_update_command(out, results, baseline, message, model, task)
 
 
+@app.command()
+def render(
+    results: Annotated[Path, typer.Option(help="Folder of result files")] = Path("results"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Where the site goes (replaced as a whole)")] = Path("site"),
+    baseline: Annotated[
+        str | None, typer.Option(help="Model to test every other against (default: first in models.yaml)")
+    ] = None,
+) -> None:
+    """Build the static leaderboard site (works from file:// and any static host, no network)."""
+    from harness.report.board import BoardOptions
+    from harness.report.site import render_site
+
+    report = render_site(results, out_dir, BoardOptions(baseline=baseline))
+    for line in report.warnings:
+        err.print(f"warning: {line}", markup=False, highlight=False, soft_wrap=True)
+    out.print(f"{report.out_dir}/index.html: {report.pages} pages, {report.entries} results, "
+              f"{report.skipped} file(s) skipped, {report.seconds:.1f} s", markup=False, highlight=False)
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2."""
     try:

@@ -1,8 +1,8 @@
 """Percentile bootstrap confidence intervals over queries for a macro mean (mean over views of view means).
 
 Each view's queries are resampled with replacement. A resample is drawn as a matrix of counts
-(how often each query position is drawn), so a view's B resampled means are one matrix product
-and all views of one size share a product: 50 models × 6 tasks take seconds. The counts for a
+(how often each query position is drawn), so a view's B resampled means are one matrix-vector
+product, and all views of one size share one product: 50 models x 6 tasks take seconds. The counts for a
 size n come from a generator seeded by (seed, n), so they are the same for every view of that
 size, every model and every run: CIs are reproducible, and for parallel tasks (the same
 questions in every language, in the same order) a resample draws whole questions across
@@ -47,8 +47,9 @@ def bootstrap_means(groups: Sequence[np.ndarray], n_resamples: int = N_RESAMPLES
         return np.zeros(0)
     total = np.zeros(n_resamples, dtype=np.float64)
     for n, members in by_size.items():
-        stacked = np.stack(members, axis=1)  # n × groups
-        total += (resample_counts(n, n_resamples, seed) @ stacked).sum(axis=1, dtype=np.float64) / n
+        # groups of one size share their counts, so the sum of their resampled means is one product
+        summed = np.sum(members, axis=0, dtype=np.float64).astype(np.float32)
+        total += (resample_counts(n, n_resamples, seed) @ summed).astype(np.float64) / n
     return total / n_groups
 
 

@@ -7,12 +7,14 @@ import altair as alt
 from harness.report.entries import Entry
 
 CELL = 30  # pixels per heatmap cell
+DATA = alt.NamedData(name="cells")  # rows are attached after to_dict: Altair need not walk thousands of them
 
 
-def _spec(chart: alt.TopLevelMixin) -> dict:
-    """The chart as a Vega-Lite dict, without the schema URL (the site names no http(s) address)."""
+def _spec(chart: alt.TopLevelMixin, rows: list[dict]) -> dict:
+    """The chart as a Vega-Lite dict with its rows inline, without the schema URL (the site names no address)."""
     spec = chart.to_dict(validate=False)
     spec.pop("$schema", None)
+    spec["datasets"] = {"cells": rows}
     return spec
 
 
@@ -49,33 +51,37 @@ def cross_heatmap(rows: list[dict], languages: list[str], models: list[str], def
     low, high = min(values), max(values)
     mid = (low + high) / 2
     choice = alt.param(name="model", value=default, bind=alt.binding_select(options=models, name="model "))
-    base = alt.Chart(alt.InlineData(values=rows)).transform_filter("datum.model == model")
+    base = alt.Chart(DATA).transform_filter("datum.model == model")
+    tooltip = [alt.Tooltip("model:N"), alt.Tooltip("query:N", title="query"), alt.Tooltip("corpus:N", title="corpus"),
+               alt.Tooltip("value:Q", title=metric, format=".3f")]
     rect = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
         **_axes(languages),
         color=alt.Color("value:Q", title=metric, scale=alt.Scale(scheme="viridis", domain=[low, high])),
-        tooltip=[alt.Tooltip("model:N"), alt.Tooltip("query:N", title="query"), alt.Tooltip("corpus:N", title="corpus"),
-                 alt.Tooltip("value:Q", title=metric, format=".3f")],
+        tooltip=tooltip,
     )
     text = base.mark_text(fontSize=9).encode(
         **_axes(languages),
+        tooltip=tooltip,
         text=alt.Text("value:Q", format=".2f"),
         color=alt.condition(f"datum.value < {mid!r}", alt.value("white"), alt.value("black")),
     )
-    return _spec((rect + text).add_params(choice).properties(**_size(languages)))
+    return _spec((rect + text).add_params(choice).properties(**_size(languages)), rows)
 
 
 def difference_heatmap(
     rows: list[dict], languages: list[str], models: list[str], first: str, second: str, metric: str
 ) -> dict:
-    """Cell-wise difference between two chosen models' X→Y matrices (first − second)."""
+    """Cell-wise difference between two chosen models' X→Y matrices (first - second)."""
     values = [r["value"] for r in rows] or [0.0, 1.0]
     span = max(max(values) - min(values), 1e-9)
     model_a = alt.param(name="model_a", value=first, bind=alt.binding_select(options=models, name="model A "))
     model_b = alt.param(name="model_b", value=second, bind=alt.binding_select(options=models, name="minus model B "))
     base = (
-        alt.Chart(alt.InlineData(values=rows))
+        alt.Chart(DATA)
         .transform_filter("datum.model == model_a || datum.model == model_b")
-        .transform_calculate(signed="(datum.model == model_a ? datum.value : 0) - (datum.model == model_b ? datum.value : 0)")
+        .transform_calculate(
+            signed="(datum.model == model_a ? datum.value : 0) - (datum.model == model_b ? datum.value : 0)"
+        )
         .transform_aggregate(diff="sum(signed)", n="count()", groupby=["query", "corpus"])
         .transform_filter("datum.n == 2 || model_a == model_b")
     )
@@ -83,19 +89,20 @@ def difference_heatmap(
         **_axes(languages),
         color=alt.Color("diff:Q", title=f"Δ {metric}",
                         scale=alt.Scale(scheme="redblue", domain=[-span, span], domainMid=0)),
-        tooltip=[alt.Tooltip("query:N"), alt.Tooltip("corpus:N"), alt.Tooltip("diff:Q", title=f"Δ {metric}", format="+.3f")],
+        tooltip=[alt.Tooltip("query:N"), alt.Tooltip("corpus:N"),
+                 alt.Tooltip("diff:Q", title=f"Δ {metric}", format="+.3f")],
     )
     text = base.mark_text(fontSize=9).encode(**_axes(languages), text=alt.Text("diff:Q", format="+.2f"))
-    return _spec((rect + text).add_params(model_a, model_b).properties(**_size(languages)))
+    return _spec((rect + text).add_params(model_a, model_b).properties(**_size(languages)), rows)
 
 
 def language_heatmap(rows: list[dict], languages: list[str], models: list[str], metric: str, scheme: str) -> dict:
-    """Models (rows) × query languages (columns) of one multi-setting measure, e.g. own-language share."""
-    rect = alt.Chart(alt.InlineData(values=rows)).mark_rect(stroke="white", strokeWidth=0.5).encode(
+    """Models (rows) x query languages (columns) of one multi-setting measure, e.g. own-language share."""
+    rect = alt.Chart(DATA).mark_rect(stroke="white", strokeWidth=0.5).encode(
         x=alt.X("lang:N", sort=languages, title="query language", axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("model:N", sort=models, title=None),
         color=alt.Color("value:Q", title=metric, scale=alt.Scale(scheme=scheme)),
         tooltip=[alt.Tooltip("model:N"), alt.Tooltip("lang:N", title="query language"),
                  alt.Tooltip("value:Q", title=metric, format=".3f")],
     )
-    return _spec(rect.properties(width=CELL * len(languages), height=min(18 * len(models), 900)))
+    return _spec(rect.properties(width=CELL * len(languages), height=min(18 * len(models), 900)), rows)

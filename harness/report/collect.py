@@ -63,7 +63,9 @@ def _validate(path: Path, data: dict, schema: type, found: Collection) -> object
         return None
 
 
-def _check_seeds(key: tuple, runs: list[Run], aggregates: dict[tuple, tuple[Path, SeedsFile]], found: Collection) -> None:
+def _check_seeds(
+    key: tuple, runs: list[Run], aggregates: dict[tuple, tuple[Path, SeedsFile]], found: Collection
+) -> None:
     aggregate = aggregates.get(key)
     if aggregate is None:
         return

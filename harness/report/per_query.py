@@ -1,9 +1,18 @@
-"""Per-query values of an entry's views, read lazily from the `.per_query.npz` files and checked by sha256."""
+"""Per-query values of an entry's views, read lazily from the `.per_query.npz` files and checked by sha256.
+
+Only the arrays a page needs are read (one metric per setting; query ids only where tests pair
+queries), straight from the zip members: a 132-view XQuAD-R file costs milliseconds.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,30 +27,74 @@ class PerQueryError(Exception):
 
 @dataclass(frozen=True)
 class View:
-    """One view's per-query values (mean over seeds); query i has id `table[index[i]]`.
+    """One view's per-query values (mean over seeds); query i has id `table[index[i]]` when ids were read.
 
     `table` is the run's id table of the query language, shared by all views of that language.
     """
 
-    table: np.ndarray
-    index: np.ndarray
     values: np.ndarray
+    table: np.ndarray | None = None
+    index: np.ndarray | None = None
 
     @property
     def ids(self) -> np.ndarray:
         """Query ids in the order of `values`."""
+        if self.table is None or self.index is None:
+            raise PerQueryError("query ids of this view were not read")
         return self.table[self.index]
 
     def same_queries(self, other: View) -> bool:
-        """True when both views hold the same queries in the same order."""
+        """True when both views hold the same queries in the same order (by length when ids were not read)."""
+        if self.table is None or other.table is None or self.index is None or other.index is None:
+            return self.values.shape == other.values.shape
         same_table = self.table is other.table or np.array_equal(self.table, other.table)
         return same_table and np.array_equal(self.index, other.index)
 
 
 ViewKey = tuple[str, str]  # (setting, view): ('cross', 'ar-de'), ('multi', 'ar')
 
+# The header np.savez writes for a 1-d array; anything else goes through numpy's own parser.
+_HEADER = re.compile(r"\{'descr': '(?P<descr>[<|>]?(?:[fiu][1248]|U\d{1,5}))', 'fortran_order': False, "
+                     r"'shape': \((?P<n>\d+),\), \}\s*")
 
-def _read_run(run: Run, wanted: dict[str, str], views: dict[str, list[str]]) -> dict[ViewKey, View]:
+
+Members = dict[str, tuple[int, int, int]]  # name -> (offset of the data, compressed size, compression method)
+
+
+def _members(raw: bytes) -> Members:
+    """Where each member's bytes lie in the zip (the central directory, read once)."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        infos = archive.infolist()
+    out = {}
+    for info in infos:
+        start = info.header_offset
+        if raw[start : start + 4] != b"PK\x03\x04":
+            raise ValueError(f"member {info.filename!r}: bad local header")
+        name_length, extra_length = struct.unpack("<HH", raw[start + 26 : start + 30])
+        out[info.filename.removesuffix(".npy")] = (start + 30 + name_length + extra_length, info.compress_size,
+                                                   info.compress_type)
+    return out
+
+
+def _member(raw: bytes, members: Members, name: str) -> np.ndarray:
+    """One array, inflated straight from the zip bytes (the file's sha256 already vouches for them)."""
+    start, size, method = members[name]
+    if method == zipfile.ZIP_DEFLATED:
+        data = zlib.decompress(raw[start : start + size], -15)
+    elif method == zipfile.ZIP_STORED:
+        data = raw[start : start + size]
+    else:
+        raise ValueError(f"member {name!r}: unsupported compression {method}")
+    if data[:8] == b"\x93NUMPY\x01\x00":
+        length = int.from_bytes(data[8:10], "little")
+        match = _HEADER.fullmatch(data[10 : 10 + length].decode("latin1"))
+        if match:
+            return np.frombuffer(data, np.dtype(match["descr"]), int(match["n"]), offset=10 + length)
+    return np.lib.format.read_array(io.BytesIO(data), allow_pickle=False)
+
+
+def _read_run(run: Run, wanted: dict[str, str], views: dict[str, list[str]], with_ids: Collection[str]
+              ) -> dict[ViewKey, View]:
     path = run.per_query_path
     ref = run.result.per_query
     if path is None or ref is None:
@@ -54,43 +107,47 @@ def _read_run(run: Run, wanted: dict[str, str], views: dict[str, list[str]]) -> 
         raise PerQueryError(f"{path}: does not match the checksum in {run.summary_path.name}")
     out: dict[ViewKey, View] = {}
     try:
-        with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
-            names = set(npz.files)
-            tables: dict[str, np.ndarray] = {}
-            for setting, metric in wanted.items():
-                for view in views.get(setting, []):
-                    prefix = f"{setting}/{view}"
-                    lang = query_language(view)
-                    keys = (f"{prefix}/{metric}", f"{prefix}/query_index", f"query_ids/{lang}")
-                    if not all(k in names for k in keys):
-                        continue
-                    if lang not in tables:
-                        tables[lang] = npz[keys[2]]
-                    index = npz[keys[1]]
-                    values = npz[keys[0]].astype(np.float64)
-                    if index.shape != values.shape or (index.size and not 0 <= index.min() <= index.max() < len(tables[lang])):
-                        raise PerQueryError(f"{path}: {prefix}: query index does not fit its values or id table")
-                    out[(setting, view)] = View(tables[lang], index, values)
-    except (ValueError, OSError, KeyError, IndexError) as exc:
+        members = _members(raw)
+        tables: dict[str, np.ndarray] = {}
+        for setting, metric in wanted.items():
+            for view in views.get(setting, []):
+                prefix, lang = f"{setting}/{view}", query_language(view)
+                if f"{prefix}/{metric}" not in members:
+                    continue
+                values = _member(raw, members, f"{prefix}/{metric}").astype(np.float64)
+                if setting not in with_ids:
+                    out[(setting, view)] = View(values)
+                    continue
+                if f"{prefix}/query_index" not in members or f"query_ids/{lang}" not in members:
+                    continue
+                if lang not in tables:
+                    tables[lang] = _member(raw, members, f"query_ids/{lang}")
+                index = _member(raw, members, f"{prefix}/query_index")
+                fits = not index.size or 0 <= index.min() <= index.max() < len(tables[lang])
+                if index.shape != values.shape or not fits:
+                    raise PerQueryError(f"{path}: {prefix}: query index does not fit its values or id table")
+                out[(setting, view)] = View(values, tables[lang], index)
+    except (ValueError, OSError, KeyError, zipfile.BadZipFile, zlib.error, struct.error) as exc:
         raise PerQueryError(f"{path}: unreadable per-query file ({exc})") from None
     return out
 
 
-def load_views(entry: Entry, wanted: dict[str, str]) -> dict[ViewKey, View]:
+def load_views(entry: Entry, wanted: dict[str, str], with_ids: Collection[str] = ()) -> dict[ViewKey, View]:
     """{(setting, view): View} of metric `wanted[setting]` for every view the entry's summary lists.
 
-    Several seeds are averaged per query (they are evaluated on the same queries); raises
-    PerQueryError when a file is missing, fails its checksum, or seeds disagree on the queries.
+    Query ids are read for the settings in `with_ids` (paired tests need them). Several seeds
+    are averaged per query (they are evaluated on the same queries); raises PerQueryError when a
+    file is missing, fails its checksum, or seeds disagree on the queries.
     """
     views = {s: list(scores.detail) for s, scores in entry.settings.items() if s in wanted}
-    per_run = [_read_run(run, wanted, views) for run in entry.runs]
+    per_run = [_read_run(run, wanted, views, with_ids) for run in entry.runs]
     merged: dict[ViewKey, View] = {}
     for key, first in per_run[0].items():
         others = [r.get(key) for r in per_run[1:]]
         if any(o is None or not o.same_queries(first) for o in others):
             raise PerQueryError(f"{entry.model}/{entry.group.stem}: seeds differ in the queries of {key[0]}/{key[1]}")
         values = first.values if not others else np.mean([first.values, *(o.values for o in others)], axis=0)
-        merged[key] = View(first.table, first.index, values)
+        merged[key] = View(values, first.table, first.index)
     return merged
 
 

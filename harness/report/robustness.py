@@ -1,4 +1,4 @@
-"""Robustness numbers of one entry: low-resource vs other pairs, unseen languages, worst pair, cross − mono gap."""
+"""Robustness numbers of one entry: low-resource vs other pairs, unseen languages, worst pair, cross - mono gap."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class Robustness:
     seen: float | None
     worst_pair: str | None
     worst: float | None
-    gap: float | None  # cross − mono macro mean of `metric`
+    gap: float | None  # cross - mono macro mean of `metric`
 
 
 def _mean(values: list[float]) -> float | None:

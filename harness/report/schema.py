@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Number = float | None
 
@@ -19,29 +20,25 @@ class MainScore(BaseModel):
 
 
 class SettingSummary(BaseModel):
-    """One setting: macro means (extra fields, numbers) and per pair / per query language values."""
+    """One setting: macro means (extra numeric fields) and per pair / per query language values.
+
+    Fields that are not numbers (added by later harness versions) are carried but not shown.
+    """
 
     model_config = ConfigDict(extra="allow")
 
     n_pairs: int | None = None
-    by_pair: dict[str, dict[str, Number]] = Field(default_factory=dict)
-    by_lang: dict[str, dict[str, Number]] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _numeric_macros(self) -> SettingSummary:
-        for key, value in (self.model_extra or {}).items():
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-                raise ValueError(f"{key}: a macro mean must be a number, got {type(value).__name__}")
-        return self
+    by_pair: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    by_lang: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     def macros(self) -> dict[str, float | None]:
-        """{metric: macro mean}; NaN reads as missing."""
-        return {k: _finite(v) for k, v in (self.model_extra or {}).items()}
+        """{metric: macro mean} of the numeric fields; NaN reads as missing."""
+        return {k: _finite(v) for k, v in (self.model_extra or {}).items() if _is_number(v)}
 
     def detail(self) -> dict[str, dict[str, float | None]]:
-        """Per view values: by_pair for mono / cross, by_lang for multi."""
+        """Per view numbers: by_pair for mono / cross, by_lang for multi."""
         rows = self.by_pair or self.by_lang
-        return {view: {m: _finite(v) for m, v in values.items()} for view, values in rows.items()}
+        return {view: {m: _finite(v) for m, v in values.items() if _is_number(v)} for view, values in rows.items()}
 
 
 class PerQueryRef(BaseModel):
@@ -100,6 +97,10 @@ class SeedsFile(BaseModel):
     task: str
     limit: int | None = None
     seeds: list[int] = Field(min_length=1)
+
+
+def _is_number(value: object) -> bool:
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
 
 
 def _finite(value: float | None) -> float | None:

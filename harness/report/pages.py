@@ -1,0 +1,140 @@
+"""Which pages the site has and the data each template gets (chart specs included)."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from harness.report.board import Board, GroupBoard
+from harness.report.charts import cross_heatmap, difference_heatmap, language_heatmap, matrix_rows
+from harness.report.entries import Entry
+from harness.report.formatting import slug
+from harness.report.ranking import OverallRank, overall_ranks
+
+OWN_LANGUAGE = "own_lang@10"
+RANK_DISTANCE = "rank_distance"
+
+
+@dataclass
+class Page:
+    """One HTML file: its path in the site, its template and what the template gets."""
+
+    path: str
+    template: str
+    title: str
+    context: dict = field(default_factory=dict)
+
+    @property
+    def root(self) -> str:
+        """Relative path from the page back to the site root ('' or '../')."""
+        return "../" * self.path.count("/")
+
+
+@dataclass(frozen=True)
+class SectionRanks:
+    """Overall standing in one overview section: models in rank order, and each model's rank."""
+
+    order: list[str]
+    ranks: dict[str, OverallRank]
+
+
+def section_ranks(board: Board) -> dict[int | None, SectionRanks]:
+    """Per section (full data, each limit): models by mean rank over the section's tasks."""
+    out = {}
+    for limit, groups in board.sections.items():
+        models = sorted({row.entry.model for g in groups for row in g.rows})
+        ranks = overall_ranks(models, [{r.entry.model: r.rank for r in g.rows if r.rank} for g in groups])
+        order = sorted(models, key=lambda m: (ranks[m].rank is None, ranks[m].rank or 0, m))
+        out[limit] = SectionRanks(order, ranks)
+    return out
+
+
+def task_path(group: GroupBoard) -> str:
+    """tasks/<task>[.limitN].html."""
+    return f"tasks/{slug(group.key.stem)}.html"
+
+
+def model_path(model: str) -> str:
+    """models/<model>.html (a safe file name for any model name)."""
+    return f"models/{slug(model)}.html"
+
+
+def query_language_means(entry: Entry, setting: str, metric: str) -> dict[str, float]:
+    """Per query language, the mean of `metric` over that language's views of `setting`."""
+    scores = entry.settings.get(setting)
+    grouped: dict[str, list[float]] = {}
+    for view, values in (scores.detail if scores else {}).items():
+        if values.get(metric) is not None:
+            grouped.setdefault(view.split("-", 1)[0], []).append(values[metric])  # type: ignore[arg-type]
+    return {lang: statistics.fmean(vals) for lang, vals in grouped.items()}
+
+
+def setting_columns(group: GroupBoard) -> list[tuple[str, str]]:
+    """(setting, metric) of every macro mean any row has, settings in task order."""
+    columns: dict[tuple[str, str], None] = {}
+    for setting in group.settings:
+        for row in group.rows:
+            scores = row.entry.settings.get(setting)
+            if scores is not None:
+                columns.update(dict.fromkeys((setting, m) for m, v in scores.macro.items() if v is not None))
+    return list(columns)
+
+
+def _matrix_charts(group: GroupBoard) -> dict | None:
+    """The X→Y heatmap and the difference heatmap of a task with a cross setting."""
+    if "cross" not in group.settings:
+        return None
+    metric = group.main_metric
+    entries = [row.entry for row in group.rows]
+    rows = matrix_rows(entries, metric)
+    if not rows:
+        return None
+    models = [e.model for e in entries if any(r["model"] == e.model for r in rows)]
+    languages = group.languages
+    first = models[0]
+    second = group.baseline if group.baseline in models and group.baseline != first else models[min(1, len(models) - 1)]
+    return {
+        "metric": metric,
+        "matrix": cross_heatmap(rows, languages, models, first, metric),
+        "difference": difference_heatmap(rows, languages, models, first, second, metric),
+        "default_model": first,
+        "default_pair": (first, second),
+        "cells": sum(1 for r in rows if r["model"] == first),
+    }
+
+
+def _language_chart(group: GroupBoard, metric: str, scheme: str) -> dict | None:
+    rows = []
+    for row in group.rows:
+        scores = row.entry.settings.get("multi")
+        for lang, values in (scores.detail if scores else {}).items():
+            if values.get(metric) is not None:
+                rows.append({"model": row.entry.model, "lang": lang, "value": values[metric]})
+    if not rows:
+        return None
+    models = [r.entry.model for r in group.rows]
+    return language_heatmap(rows, group.languages, models, metric, scheme)
+
+
+def site_pages(board: Board) -> list[Page]:
+    """Overview, bias, robustness, one page per (task, limit), one card per model."""
+    tasks = [(g, task_path(g)) for g in board.groups]
+    common = {"board": board, "task_links": tasks}
+    pages = [
+        Page("index.html", "overview.html", "Overview", {**common, "overall_ranks": section_ranks(board)}),
+        Page("bias.html", "bias.html", "Language bias", {**common, "charts": {
+            g.key: {"own": _language_chart(g, OWN_LANGUAGE, "blues"),
+                    "distance": _language_chart(g, RANK_DISTANCE, "oranges")}
+            for g in board.groups if "multi" in g.settings}}),
+        Page("robustness.html", "robustness.html", "Robustness", dict(common)),
+    ]
+    for group, path in tasks:
+        context = {**common, "group": group, "charts": _matrix_charts(group), "columns": setting_columns(group),
+                   "lang_means": {setting: {r.entry.model: query_language_means(r.entry, setting, group.main_metric)
+                                            for r in group.rows}
+                                  for setting in group.settings if setting not in ("mono", "multi")}}
+        pages.append(Page(path, "task.html", group.key.label, context))
+    for name, info in board.models.items():
+        rows = [(g, row) for g in board.groups for row in g.rows if row.entry.model == name]
+        pages.append(Page(model_path(name), "model.html", name, {**common, "info": info, "rows": rows}))
+    return pages

@@ -1,0 +1,96 @@
+"""`harness render`: result files → a static site (jinja2 templates in leaderboard/, autoescaped)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from harness import __version__
+from harness.paths import REPO_ROOT
+from harness.report import exports
+from harness.report.board import Board, BoardOptions, build_board
+from harness.report.collect import collect
+from harness.report.formatting import MISSING, fmt, slug, sort_key
+from harness.report.metadata import hidden_tasks, load_registries
+from harness.report.output import write_site
+from harness.report.pages import model_path, site_pages, task_path
+
+LEADERBOARD_DIR = REPO_ROOT / "leaderboard"
+
+
+@dataclass(frozen=True)
+class RenderReport:
+    """What a render produced."""
+
+    out_dir: Path
+    pages: int
+    entries: int
+    warnings: list[str]
+    skipped: int
+    seconds: float
+
+
+def without(mapping: dict, keys: list[str]) -> dict:
+    """A mapping less some keys (templates show those elsewhere)."""
+    return {k: v for k, v in mapping.items() if k not in keys}
+
+
+def environment(templates: Path = LEADERBOARD_DIR / "templates") -> Environment:
+    """Jinja2 with autoescaping on for every template, and the site's number formatting."""
+    env = Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(fmt=fmt, sort_key=sort_key, slug=slug, model_path=model_path, task_path=task_path,
+                       without=without, MISSING=MISSING, version=__version__)
+    return env
+
+
+def export_files(board: Board) -> dict[str, str]:
+    """exports/: overview and per-task tables as Markdown and LaTeX, and all numbers as CSV."""
+    files: dict[str, str] = {"exports/results.csv": exports.to_csv(board)}
+    md, tex = [], []
+    for limit in board.sections:
+        what = "full data" if limit is None else f"first {limit} questions per language (quick run)"
+        caption = f"Main score per task, {what}; † in-domain (not ranked)"
+        table = exports.overview_table(board, limit)
+        md.append(exports.to_markdown(table, caption))
+        tex.append(exports.to_latex(table, caption))
+    files["exports/leaderboard.md"] = "\n".join(md)
+    files["exports/leaderboard.tex"] = "\n".join(tex)
+    for group in board.groups:
+        caption = f"{group.key.label}: macro means per setting; † in-domain"
+        table = exports.group_table(group)
+        files[f"exports/{slug(group.key.stem)}.md"] = exports.to_markdown(table, caption)
+        files[f"exports/{slug(group.key.stem)}.tex"] = exports.to_latex(table, caption)
+    return files
+
+
+def render_board(board: Board, env: Environment | None = None) -> dict[str, str]:
+    """Every page and export of the site as {relative path: text}."""
+    env = env or environment()
+    files = {}
+    for page in site_pages(board):
+        template = env.get_template(page.template)
+        files[page.path] = template.render(**page.context, root=page.root, title=page.title, page_path=page.path)
+    files.update(export_files(board))
+    return files
+
+
+def render_site(results_dir: Path, out_dir: Path, options: BoardOptions | None = None) -> RenderReport:
+    """Read results, compute the board, render every page and write the site atomically."""
+    started = time.perf_counter()
+    registries = load_registries()
+    found = collect(results_dir, hidden_tasks(registries))
+    board = build_board(found, registries, options or BoardOptions())
+    files = render_board(board)
+    write_site(out_dir, files, LEADERBOARD_DIR / "static")
+    pages = sum(1 for name in files if name.endswith(".html"))
+    return RenderReport(out_dir, pages, len(found.entries), board.warnings, board.skipped,
+                        time.perf_counter() - started)

@@ -1,0 +1,198 @@
+"""The site in a real browser (Debian's headless Chromium via Playwright), over HTTP and from file://."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from harness.report.site import render_site
+
+from .browser import Tab, chromium_path, open_page, serve
+from .conftest import COMMITTED, XSS_DESC, XSS_IMG, XSS_SCRIPT
+
+CELLS = "#heatmap-matrix g.mark-rect.role-mark > path"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def http_base(test_site: tuple[Path, Path]):
+    with serve(test_site[0]) as base:
+        yield base
+
+
+@pytest.fixture(params=["http", "file"])
+def base(request: pytest.FixtureRequest, test_site: tuple[Path, Path]) -> str:
+    return request.getfixturevalue("http_base") if request.param == "http" else test_site[0].as_uri()
+
+
+def _main_scores(results: Path) -> dict[tuple[str, str], float]:
+    scores = {}
+    for path in results.glob("*/*.json"):
+        try:
+            summary = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            continue
+        if isinstance(summary.get("main_score"), dict) and summary.get("limit") is None and "seed" not in summary:
+            scores[(summary["model"], summary["task"])] = summary["main_score"]["value"]
+    return scores
+
+
+def test_every_page_linked_from_the_overview_loads(browser: object, base: str, test_site: tuple[Path, Path]) -> None:
+    page, problems = open_page(browser, f"{base}/index.html")
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+    page.close()
+    problems.assert_none("index.html")
+    html = sorted({h for h in hrefs if h.endswith(".html")})
+    assert {"robustness.html", "bias.html", "tasks/xquad-r.html", "tasks/xquad-mteb.html"} <= set(html)
+    assert any(h.startswith("models/") for h in html)
+    tab = Tab(browser)
+    for href in html:
+        problems = tab.goto(f"{base}/{href}")
+        assert tab.page.locator("h1").count() == 1
+        assert tab.page.evaluate("window.__xss") is None
+        problems.assert_none(href)
+    tab.close()
+    for href in {h for h in hrefs if not h.endswith(".html")}:
+        assert (test_site[0] / href).is_file(), href
+
+
+def test_table_sorts_when_a_header_is_clicked(browser: object, http_base: str) -> None:
+    page, problems = open_page(browser, f"{http_base}/index.html")
+    table = page.locator("#overview")
+    header = table.locator("th[data-task='xquad-r'] button.sort")
+
+    def column() -> list[float]:
+        cells = table.locator("tbody tr td[data-task='xquad-r']")
+        return [float(v) for v in cells.evaluate_all("cs => cs.map(c => c.dataset.sort)") if v]
+
+    header.click()
+    assert column() == sorted(column(), reverse=True)
+    assert table.locator("th[data-task='xquad-r']").get_attribute("aria-sort") == "descending"
+    header.click()
+    assert column() == sorted(column())
+    table.locator("th", has_text="Model").locator("button").click()
+    names = table.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.model)")
+    assert names == sorted(names, key=lambda n: n.lower()) or names == sorted(names)
+    problems.assert_none("sorting")
+    page.close()
+
+
+def test_family_filter_hides_other_rows(browser: object, http_base: str) -> None:
+    page, problems = open_page(browser, f"{http_base}/index.html")
+    page.select_option("select[data-filter='family']", "lexical")
+    visible = page.locator("#overview tbody tr:not(.hidden)").evaluate_all("rows => rows.map(r => r.dataset.model)")
+    assert sorted(visible) == ["bm25", "evil-desc"]
+    page.select_option("select[data-filter='family']", "")
+    page.select_option("select[data-filter='trained']", "yes")
+    visible = page.locator("table.board tbody tr:not(.hidden)").evaluate_all("rows => rows.map(r => r.dataset.model)")
+    assert set(visible) == {"syn-trained"}
+    problems.assert_none("filters")
+    page.close()
+
+
+def _labels(page: object, chart: str) -> list[str]:
+    return page.locator(f"{chart} g.mark-text.role-mark text").all_text_contents()  # type: ignore[attr-defined]
+
+
+def test_heatmap_has_one_cell_per_pair_with_the_file_numbers(browser: object, base: str) -> None:
+    page, problems = open_page(browser, f"{base}/tasks/xquad-r.html")
+    summaries = {m: json.loads((COMMITTED / m / "xquad-r.json").read_text()) for m in ("bm25", "usem-v3")}
+    languages = summaries["bm25"]["languages"]
+    cells = int(page.get_attribute("#heatmap-matrix", "data-cells"))
+    assert page.locator(CELLS).count() == len(languages) ** 2 == cells
+    page.select_option("#heatmap-matrix select", label="bm25")
+    page.wait_for_function("document.querySelector('#heatmap-matrix select').selectedIndex >= 0")
+    settings = summaries["bm25"]["settings"]
+    expected = sorted(f"{v['mAP']:.2f}" for s in ("mono", "cross") for v in settings[s]["by_pair"].values())
+    page.wait_for_function("n => document.querySelectorAll('#heatmap-matrix g.mark-text.role-mark text').length == n",
+                           arg=len(expected))
+    page.wait_for_timeout(200)
+    assert sorted(_labels(page, "#heatmap-matrix")) == expected
+    assert page.locator("#heatmap-difference g.mark-rect.role-mark > path").count() == len(languages) ** 2
+    page.select_option("#heatmap-difference select >> nth=0", label="usem-v3")
+    page.select_option("#heatmap-difference select >> nth=1", label="bm25")
+    page.wait_for_timeout(300)
+    usem = summaries["usem-v3"]["settings"]
+    diff = sorted(usem[s]["by_pair"][p]["mAP"] - settings[s]["by_pair"][p]["mAP"]
+                  for s in ("mono", "cross") for p in settings[s]["by_pair"])
+    got = sorted(float(label.replace("\u2212", "-")) for label in _labels(page, "#heatmap-difference"))  # d3: U+2212
+    assert got == pytest.approx(diff, abs=0.0051)
+    problems.assert_none("heatmap")
+    page.close()
+
+
+def test_numbers_shown_equal_the_result_files(browser: object, http_base: str, test_site: tuple[Path, Path]) -> None:
+    scores = _main_scores(test_site[1])
+    page, problems = open_page(browser, f"{http_base}/index.html")
+    checked = 0
+    for row in page.locator("#overview tbody tr").all():
+        model = row.get_attribute("data-model")
+        for cell in row.locator("td[data-task]").all():
+            task = cell.get_attribute("data-task")
+            if (model, task) in scores:
+                assert cell.locator(".score").inner_text() == f"{scores[(model, task)]:.3f}"
+                assert float(cell.get_attribute("data-value")) == scores[(model, task)]
+                checked += 1
+    assert checked >= 7
+    page.close()
+    page, _ = open_page(browser, f"{http_base}/tasks/xquad-mteb.html")
+    bm25 = json.loads((COMMITTED / "bm25" / "xquad-mteb.json").read_text())["settings"]["mono"]["by_pair"]
+    languages = page.locator("#per-lang-mono thead th button.sort").all_text_contents()[1:-1]
+    cells = page.locator("#per-lang-mono tbody tr[data-model='bm25'] td.num").all_text_contents()[:-1]
+    assert cells == [f"{bm25[f'{lang}-{lang}']['nDCG@10']:.3f}" for lang in languages] and len(languages) == 12
+    problems.assert_none("numbers")
+    page.close()
+
+
+def test_hostile_names_show_literally_and_never_run(browser: object, base: str) -> None:
+    for href in ("index.html", "tasks/xquad-r.html", "robustness.html", "bias.html", "models/evil-desc.html"):
+        page, problems = open_page(browser, f"{base}/{href}")
+        if href.startswith("tasks/"):
+            page.locator(CELLS).first.hover(position={"x": 2, "y": 2})  # its tooltip names the model
+            page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
+            assert page.locator("#vg-tooltip-element").inner_text().count("window.__xss") == 1
+        assert page.evaluate("window.__xss") is None
+        assert page.locator("img").count() == 0
+        text = page.locator("body").inner_text()
+        if href == "models/evil-desc.html":
+            assert XSS_DESC in text
+        elif href != "bias.html" or XSS_SCRIPT in text:
+            assert XSS_SCRIPT in text and XSS_IMG in text
+        problems.assert_none(href)
+        page.close()
+
+
+SCREENSHOTS = [("overview.png", "index.html", None), ("task.png", "tasks/xquad-r.html", None),
+               ("heatmap.png", "tasks/xquad-r.html", "#heatmap-matrix"), ("robustness.png", "robustness.html", None),
+               ("bias.png", "bias.html", None), ("model-card.png", "models/me5-small.html", None)]
+
+
+def test_screenshots_of_the_committed_results(browser: object, tmp_path: Path) -> None:
+    """Renders results/ as committed; HARNESS_SCREENSHOTS_DIR=docs/screenshots refreshes the README's pictures."""
+    site = tmp_path / "site"
+    render_site(COMMITTED, site)
+    folder = Path(os.environ.get("HARNESS_SCREENSHOTS_DIR") or tmp_path / "shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    tab = Tab(browser, viewport=(1200, 760))
+    for name, href, selector in SCREENSHOTS:
+        problems = tab.goto((site / href).as_uri())
+        if selector:
+            tab.page.locator(selector).screenshot(path=str(folder / name))
+        else:
+            tab.page.screenshot(path=str(folder / name))
+        problems.assert_none(href)
+        assert 5_000 < (folder / name).stat().st_size < 400_000
+    tab.close()
