@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness import __version__
-from harness.data.store import missing_files, missing_message
 from harness.errors import HarnessError
+from harness.evaluate.corpus_eval import evaluate_corpus
 from harness.evaluate.parallel import evaluate_parallel
 from harness.evaluate.progress import NullProgress, Progress
 from harness.evaluate.qrels_eval import evaluate_qrels
@@ -24,11 +24,17 @@ from harness.results.store import (
     result_paths,
     write_result,
 )
-from harness.results.summary import main_score, summarize
+from harness.results.summary import main_score, result_extras, summarize
+from harness.tasks.corpus_loaders import unavailable_reason as task_unavailable_reason
 from harness.tasks.data import load_task_data
 from harness.tasks.schema import TaskSpec
 
-EVALUATORS = {"parallel-qa-retrieval": evaluate_parallel, "monolingual-retrieval": evaluate_qrels}
+EVALUATORS = {
+    "parallel-qa-retrieval": evaluate_parallel,
+    "monolingual-retrieval": evaluate_qrels,
+    "corpus-retrieval": evaluate_corpus,
+    "answer-retrieval": evaluate_corpus,
+}
 
 
 @dataclass(frozen=True)
@@ -55,10 +61,8 @@ class TaskOutcome:
 
 
 def unavailable_reason(spec: TaskSpec) -> str | None:
-    """Why a task cannot run here (its data is missing), or None."""
-    names = [spec.source.file_for(lang) for lang in spec.languages]
-    missing = missing_files(spec.source, names)
-    return missing_message(spec.source, missing) if missing else None
+    """Why a task cannot run here (its data is missing, or its hub corpus absent or unpinned), or None."""
+    return task_unavailable_reason(spec)
 
 
 def plan_tasks(tasks: list[TaskSpec], all_tasks: bool) -> tuple[list[TaskSpec], list[TaskOutcome]]:
@@ -126,6 +130,7 @@ def evaluate_task(
         "main_score": {"name": spec.main_score, "value": main_score(spec, settings)},
         "languages": spec.languages,
         "settings": settings,
+        **result_extras(spec, settings, data),
         "cache": {k: v for k, v in scorer.stats.items() if not k.endswith("seconds")},
         "provenance": provenance(options.device, options.batch_size, seconds, seed=options.seed),
     }

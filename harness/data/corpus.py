@@ -51,6 +51,11 @@ class CorpusShard:
     fields: PassageFields = MIRACL_FIELDS
     ids: tuple[str, ...] = field(default=(), repr=False)
     texts: tuple[str, ...] = field(default=(), repr=False)
+    rows: int | None = None  # passages in a file shard, when known (progress only)
+
+    def size(self) -> int | None:
+        """Passages in the shard when known without reading it."""
+        return len(self.ids) if self.path is None else self.rows
 
     def passages(self) -> Iterator[tuple[str, str]]:
         """(docid, text) in file order; a malformed row is a one-line error naming file and line."""
@@ -60,7 +65,7 @@ class CorpusShard:
         yield from read_passages(self.path, self.fields)
 
 
-def _open_text(path: Path):  # noqa: ANN202 (a text stream)
+def _open_text(path: Path):
     if not path.is_file():
         raise HarnessError(f"missing corpus shard: {path}")
     return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8")
@@ -99,6 +104,11 @@ class Corpus:
         return sha256_json({"format": PASSAGE_FORMAT,
                             "shards": [[s.name, s.lang, s.identity] for s in self.shards]})
 
+    def size(self) -> int | None:
+        """Passages in the corpus when every shard's size is known, else None."""
+        sizes = [s.size() for s in self.shards]
+        return None if any(n is None for n in sizes) else sum(n for n in sizes if n is not None)
+
     @property
     def languages(self) -> list[str]:
         return list(dict.fromkeys(s.lang for s in self.shards))
@@ -128,6 +138,14 @@ class Corpus:
             if row >= last:
                 break
         return out
+
+
+def count_lines(path: Path) -> int | None:
+    """Non-empty lines of an uncompressed file (None for gzip or a missing file)."""
+    if path.suffix == ".gz" or not path.is_file():
+        return None
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())
 
 
 def memory_shard(name: str, lang: str, ids: list[str], texts: list[str]) -> CorpusShard:

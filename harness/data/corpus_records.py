@@ -51,13 +51,23 @@ class Notes:
 
     def __init__(self) -> None:
         self.counts: dict[str, dict[str, int]] = defaultdict(dict)
+        self.reasons: dict[str, str] = {}
 
     def add(self, kind: str, where: str, count: int = 1) -> None:
         if count:
             self.counts[kind][where] = self.counts[kind].get(where, 0) + count
 
-    def as_dict(self) -> dict[str, dict[str, int]]:
-        return {kind: dict(sorted(v.items())) for kind, v in sorted(self.counts.items()) if v}
+    def explain(self, where: str, reason: str) -> None:
+        """Why something at `where` was skipped (one line)."""
+        self.reasons[where] = reason
+
+    def as_dict(self) -> dict[str, dict[str, int] | dict[str, str]]:
+        out: dict[str, dict[str, int] | dict[str, str]] = {
+            kind: dict(sorted(v.items())) for kind, v in sorted(self.counts.items()) if v
+        }
+        if self.reasons:
+            out["reasons"] = dict(sorted(self.reasons.items()))
+        return out
 
 
 @dataclass

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from harness.evaluate.setting_result import SettingResult
+from harness.results.low_resource import low_resource_breakdown
+from harness.results.transfer_gap import transfer_gap
 from harness.tasks.schema import TaskSpec
+
+if TYPE_CHECKING:
+    from harness.tasks.data import TaskData
 
 
 def _clean(value: float) -> float | None:
@@ -39,3 +45,17 @@ def main_score(spec: TaskSpec, settings: dict[str, dict]) -> float | None:
     """The task's declared headline number, e.g. settings['multi']['mAP']."""
     setting, _, metric = spec.main_score.partition("/")
     return settings.get(setting, {}).get(metric)
+
+
+def result_extras(spec: TaskSpec, settings: dict[str, dict], data: TaskData | None = None) -> dict[str, object]:
+    """Top-level summary fields beside the settings: the low-resource breakdown (every kind), the
+    task's caveat, the transfer gap (tasks with a 'translated' setting) and counted data warnings."""
+    extras: dict[str, object] = {"low_resource": low_resource_breakdown(settings)}
+    if spec.caveat:
+        extras["caveat"] = spec.caveat
+    if "translated" in settings and "cross" in settings:
+        extras["transfer_gap"] = transfer_gap(settings["cross"], settings["translated"])
+    task = data.corpus_task if data is not None else None
+    if task is not None and task.notes.as_dict():
+        extras["warnings"] = task.notes.as_dict()
+    return extras

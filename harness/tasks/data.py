@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from harness.data.checksum import sha256_json
+from harness.data.corpus_records import CorpusTask
 from harness.data.lareqa import load_lareqa
 from harness.data.records import ParallelLanguage, RetrievalLanguage
 from harness.data.squad_paragraphs import load_squad_paragraphs
 from harness.data.store import locate
 from harness.errors import HarnessError
+from harness.tasks.corpus_loaders import CORPUS_KINDS, corpus_task_fingerprint, load_corpus_task
 from harness.tasks.schema import TaskSpec
 
 LOADERS = {"lareqa": load_lareqa, "squad-paragraphs": load_squad_paragraphs}
@@ -23,10 +25,13 @@ class TaskData:
     languages: dict[str, ParallelLanguage | RetrievalLanguage]
     dataset_fingerprint: str
     limit: int | None = None
+    corpus_task: CorpusTask | None = None  # corpus-retrieval kinds (MIRACL, AfriQA, NQ-Crosslingual)
 
 
 def dataset_fingerprint(spec: TaskSpec) -> str:
     """sha256 over the loader and each used file's declared (and verified) sha256."""
+    if spec.kind in CORPUS_KINDS:
+        return corpus_task_fingerprint(spec)
     files = {spec.source.file_for(lang): spec.source.files[spec.source.file_for(lang)] for lang in spec.languages}
     return sha256_json({"loader": spec.source.loader, "files": files})
 
@@ -72,6 +77,8 @@ def load_task_data(spec: TaskSpec, limit: int | None = None) -> TaskData:
     """Locate, verify and parse every language file of a task."""
     if limit is not None and limit < 1:
         raise HarnessError(f"--limit: must be at least 1, got {limit}")
+    if spec.kind in CORPUS_KINDS:
+        return TaskData(spec, {}, dataset_fingerprint(spec), limit, load_corpus_task(spec, limit))
     loader = LOADERS.get(spec.source.loader)
     if loader is None:
         raise HarnessError(f"task {spec.name}: source.loader: unknown loader {spec.source.loader!r}")

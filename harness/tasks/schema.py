@@ -53,9 +53,9 @@ class TaskSpec(BaseModel):
         default_factory=dict, description="lang -> (questions, candidates), checked at load time"
     )
     language_files: dict[str, str] = Field(
-        default_factory=dict, description="role -> per-language file pattern ({lang}, {pivot}) beside source.file_pattern"
+        default_factory=dict, description="role -> per-language file pattern ({lang}, {pivot}), beside file_pattern"
     )
-    pivots: dict[str, str] = Field(default_factory=dict, description="lang -> pivot language of its passages (default en)")
+    pivots: dict[str, str] = Field(default_factory=dict, description="lang -> language of its passages (default en)")
     corpus: HubCorpus | None = Field(default=None, description="a sharded hub corpus (large corpora)")
     search: SearchSpec = Field(default_factory=SearchSpec)
     qrels_scope: Literal["all", "pool"] = Field(
@@ -84,7 +84,8 @@ class TaskSpec(BaseModel):
             raise ValueError(f"settings: kind {self.kind} supports only [mono], got {self.settings}")
         bad = [s for s in self.settings if s not in KIND_SETTINGS[self.kind]]
         if bad:
-            raise ValueError(f"settings: {bad} not available for kind {self.kind} (use {sorted(KIND_SETTINGS[self.kind])})")
+            allowed_settings = sorted(KIND_SETTINGS[self.kind])
+            raise ValueError(f"settings: {bad} not available for kind {self.kind} (use {allowed_settings})")
         setting, _, metric = self.main_score.partition("/")
         if setting not in self.settings or metric not in self.metrics:
             raise ValueError(f"main_score: {self.main_score!r} is not one of the task's setting/metric pairs")
