@@ -6,13 +6,14 @@ and turns them into examples plus the ordered list of languages they use.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.data.afriqa import read_gold_passages
 from harness.data.checksum import sha256_json
+from harness.data.corpus_records import Notes
 from harness.data.lareqa import load_lareqa
 from harness.data.store import locate, missing_files, missing_message
 from harness.errors import DataMissingError, HarnessError
@@ -73,40 +74,19 @@ def _afriqa_files(spec: TrainingSpec, lang: str) -> list[str]:
     return [file_name(spec, lang)]
 
 
-def _json_field(record: object, key: str, where: str) -> str | None:
-    if not isinstance(record, dict) or key not in record:
-        raise HarnessError(f"{where}: missing field {key!r}")
-    value = record[key]
-    if value is not None and not isinstance(value, str | int):
-        raise HarnessError(f"{where}: field {key!r} must be a string, got {type(value).__name__}")
-    return None if value is None else str(value)
-
-
 def _afriqa(spec: TrainingSpec) -> Built:
     """Native question -> pivot passage (X-Y) and translated question -> pivot passage (X-X).
 
-    Records without a gold passage (`context` null or empty) or without a question are skipped.
+    Files are read by the afriqa task's reader (one parser of the format): records without a
+    gold passage (`context` null or empty) or without a question are skipped.
     """
     examples: list[TrainExample] = []
     for lang in spec.languages:
         path = locate(spec.source, file_name(spec, lang))
         code, pivot = spec.code(lang), spec.pivot(lang)
-        for lineno, line in enumerate(_read_text(path).split("\n"), start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise HarnessError(f"{where}: not valid JSON ({exc.msg})") from None
-            qid = _json_field(record, "id", where)
-            question = _json_field(record, "question_lang", where)
-            translated = _json_field(record, "question_translated", where)
-            context = _json_field(record, "context", where)
-            if not qid or not question or not question.strip() or not context or not context.strip():
-                continue
-            queries = {code: question} | ({pivot: translated} if translated and translated.strip() else {})
-            examples.append(TrainExample(f"{lang}:{qid}", queries, {pivot: context}, {pivot: ()}))
+        for record in read_gold_passages(path, lang, Notes()):
+            queries = {code: record.question} | ({pivot: record.translated} if record.translated else {})
+            examples.append(TrainExample(record.qid, queries, {pivot: record.context}, {pivot: ()}))
     codes = [spec.code(lang) for lang in spec.languages]
     pivots = [p for p in dict.fromkeys(spec.pivot(lang) for lang in spec.languages) if p not in codes]
     return examples, codes + pivots
