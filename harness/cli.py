@@ -35,7 +35,7 @@ def run(
     seed: Annotated[int | None, typer.Option(min=0, help="Trained recipes: this seed only")] = None,
 ) -> None:
     """Evaluate a model on tasks (training a recipe first if needed) and store results with provenance."""
-    from harness.console import RichPhases, RichTrainReporter, summary_table
+    from harness.console import RichPhases, RichTrainReporter, result_notes, summary_table
     from harness.models.registry import build_model, get_model_spec, load_models
     from harness.run import RunOptions, plan_tasks, run_tasks
     from harness.tasks.registry import load_tasks, select_tasks
@@ -60,6 +60,8 @@ def run(
         with RichPhases(err) as phases:
             outcomes = run_tasks(model, encoder, runnable, options, phases)
     out.print(summary_table(model, outcomes + skipped))
+    for line in result_notes(outcomes):
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
     for outcome in outcomes:
         out.print(f"{outcome.status}: {outcome.path}")
 

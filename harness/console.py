@@ -69,6 +69,44 @@ def summary_table(model: str, outcomes: list[TaskOutcome]) -> Table:
     return table
 
 
+def _main_metric(summary: dict) -> tuple[str, str]:
+    setting, _, metric = str(summary.get("main_score", {}).get("name", "/")).partition("/")
+    return setting, metric
+
+
+def result_notes(outcomes: list[TaskOutcome]) -> list[str]:
+    """One line each for what a table of means hides: the task's caveat, the low-resource breakdown of
+    the main setting, the transfer gap and counted data warnings."""
+    lines: list[str] = []
+    for outcome in outcomes:
+        summary = outcome.summary
+        if not summary:
+            continue
+        task = outcome.task
+        if summary.get("caveat"):
+            lines.append(f"{task}: CAVEAT {summary['caveat']}")
+        setting, metric = _main_metric(summary)
+        low = summary.get("low_resource", {}).get("settings", {}).get(setting)
+        if low and metric:
+            worst = low["worst"].get(metric)
+            worst_text = f", worst pair {worst['pair']} {_fmt(worst['value'])}" if worst else ""
+            lines.append(
+                f"{task}: {setting} {metric} low-resource pairs (class <= 3) {_fmt(low['low'].get(metric))} "
+                f"over {low['low']['n_pairs']}, rest {_fmt(low['rest'].get(metric))} over {low['rest']['n_pairs']}"
+                f"{worst_text}"
+            )
+        gap = summary.get("transfer_gap", {}).get(metric)
+        if gap:
+            per_pair = " ".join(f"{pair} {value:+.3f}" for pair, value in gap["by_pair"].items())
+            lines.append(f"{task}: transfer gap (translated - native) {metric} mean {gap['mean']:+.4f}: {per_pair}")
+        for kind, counts in summary.get("warnings", {}).items():
+            if kind == "reasons":
+                continue
+            total = sum(counts.values()) if isinstance(counts, dict) else counts
+            lines.append(f"{task}: warning {kind.replace('_', ' ')}: {total} (per language in the result file)")
+    return lines
+
+
 class RichTrainReporter:
     """A training progress bar showing the last loss and validation loss; log lines when not on a terminal."""
 

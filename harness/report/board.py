@@ -113,7 +113,8 @@ class Board:
     resource_table: ResourceClasses | None
     options: BoardOptions
     n_comparisons: int = 0
-    sections: dict[int | None, list[GroupBoard]] = field(default_factory=dict)
+    sections: dict[int | None, list[GroupBoard]] = field(default_factory=dict)  # ranked overall, per limit
+    diagnostic: list[GroupBoard] = field(default_factory=list)  # pipeline checks: shown apart with their caveat
 
 
 def headline_metrics(entry: Entry) -> dict[str, str]:
@@ -237,6 +238,7 @@ def build_board(found: Collection, registries: Registries, options: BoardOptions
         comparison.p_holm = adjusted
     sections: dict[int | None, list[GroupBoard]] = defaultdict(list)
     for group in groups:
-        sections[group.key.limit].append(group)
+        if not group.task.diagnostic:
+            sections[group.key.limit].append(group)
     return Board(groups, models, warnings, found.skipped, found.hidden, classes, options, len(tests),
-                 dict(sections))
+                 dict(sections), [g for g in groups if g.task.diagnostic])

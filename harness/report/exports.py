@@ -102,7 +102,7 @@ def to_latex(table: Table, caption: str) -> str:
 
 
 CSV_COLUMNS = ["model", "family", "task", "limit", "seeds", "zero_shot", "setting", "view", "metric", "value",
-               "std_over_seeds", "ci95_low", "ci95_high", "n_queries"]
+               "std_over_seeds", "ci95_low", "ci95_high", "n_queries", "caveat"]
 
 
 def _cell(value: object) -> object:
@@ -122,14 +122,15 @@ def to_csv(board: Board) -> str:
             entry = row.entry
             ident = [entry.model, row.info.family, group.key.task, group.key.limit,
                      " ".join(map(str, entry.seeds)), entry.zero_shot]
+            caveat = group.task.caveat
             for setting, scores in entry.settings.items():
                 for metric, value in scores.macro.items():
                     spread = entry.spread.get(f"{setting}/{metric}")
                     ci = row.cis.get(setting) if row.ci_metrics.get(setting) == metric else None
                     writer.writerow([_cell(v) for v in [*ident, setting, "", metric, value,
-                                     spread.std if spread else None, *(ci or (None, None)), None]])
+                                     spread.std if spread else None, *(ci or (None, None)), None, caveat]])
                 for view, values in scores.detail.items():
                     for metric, value in values.items():
                         writer.writerow([_cell(v) for v in [*ident, setting, view, metric, value, None, None, None,
-                                         scores.n_queries.get(view)]])
+                                         scores.n_queries.get(view), caveat]])
     return buffer.getvalue()

@@ -37,6 +37,13 @@ class TaskInfo:
     citation: str | None = None
     licence: str | None = None
     low_resource: tuple[str, ...] | None = None  # declared by the task, when it does
+    purpose: str = "benchmark"  # 'diagnostic': a pipeline check, shown apart and never ranked overall
+    caveat: str | None = None  # shown wherever the task's numbers are
+
+    @property
+    def diagnostic(self) -> bool:
+        """A task whose numbers are not comparable to anything outside this harness."""
+        return self.purpose == "diagnostic"
 
 
 @dataclass
@@ -90,7 +97,10 @@ def task_info(name: str, entries: list[Entry], registries: Registries) -> TaskIn
     if spec is not None:
         low = getattr(spec, "low_resource", None)
         return TaskInfo(name, spec.kind, spec.description, tuple(spec.languages), tuple(spec.settings),
-                        spec.main_score, spec.citation, spec.source.licence, tuple(low) if low else None)
+                        spec.main_score, spec.citation, spec.source.licence, tuple(low) if low else None,
+                        spec.purpose, spec.caveat)
     first = entries[0].first
+    caveat = next((e.first.caveat for e in entries if e.first.caveat), None)
     return TaskInfo(name, first.task_kind or "unknown", "not declared in tasks/", tuple(first.languages),
-                    tuple(first.settings), first.main_score.name)
+                    tuple(first.settings), first.main_score.name,
+                    purpose="diagnostic" if caveat else "benchmark", caveat=caveat)

@@ -103,6 +103,21 @@ def _matrix_charts(group: GroupBoard) -> dict | None:
     }
 
 
+def transfer_gaps(group: GroupBoard) -> dict | None:
+    """Per model and query language, translated minus native (cross) main metric; None without both settings."""
+    if not {"cross", "translated"} <= set(group.settings):
+        return None
+    metric = group.main_metric
+    by_model, means = {}, {}
+    for row in group.rows:
+        native = query_language_means(row.entry, "cross", metric)
+        translated = query_language_means(row.entry, "translated", metric)
+        by_model[row.entry.model] = {lang: translated[lang] - native[lang] for lang in native if lang in translated}
+        means[row.entry.model] = row.robustness.transfer_gap
+    languages = {lang for gaps in by_model.values() for lang in gaps}
+    return {"by_model": by_model, "means": means, "languages": languages} if languages else None
+
+
 def _language_chart(group: GroupBoard, metric: str, scheme: str) -> dict | None:
     rows = []
     for row in group.rows:
@@ -130,6 +145,7 @@ def site_pages(board: Board) -> list[Page]:
     ]
     for group, path in tasks:
         context = {**common, "group": group, "charts": _matrix_charts(group), "columns": setting_columns(group),
+                   "transfer": transfer_gaps(group),
                    "lang_means": {setting: {r.entry.model: query_language_means(r.entry, setting, group.main_metric)
                                             for r in group.rows}
                                   for setting in group.settings if setting not in ("mono", "multi")}}

@@ -1,4 +1,5 @@
-"""Robustness numbers of one entry: low-resource vs other pairs, unseen languages, worst pair, cross - mono gap."""
+"""Robustness numbers of one entry: low-resource vs other pairs, unseen languages, worst pair, cross - mono gap,
+and the transfer gap (translated - native questions) where a task asks both."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class Robustness:
     worst_pair: str | None
     worst: float | None
     gap: float | None  # cross - mono macro mean of `metric`
+    transfer_gap: float | None = None  # translated - cross (native questions) macro mean of `metric`
 
 
 def _mean(values: list[float]) -> float | None:
@@ -67,5 +69,7 @@ def robustness(entry: Entry, low_langs: Iterable[str], training_langs: Iterable[
         worst_pair = pick(sorted(pairs), key=pairs.__getitem__)
     cross, mono = entry.value("cross", metric), entry.value("mono", metric)
     gap = cross - mono if cross is not None and mono is not None else None
+    translated = entry.value("translated", metric)
+    transfer = translated - cross if translated is not None and cross is not None else None
     return Robustness(metric, setting, tuple(sorted(low)), low_mean, rest_mean, unseen_langs, unseen, seen,
-                      worst_pair, pairs.get(worst_pair) if worst_pair else None, gap)
+                      worst_pair, pairs.get(worst_pair) if worst_pair else None, gap, transfer)

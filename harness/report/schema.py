@@ -70,6 +70,7 @@ class ResultFile(BaseModel):
     provenance: dict = Field(default_factory=dict)
     training: dict | None = None
     per_query: PerQueryRef | None = None
+    caveat: str | None = Field(default=None, max_length=2000)  # shown with every rendering of the numbers
 
     @field_validator("main_score")
     @classmethod

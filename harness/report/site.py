@@ -62,10 +62,18 @@ def export_files(board: Board) -> dict[str, str]:
         table = exports.overview_table(board, limit)
         md.append(exports.to_markdown(table, caption))
         tex.append(exports.to_latex(table, caption))
+    for group in board.diagnostic:
+        caption = (f"Diagnostic, not ranked: {group.key.label} ({group.main_setting} {group.main_metric}). "
+                   f"CAVEAT: {group.task.caveat}")
+        table = exports.group_table(group)
+        md.append(exports.to_markdown(table, caption))
+        tex.append(exports.to_latex(table, caption))
     files["exports/leaderboard.md"] = "\n".join(md)
     files["exports/leaderboard.tex"] = "\n".join(tex)
     for group in board.groups:
         caption = f"{group.key.label}: macro means per setting; † in-domain"
+        if group.task.caveat:
+            caption += f". CAVEAT: {group.task.caveat}"
         table = exports.group_table(group)
         files[f"exports/{slug(group.key.stem)}.md"] = exports.to_markdown(table, caption)
         files[f"exports/{slug(group.key.stem)}.tex"] = exports.to_latex(table, caption)

@@ -46,8 +46,8 @@ class TaskSpec(BaseModel):
     main_score: str = Field(description="setting/metric, e.g. multi/mAP")
     purpose: Purpose = Field(
         default="benchmark",
-        description="'regression': a CI subset; 'diagnostic': a pipeline check whose numbers are not comparable; "
-        "neither is in `--tasks all` nor on the leaderboard",
+        description="'regression': a CI subset, never on the leaderboard; 'diagnostic': a pipeline check whose "
+        "numbers are not comparable, shown apart with its caveat and never ranked overall; neither is in `--tasks all`",
     )
     expected_counts: dict[str, tuple[int, int]] = Field(
         default_factory=dict, description="lang -> (questions, candidates), checked at load time"
