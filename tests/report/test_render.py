@@ -150,7 +150,20 @@ def test_unknown_models_render_and_bias_shows_own_language_share(test_site: tupl
     bias = (site / "bias.html").read_text(encoding="utf-8")
     share = json.loads((results / "syn-plain" / "syn-small.json").read_text())["settings"]["multi"]["by_lang"]["en"]
     assert f">{share['own_lang@10']:.3f}</td>" in bias
-    # committed results predate own_lang@10: their cells show the dash
+    assert "Own-language share of the top 10" in bias
+
+
+def test_results_without_own_language_share_show_the_dash(tmp_path: Path) -> None:
+    results = copy_real(tmp_path / "results", [("bm25", "xquad-r")])
+    path = results / "bm25" / "xquad-r.json"
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    multi = summary["settings"]["multi"]
+    multi.pop("own_lang@10", None)
+    for values in multi["by_lang"].values():
+        values.pop("own_lang@10", None)
+    path.write_text(json.dumps(summary), encoding="utf-8")
+    render_site(results, tmp_path / "site", FAST)
+    bias = (tmp_path / "site" / "bias.html").read_text(encoding="utf-8")
     assert "Own-language share of the top 10" in bias and ">—</td>" in bias
 
 
