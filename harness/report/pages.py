@@ -104,18 +104,18 @@ def _matrix_charts(group: GroupBoard) -> dict | None:
 
 
 def transfer_gaps(group: GroupBoard) -> dict | None:
-    """Per model and query language, translated minus native (cross) main metric; None without both settings."""
+    """Per model and query language, translated minus native (cross) main metric; None without both settings.
+    The macro mean is the rows' `robustness.transfer_gap`."""
     if not {"cross", "translated"} <= set(group.settings):
         return None
     metric = group.main_metric
-    by_model, means = {}, {}
+    by_model = {}
     for row in group.rows:
         native = query_language_means(row.entry, "cross", metric)
         translated = query_language_means(row.entry, "translated", metric)
         by_model[row.entry.model] = {lang: translated[lang] - native[lang] for lang in native if lang in translated}
-        means[row.entry.model] = row.robustness.transfer_gap
     languages = {lang for gaps in by_model.values() for lang in gaps}
-    return {"by_model": by_model, "means": means, "languages": languages} if languages else None
+    return {"by_model": by_model, "languages": languages} if languages else None
 
 
 def _language_chart(group: GroupBoard, metric: str, scheme: str) -> dict | None:
