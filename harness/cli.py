@@ -36,7 +36,7 @@ def run(
 ) -> None:
     """Evaluate a model on tasks (training a recipe first if needed) and store results with provenance."""
     from harness.console import RichPhases, RichTrainReporter, result_notes, summary_table
-    from harness.models.registry import build_model, get_model_spec, load_models
+    from harness.models.registry import build_model, check_model_device, get_model_spec, load_models
     from harness.run import RunOptions, plan_tasks, run_tasks
     from harness.tasks.registry import load_tasks, select_tasks
     from harness.train.commands import resolve_seeds, run_trained
@@ -46,9 +46,13 @@ def run(
     registry = load_models()
     model_spec = get_model_spec(model, registry)
     seed_list = resolve_seeds(model, model_spec, seeds, seed)
+    check_model_device(model, model_spec, device)
     runnable, skipped = plan_tasks(selected, all_tasks=tasks.strip() == "all")
     for outcome in skipped:
         err.print(f"skipping {outcome.task}: {outcome.reason}")
+    if not runnable:
+        raise HarnessError(f"--tasks {tasks}: nothing to run, {len(skipped)} task(s) skipped (reasons above); get "
+                           "data with `harness data fetch` or `harness data import DIR`, or set HARNESS_DATA_MIRROR")
     options = RunOptions(results_dir, overwrite, batch_size, device, limit)
     outcomes = []
     if runnable and seed_list is not None:
@@ -75,7 +79,7 @@ def train(
 ) -> None:
     """Train a recipe (each missing seed; an interrupted run resumes from its last checkpoint)."""
     from harness.console import RichTrainReporter
-    from harness.models.registry import get_model_spec, load_models
+    from harness.models.registry import check_model_device, get_model_spec, load_models
     from harness.train.commands import resolve_seeds, train_seeds
 
     registry = load_models()
@@ -83,6 +87,7 @@ def train(
     seed_list = resolve_seeds(model, spec, seeds, seed)
     if seed_list is None:
         raise HarnessError(f"model {model!r} is not a trained recipe (loader {spec.loader!r}); nothing to train")
+    check_model_device(model, spec, device)
     infos = train_seeds(model, spec, registry, seed_list, device, lambda label: RichTrainReporter(err, label))
     for info in infos:
         outcome = info["outcome"]
@@ -94,24 +99,27 @@ def train(
 @list_app.command("tasks")
 def list_tasks() -> None:
     """Declared tasks, their languages, settings and whether their data is here."""
+    from harness.name_tables import name_table, print_name_table
     from harness.run import unavailable_reason
     from harness.tasks.registry import load_tasks
 
-    table = Table("task", "kind", "languages", "settings", "main score", "data", "licence")
-    for spec in load_tasks().values():
+    specs = load_tasks()
+    table = name_table("task", specs, "kind", "languages", "settings", "main score", "data", "licence")
+    for spec in specs.values():
         here = "present" if unavailable_reason(spec) is None else "missing"
         table.add_row(spec.name, spec.kind, " ".join(spec.languages), ",".join(spec.settings),
                       spec.main_score, here, spec.source.licence or "")
-    out.print(table)
+    print_name_table(out, table)
 
 
 @list_app.command("models")
 def list_models() -> None:
     """Registered models and where their weights come from."""
     from harness.models.registry import load_models, runs_offline
+    from harness.name_tables import name_table, print_name_table
 
-    table = Table("model", "loader", "source", "description")
     models = load_models()
+    table = name_table("model", models, "loader", "source", "description")
     offline = set(runs_offline(models))
     for name, spec in models.items():
         if spec.recipe is not None:
@@ -122,7 +130,7 @@ def list_models() -> None:
         else:
             source = (spec.hub and f"{spec.hub}@{(spec.revision or '')[:10]}") or "bundled (offline)"
         table.add_row(name, spec.loader, source, spec.description or "")
-    out.print(table)
+    print_name_table(out, table)
 
 
 @data_app.command("status")
@@ -221,22 +229,43 @@ def render(
               f"{report.skipped} file(s) skipped, {report.seconds:.1f} s", markup=False, highlight=False)
 
 
+INTERRUPTED = 130  # typer turns Ctrl-C (KeyboardInterrupt) inside a command into this exit code
+
+
+def _disk_full_line(exc: BaseException) -> str | None:
+    """'error: FILE: cannot write (disk full) …' when `exc` is a full disk or quota, else None."""
+    from harness.atomic import disk_full_reason
+
+    reason = disk_full_reason(exc)
+    if reason is None:
+        return None
+    filename = getattr(exc, "filename", None)
+    where = f"{filename}: " if filename else ""
+    return f"error: {where}cannot write ({reason}); free space and rerun"
+
+
 def main() -> None:
-    """Entry point: user errors become one line on stderr and exit code 2."""
+    """Entry point: user errors become one line on stderr and exit code 2; Ctrl-C exits 130."""
     try:
         code = app(standalone_mode=False)
     except HarnessError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
-        err.print("interrupted: finished results are kept; rerun to resume", markup=False)
-        sys.exit(130)
+        code = INTERRUPTED
     except Exception as exc:
+        line = _disk_full_line(exc)
+        if line is not None:  # last resort: a write outside the staged (atomic) ones
+            err.print(line, markup=False, highlight=False, soft_wrap=True)
+            sys.exit(2)
         # usage errors of the command-line parser (typer bundles its own click): it prints them
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    if code == INTERRUPTED:
+        err.print("interrupted: finished results are kept; rerun to resume", markup=False, highlight=False)
+        sys.exit(INTERRUPTED)
     sys.exit(code if isinstance(code, int) else 0)
 
 

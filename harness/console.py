@@ -2,16 +2,53 @@
 
 from __future__ import annotations
 
+import time
+
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.progress import Progress as RichProgress
 from rich.table import Table
+from rich.text import Text
 
+from harness.results.setting_keys import NOT_METRICS
 from harness.run import TaskOutcome
+
+LOG_EVERY_SECONDS = 30.0  # off a terminal (logs, CI), a phase prints its pace this often
+
+
+class RateColumn(ProgressColumn):
+    """Items per second of a phase (texts/s while encoding)."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{speed:,.1f}/s")
+
+
+def pace(done: float, total: float | None, elapsed: float) -> str:
+    """'640/2,915 (22%), 10.3/s, ETA 3m40s' for log lines."""
+    rate = done / elapsed if elapsed > 0 else 0.0
+    share = f" ({done / total:.0%})" if total else ""
+    eta = f", ETA {_duration((total - done) / rate)}" if total and rate > 0 else ""
+    return f"{done:,.0f}/{total or 0:,.0f}{share}, {rate:,.1f}/s{eta}"
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
 
 
 class RichPhases:
-    """One progress bar per encoding / scoring phase; one log line per phase when not on a terminal."""
+    """One progress bar per encoding / scoring phase (advancing per batch, with rate and ETA); off a
+    terminal, a line per phase every LOG_EVERY_SECONDS and when it ends, since bars are not redrawn there."""
 
     def __init__(self, console: Console) -> None:
         self._console = console
@@ -19,11 +56,14 @@ class RichPhases:
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
+            RateColumn(),
             TimeElapsedColumn(),
+            TextColumn("ETA"),
             TimeRemainingColumn(),
             console=console,
             transient=False,
         )
+        self._logged: dict[int, float] = {}
 
     def __enter__(self) -> RichPhases:
         self._bars.start()
@@ -33,17 +73,29 @@ class RichPhases:
         self._bars.stop()
 
     def start(self, description: str, total: int) -> int:
-        return int(self._bars.add_task(description, total=total))
+        handle = int(self._bars.add_task(description, total=total))
+        self._logged[handle] = time.monotonic()
+        return handle
 
     def advance(self, handle: int, amount: int) -> None:
         self._bars.advance(handle, amount)  # type: ignore[arg-type]
+        now = time.monotonic()
+        if not self._console.is_terminal and now - self._logged.get(handle, now) >= LOG_EVERY_SECONDS:
+            self._logged[handle] = now
+            task = self._bars.tasks[handle]  # type: ignore[index]
+            self._print(f"{task.description}: {pace(task.completed, task.total, task.elapsed or 0.0)}")
 
     def finish(self, handle: int) -> None:
         self._bars.update(handle, completed=self._bars.tasks[handle].total)  # type: ignore[arg-type]
-        if not self._console.is_terminal:  # logs and CI: bars are not redrawn there
+        if not self._console.is_terminal:
             task = self._bars.tasks[handle]  # type: ignore[index]
-            self._console.print(f"{task.description}: {task.total:g} done in {task.elapsed or 0:.1f} s",
-                                markup=False, highlight=False)
+            self._print(f"{task.description}: {task.total:,.0f} done in {task.elapsed or 0:.1f} s")
+
+    def stage(self, text: str) -> None:
+        self._print(text)
+
+    def _print(self, text: str) -> None:
+        self._console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 def _fmt(value: object) -> str:
@@ -62,9 +114,7 @@ def summary_table(model: str, outcomes: list[TaskOutcome]) -> Table:
         limit = outcome.summary.get("limit")
         status = outcome.status + (f" (limit {limit})" if limit else "")
         for setting, values in outcome.summary["settings"].items():
-            metrics = "  ".join(
-                f"{k} {_fmt(v)}" for k, v in values.items() if k not in ("by_pair", "by_lang", "n_pairs")
-            )
+            metrics = "  ".join(f"{k} {_fmt(v)}" for k, v in values.items() if k not in NOT_METRICS)
             table.add_row(outcome.task, f"{setting} ({values['n_pairs']})", metrics, status)
     return table
 
@@ -72,6 +122,20 @@ def summary_table(model: str, outcomes: list[TaskOutcome]) -> Table:
 def _main_metric(summary: dict) -> tuple[str, str]:
     setting, _, metric = str(summary.get("main_score", {}).get("name", "/")).partition("/")
     return setting, metric
+
+
+def _view_count_notes(task: str, setting: str, entry: dict) -> list[str]:
+    """Views without queries (never averaged) and views under the task's minimum of queries."""
+    lines = []
+    empty = entry.get("empty_views") or {}
+    if empty:
+        lines.append(f"{task}: {setting}: {len(empty)} view(s) without queries, not averaged "
+                     f"(macro over {entry.get('n_pairs')}): {', '.join(sorted(empty))}")
+    few = entry.get("few_queries") or []
+    if few:
+        lines.append(f"{task}: {setting}: {len(few)} view(s) with fewer than {entry.get('min_queries')} queries: "
+                     f"{', '.join(few)}")
+    return lines
 
 
 def result_notes(outcomes: list[TaskOutcome]) -> list[str]:
@@ -83,13 +147,20 @@ def result_notes(outcomes: list[TaskOutcome]) -> list[str]:
         if not summary:
             continue
         task = outcome.task
+        if outcome.reason:
+            lines.append(f"{task}: {outcome.reason}")
+        for setting, entry in summary.get("settings", {}).items():
+            lines.extend(_view_count_notes(task, setting, entry))
         if summary.get("caveat"):
             lines.append(f"{task}: CAVEAT {summary['caveat']}")
         setting, metric = _main_metric(summary)
         low = summary.get("low_resource", {}).get("settings", {}).get(setting)
         if low and metric:
             worst = low["worst"].get(metric)
-            worst_text = f", worst pair {worst['pair']} {_fmt(worst['value'])}" if worst else ""
+            worst_text = ""
+            if worst:  # named with its setting: 'worst cross pair zh-de', 'worst multi query language zh'
+                view = "pair" if "-" in worst["pair"] else "query language"
+                worst_text = f", worst {setting} {view} {worst['pair']} {_fmt(worst['value'])}"
             lines.append(
                 f"{task}: {setting} {metric} low-resource pairs (class <= 3) {_fmt(low['low'].get(metric))} "
                 f"over {low['low']['n_pairs']}, rest {_fmt(low['rest'].get(metric))} over {low['rest']['n_pairs']}"

@@ -15,6 +15,7 @@ from harness.evaluate.qrels_eval import evaluate_qrels
 from harness.evaluate.scorers import make_pool_scorer
 from harness.models.base import Model
 from harness.results.provenance import provenance
+from harness.results.result_lock import result_lock
 from harness.results.store import (
     SCHEMA_VERSION,
     ResultPaths,
@@ -26,8 +27,9 @@ from harness.results.store import (
 )
 from harness.results.summary import main_score, result_extras, summarize
 from harness.tasks.corpus_loaders import unavailable_reason as task_unavailable_reason
-from harness.tasks.data import load_task_data
+from harness.tasks.data import TaskData, load_task_data
 from harness.tasks.schema import TaskSpec
+from harness.tasks.subset import SELECTION_RULE
 
 EVALUATORS = {
     "parallel-qa-retrieval": evaluate_parallel,
@@ -55,7 +57,7 @@ class TaskOutcome:
 
     task: str
     status: str  # "evaluated" | "existing" | "skipped"
-    reason: str = ""
+    reason: str = ""  # why skipped, or a note on how it ran (e.g. a limit that covered the whole task)
     summary: dict | None = None
     path: Path | None = None
 
@@ -79,8 +81,10 @@ def plan_tasks(tasks: list[TaskSpec], all_tasks: bool) -> tuple[list[TaskSpec], 
     return runnable, skipped
 
 
-def identity(model: Model, dataset_fingerprint: str, limit: int | None, seed: int | None = None) -> dict[str, object]:
-    """Fields that must all match for a stored result to be reused."""
+def identity(
+    model: Model, dataset_fingerprint: str, limit: int | None, seed: int | None = None, kind: str | None = None
+) -> dict[str, object]:
+    """Fields that must all match for a stored result to be reused (a quick run also names its subset rule)."""
     fields: dict[str, object] = {
         "schema_version": SCHEMA_VERSION,
         "harness": __version__,
@@ -88,6 +92,8 @@ def identity(model: Model, dataset_fingerprint: str, limit: int | None, seed: in
         "dataset_fingerprint": dataset_fingerprint,
         "limit": limit,
     }
+    if limit is not None:
+        fields["subset"] = SELECTION_RULE if kind == "parallel-qa-retrieval" else "first-n-queries"
     if seed is not None:
         fields["seed"] = seed
     return fields
@@ -101,15 +107,34 @@ def evaluate_task(
     progress: Progress,
     zero_shot: bool = True,
     training: dict | None = None,
+    position: str = "",
 ) -> TaskOutcome:
-    """Load, score, summarise and store one task (or reuse a finished result)."""
+    """Load, score, summarise and store one task (or reuse a finished result); `position` is said once
+    the data has loaded (e.g. 'task 2/4 · afriqa · model me5-small')."""
     started = time.perf_counter()
     data = load_task_data(spec, options.limit)
     loaded = time.perf_counter()
-    paths: ResultPaths = result_paths(options.results_dir, model_name, spec.name, options.limit, options.seed)
-    ident = identity(model, data.dataset_fingerprint, options.limit, options.seed)
+    if position:
+        progress.stage(position)
+    paths: ResultPaths = result_paths(options.results_dir, model_name, spec.name, data.limit, options.seed)
+    ident = identity(model, data.dataset_fingerprint, data.limit, options.seed, spec.kind)
     if not options.overwrite and is_complete(paths, ident):
-        return TaskOutcome(spec.name, "existing", summary=read_summary(paths.summary), path=paths.summary)
+        return TaskOutcome(spec.name, "existing", data.limit_note, read_summary(paths.summary), paths.summary)
+    waiting = f"waiting: {model_name} on {spec.name} is being computed by {{}} (same results folder)"
+    with result_lock(paths.summary, lambda holder: progress.stage(waiting.format(holder))) as waited:
+        if not options.overwrite and is_complete(paths, ident):  # another process finished it: reuse it
+            note = "; ".join(filter(None, [data.limit_note, "computed by another process meanwhile" if waited else ""]))
+            return TaskOutcome(spec.name, "existing", note, read_summary(paths.summary), paths.summary)
+        return _compute(model_name, model, spec, options, progress, data, paths, ident, zero_shot, training, started,
+                        loaded)
+
+
+def _compute(
+    model_name: str, model: Model, spec: TaskSpec, options: RunOptions, progress: Progress, data: TaskData,
+    paths: ResultPaths, ident: dict[str, object], zero_shot: bool, training: dict | None, started: float,
+    loaded: float,
+) -> TaskOutcome:
+    """Score, summarise and store one task (its result lock is held)."""
     scorer = make_pool_scorer(model, options.batch_size, progress)
     results = EVALUATORS[spec.kind](data, scorer, progress)
     finished = time.perf_counter()
@@ -120,7 +145,8 @@ def evaluate_task(
         "score": finished - loaded - encode_seconds,
         "total": finished - started,
     }
-    settings = summarize(spec, results)
+    settings = summarize(spec, results)  # lists views without queries; only the others are stored per query
+    results = [r for r in results if r.query_ids]
     summary = {
         **ident,
         "model": model_name,
@@ -137,7 +163,7 @@ def evaluate_task(
     if training is not None:
         summary["training"] = training
     write_result(paths, summary, results)
-    return TaskOutcome(spec.name, "evaluated", summary=summary, path=paths.summary)
+    return TaskOutcome(spec.name, "evaluated", data.limit_note, summary, paths.summary)
 
 
 def run_tasks(
@@ -156,7 +182,10 @@ def run_tasks(
     ensure_writable(options.results_dir)
     progress = progress or NullProgress()
     in_domain = set(training["train_set"]["source_tasks"]) if training else set()
-    return [
-        evaluate_task(model_name, model, spec, options, progress, spec.name not in in_domain, training)
-        for spec in tasks
-    ]
+    outcomes = []
+    for number, spec in enumerate(tasks, 1):
+        seed = "" if options.seed is None else f" · seed {options.seed}"
+        position = f"task {number}/{len(tasks)} · {spec.name} · model {model_name}{seed}"
+        outcomes.append(evaluate_task(model_name, model, spec, options, progress, spec.name not in in_domain,
+                                      training, position))
+    return outcomes

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,33 @@ def mirror() -> Path:
             pytest.fail(f"real-data mirror not found at {path} (set {MIRROR_ENV})")
         pytest.skip(f"real-data mirror not found at {path}")
     return path
+
+
+# Every place a library may write to by default, pointed into the session's temp folder.
+HOME_VARIABLES = ("HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "HF_HOME", "TORCH_HOME")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Before any fixture (module-scoped ones included) runs: HOME, XDG and library caches, the harness
+    cache and TMPDIR all live in the session's temp folder, so the suite writes nothing anywhere else."""
+    root = tmp_path_factory.getbasetemp()
+    saved = {name: os.environ.get(name) for name in (*HOME_VARIABLES, CACHE_ENV, "TMPDIR")}
+    home, tmp = root / "home", root / "tmp"
+    for folder in (home, tmp, root / "cache"):
+        folder.mkdir(exist_ok=True)
+    os.environ.update({"HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"),
+                       "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local" / "share"),
+                       "HF_HOME": str(home / ".cache" / "huggingface"), "TORCH_HOME": str(home / ".cache" / "torch"),
+                       CACHE_ENV: str(root / "cache"), "TMPDIR": str(tmp)})
+    saved_tempdir, tempfile.tempdir = tempfile.tempdir, str(tmp)
+    yield home
+    tempfile.tempdir = saved_tempdir
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(autouse=True)

@@ -8,10 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from harness.errors import HarnessError
+from harness.results.setting_keys import DETAIL_KEYS, NOT_METRICS
 from harness.results.store import ResultPaths, load_per_query, read_summary
 
-DETAIL_KEYS = ("by_pair", "by_lang")
-NOT_METRICS = frozenset({"n_pairs", "n_queries", *DETAIL_KEYS})
 REQUIRED = ("model", "task", "dataset_fingerprint", "settings")
 
 

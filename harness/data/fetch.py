@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from harness import __version__
-from harness.atomic import staged_file
+from harness.atomic import disk_full_reason, staged_file
 from harness.data.checksum import sha256_file
 from harness.data.sources import Source
 from harness.data.store import file_digest
@@ -45,6 +45,8 @@ def _download(url: str, tmp: Path, timeout: float, on_chunk: Callable[[int, int]
     except urllib.error.URLError as exc:
         raise HarnessError(f"download from {url} failed: {_reason(exc.reason)}") from None
     except (OSError, http.client.HTTPException, ValueError) as exc:
+        if disk_full_reason(exc) is not None:
+            raise  # writing `tmp` failed: staged_file names the destination
         raise HarnessError(f"download from {url} failed: {_reason(exc)}") from None
     if total and done != total:
         raise HarnessError(f"download from {url} truncated: got {done} of {total} bytes")

@@ -1,7 +1,8 @@
 """Resource class (Joshi et al., 2020, classes 0-5) of the language codes the harness evaluates.
 
 The table and its provenance live in `resource_classes.yaml` beside this module; a code that is
-not in it has no class (None), never a guessed one.
+not in it has no class (None), never a guessed one. Its codes (classified or `unclassified`) are
+the language codes task files may use.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ class ResourceTable:
 
     classes: dict[str, int]
     low_resource_max_class: int
+    unclassified: frozenset[str] = frozenset()  # known codes without a class
+
+    def is_known(self, code: str) -> bool:
+        """True for a code the table lists, with a class or as unclassified."""
+        return code in self.classes or code in self.unclassified
 
     def resource_class(self, code: str) -> int | None:
         """The code's class, or None when the table does not list it."""
@@ -48,7 +54,13 @@ def parse_table(raw: object, where: str) -> ResourceTable:
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 5:
             raise HarnessError(f"{where}: languages.{code}.class must be an integer 0-5, got {value!r}")
         classes[str(code)] = value
-    return ResourceTable(classes, threshold)
+    unclassified = raw.get("unclassified") or {}
+    if not isinstance(unclassified, dict):
+        raise HarnessError(f"{where}: unclassified must be a mapping of language codes")
+    both = sorted(set(map(str, unclassified)) & set(classes))
+    if both:
+        raise HarnessError(f"{where}: unclassified: {both} also have a class in languages")
+    return ResourceTable(classes, threshold, frozenset(map(str, unclassified)))
 
 
 @cache

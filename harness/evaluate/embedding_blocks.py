@@ -3,9 +3,10 @@
 Layout under `<embedding cache>/corpus/<key>/` (key = sha256 of model and corpus fingerprints and
 the block size): `block-00000.npy` (float32 rows), `block-00000.ids.npy` (docids), and
 `block-00000.json` (row count, sha256 of both files) written last, so a block counts as done only
-when all three are there and agree. A killed run loses at most the block it was encoding; blocks
-are fixed by global passage order, so any machine can encode any subset of them (`part`) and the
-folders can be merged before searching.
+when all three are there and agree. A block being encoded keeps a checkpoint every minute in
+`block-00000.partial/` (harness.evaluate.checkpointed_encode), so a killed run loses at most about
+a minute of encoding, however large the block; blocks are fixed by global passage order, so any
+machine can encode any subset of them (`part`) and the folders can be merged before searching.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import hashlib
 import io
 import json
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import numpy as np
 from harness.atomic import atomic_write_bytes
 from harness.data.corpus import Corpus, duplicate_ids
 from harness.errors import HarnessError
+from harness.evaluate.checkpointed_encode import clear_checkpoints, encode_with_checkpoints
 from harness.evaluate.progress import NullProgress, Progress
 from harness.models.base import Encoder
 from harness.paths import embedding_cache_dir
@@ -63,6 +64,10 @@ class CorpusEmbeddings:
         stem = self.folder / f"block-{block:05d}"
         return stem.with_suffix(".npy"), Path(f"{stem}.ids.npy"), stem.with_suffix(".json")
 
+    def checkpoint_dir(self, block: int) -> Path:
+        """Checkpoints of a block being encoded (removed once the block is saved)."""
+        return self.folder / f"block-{block:05d}.partial"
+
     def _header(self, block: int) -> dict | None:
         try:
             header = json.loads(self._paths(block)[2].read_text())
@@ -80,10 +85,6 @@ class CorpusEmbeddings:
             return emb.stat().st_size == header["emb_bytes"] and ids.stat().st_size == header["ids_bytes"]
         except (OSError, KeyError):
             return False
-
-    def _batches(self, texts: list[str], batch_size: int) -> Iterator[list[str]]:
-        for start in range(0, len(texts), batch_size):
-            yield texts[start : start + batch_size]
 
     def _save(self, block: int, first_row: int, ids: list[str], matrix: np.ndarray) -> None:
         emb_raw = _npy_bytes(np.ascontiguousarray(matrix, dtype=np.float32))
@@ -120,15 +121,19 @@ class CorpusEmbeddings:
             nonlocal encoded
             if (part is None or part.owns(block)) and not self.is_done(block):
                 start = time.perf_counter()
-                batches = self._batches(texts, batch_size)
-                parts = [np.asarray(self.encoder.encode(b, "passage"), np.float32) for b in batches]
-                self._save(block, row - len(ids), ids, np.concatenate(parts))
-                stats["encoded_texts"] = stats.get("encoded_texts", 0) + len(texts)
+                checkpoints = self.checkpoint_dir(block)
+                matrix, resumed = encode_with_checkpoints(
+                    self.encoder, texts, "passage", batch_size, checkpoints, lambda n: progress.advance(handle, n)
+                )
+                self._save(block, row - len(ids), ids, matrix)
+                clear_checkpoints(checkpoints)
+                stats["encoded_texts"] = stats.get("encoded_texts", 0) + len(texts) - resumed
+                stats["cached_texts"] = stats.get("cached_texts", 0) + resumed
                 stats["encode_seconds"] = stats.get("encode_seconds", 0.0) + time.perf_counter() - start
                 encoded += 1
             else:
                 stats["cached_texts"] = stats.get("cached_texts", 0) + len(texts)
-            progress.advance(handle, len(texts))
+                progress.advance(handle, len(texts))
 
         for docid, text, _ in self.corpus.passages():
             ids.append(docid)

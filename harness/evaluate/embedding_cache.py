@@ -32,6 +32,10 @@ class EmbeddingCache:
         folder = self.root / key[:2]
         return folder / f"{key}.npy", folder / f"{key}.json"
 
+    def checkpoint_dir(self, key: str) -> Path:
+        """Where an unfinished encoding of `key` keeps its checkpoints (harness.evaluate.checkpointed_encode)."""
+        return self.root / "partial" / key
+
     def load(self, key: str, rows: int) -> np.ndarray | None:
         """The cached matrix, or None when absent, corrupt or not the expected shape."""
         matrix_path, header_path = self._paths(key)

@@ -74,7 +74,13 @@ def evaluate_parallel(data: TaskData, scorer: PoolScorer, progress: Progress | N
         query_lang = pair.split("-")[0]
         rec = records[query_lang]
         relevant = [_relevant_in_pool(q, pool, records) for q in rec.question_ids]
-        keep = np.array([bool(r) for r in relevant])
+        keep = np.array([bool(r) for r in relevant], dtype=bool)
+        if not keep.any():  # never scored, never averaged: listed as empty in the summary
+            where = "question" if not rec.question_ids else f"of its {len(rec.question_ids)} questions"
+            reason = f"no {query_lang} {where} has a gold sentence in the {'+'.join(pool)} pool"
+            results.append(SettingResult(setting, pair, [], empty_reason=reason))
+            progress.advance(handle, 1)
+            continue
         padded = pad_relevant(relevant)
         blocks, own_share = [], []
         pool_langs = np.concatenate([np.full(len(records[lang].candidates), lang) for lang in pool])

@@ -20,6 +20,10 @@ class Progress(Protocol):
         """Close a phase."""
         ...
 
+    def stage(self, text: str) -> None:
+        """Say where a run is overall (e.g. 'task 2/4 · afriqa · model me5-small'), or what it waits for."""
+        ...
+
 
 class NullProgress:
     """Reports nothing (library use, tests)."""
@@ -31,4 +35,7 @@ class NullProgress:
         return None
 
     def finish(self, handle: int) -> None:
+        return None
+
+    def stage(self, text: str) -> None:
         return None

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from harness.evaluate.checkpointed_encode import clear_checkpoints, encode_with_checkpoints
 from harness.evaluate.embedding_cache import EmbeddingCache
 from harness.evaluate.progress import NullProgress, Progress
 from harness.evaluate.textset import TextSet
@@ -45,26 +46,27 @@ class DenseScorer:
         texts = textset.unique_texts
         matrix = self.cache.load(key, len(texts))
         if matrix is None:
-            matrix = self._encode(texts, textset)
+            matrix = self._encode(texts, textset, key)
             self.cache.save(key, matrix, {"model_fingerprint": self.encoder.fingerprint,
                                           "textset": textset.key, "kind": textset.kind})
+            clear_checkpoints(self.cache.checkpoint_dir(key))
         else:
             self.stats["cached_texts"] += len(texts)
         self._memory[key] = matrix
         return matrix
 
-    def _encode(self, texts: Sequence[str], textset: TextSet) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], textset: TextSet, key: str) -> np.ndarray:
         start = time.perf_counter()
         handle = self.progress.start(f"encode {textset.key}", len(texts))
-        parts = []
-        for i in range(0, len(texts), self.batch_size):
-            batch = texts[i : i + self.batch_size]
-            parts.append(np.asarray(self.encoder.encode(batch, textset.kind), dtype=np.float32))
-            self.progress.advance(handle, len(batch))
+        folder = self.cache.checkpoint_dir(key)
+        matrix, resumed = encode_with_checkpoints(
+            self.encoder, texts, textset.kind, self.batch_size, folder, lambda n: self.progress.advance(handle, n)
+        )
         self.progress.finish(handle)
-        self.stats["encoded_texts"] += len(texts)
+        self.stats["encoded_texts"] += len(texts) - resumed
+        self.stats["cached_texts"] += resumed
         self.stats["encode_seconds"] += time.perf_counter() - start
-        return np.concatenate(parts) if parts else np.zeros((0, self.encoder.dim), np.float32)
+        return matrix
 
     def prepare(self, textsets: Sequence[TextSet]) -> None:
         """Encode (or load) every text set up front, so scoring never waits on the encoder."""

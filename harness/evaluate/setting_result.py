@@ -18,6 +18,7 @@ class SettingResult:
     pair: str
     query_ids: list[str]
     values: dict[str, np.ndarray] = field(default_factory=dict)
+    empty_reason: str = ""  # why a view has no query (set by evaluators that know better than the default)
 
     def mean(self, metric: str) -> float:
         """Mean over queries."""

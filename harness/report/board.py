@@ -16,7 +16,7 @@ from harness.report.per_query import PerQueryError, View, ViewKey, aligned, load
 from harness.report.ranking import competition_ranks
 from harness.report.resources import ResourceClasses, low_resource, resource_classes
 from harness.report.robustness import Robustness, robustness
-from harness.report.significance import N_RESAMPLES, holm, paired_p_values
+from harness.report.significance import N_RESAMPLES, PValue, holm_bounds, paired_tests, resampling_floor
 
 ALPHA = 0.05
 
@@ -39,6 +39,13 @@ class Comparison:
     p: float
     better: bool | None
     p_holm: float = 1.0
+    floor: float | None = None  # 1/(B + 1) of a Monte Carlo test; None when every sign vector was enumerated
+    holm_bound: bool = False  # p_holm is an upper bound: it was set by a p-value at the floor
+
+    @property
+    def at_floor(self) -> bool:
+        """The raw p-value is the resampling floor 1/(B + 1): no sign flip reached the observed difference."""
+        return PValue(self.p, self.floor).at_floor
 
     @property
     def marker(self) -> str:
@@ -86,6 +93,11 @@ class GroupBoard:
         """'mAP' of 'multi/mAP'."""
         return self.rows[0].entry.main_name.split("/", 1)[1]
 
+    @property
+    def pair_settings(self) -> list[str]:
+        """The settings whose pairs the rows' robustness breakdowns use (cross, or mono for monolingual tasks)."""
+        return sorted({row.robustness.pair_setting for row in self.rows if row.robustness.pair_setting})
+
     @cached_property
     def settings(self) -> list[str]:
         """Settings present in any row, in the task's order."""
@@ -115,6 +127,11 @@ class Board:
     n_comparisons: int = 0
     sections: dict[int | None, list[GroupBoard]] = field(default_factory=dict)  # ranked overall, per limit
     diagnostic: list[GroupBoard] = field(default_factory=list)  # pipeline checks: shown apart with their caveat
+
+    @property
+    def test_floor(self) -> float:
+        """The smallest p-value the page's randomization tests can give: 1/(B + 1) for B sign flips."""
+        return resampling_floor(self.options.test_resamples)
 
 
 def headline_metrics(entry: Entry) -> dict[str, str]:
@@ -169,12 +186,12 @@ def _test_group(rows: list[Row], views: dict[str, dict[ViewKey, View]], baseline
             comparisons.append(groups)
             targets.append(row)
     base_row = next((r for r in rows if r.is_baseline), None)
-    for row, p in zip(targets, paired_p_values(comparisons, resamples), strict=True):
+    for row, p in zip(targets, paired_tests(comparisons, resamples), strict=True):
         mine, theirs = row.entry.main_value, base_row.entry.main_value if base_row else None
         delta = mine - theirs if mine is not None and theirs is not None else None
         metric = row.entry.main_name.split("/", 1)[1]
         better = None if not delta else (delta > 0) == higher_is_better(metric)
-        row.comparison = Comparison(baseline or "", delta, p, better)
+        row.comparison = Comparison(baseline or "", delta, p.value, better, floor=p.floor)
 
 
 def _group_rows(entries: list[Entry], board_models: dict[str, ModelInfo], low: set[str], options: BoardOptions,
@@ -234,8 +251,9 @@ def build_board(found: Collection, registries: Registries, options: BoardOptions
         rows.sort(key=_row_order)
         groups.append(GroupBoard(key, task, rows, baseline, tuple(sorted(low))))
     tests = [row.comparison for g in groups for row in g.rows if row.comparison is not None]
-    for comparison, adjusted in zip(tests, holm([c.p for c in tests]), strict=True):
-        comparison.p_holm = adjusted
+    adjusted = holm_bounds([PValue(c.p, c.floor) for c in tests])
+    for comparison, (p_holm, bound) in zip(tests, adjusted, strict=True):
+        comparison.p_holm, comparison.holm_bound = p_holm, bound
     sections: dict[int | None, list[GroupBoard]] = defaultdict(list)
     for group in groups:
         if not group.task.diagnostic:

@@ -96,12 +96,20 @@ def difference_heatmap(
     return _spec((rect + text).add_params(model_a, model_b).properties(**_size(languages)), rows)
 
 
-def language_heatmap(rows: list[dict], languages: list[str], models: list[str], metric: str, scheme: str) -> dict:
-    """Models (rows) x query languages (columns) of one multi-setting measure, e.g. own-language share."""
+def language_heatmap(rows: list[dict], languages: list[str], models: list[str], metric: str, title: list[str],
+                     scheme: str, domain: list[float], kind: str = "linear", ticks: list[float] | None = None) -> dict:
+    """Models (rows) x query languages (columns) of one multi-setting measure on a fixed colour domain.
+
+    The same `domain` for every task's chart makes one colour mean one value across the page.
+    """
+    options = {"title": title, "gradientLength": 120, "labelOverlap": "greedy"}
+    legend = alt.Legend(**options, values=ticks) if ticks else alt.Legend(**options)
     rect = alt.Chart(DATA).mark_rect(stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("lang:N", sort=languages, title="query language", axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("model:N", sort=models, title=None),
-        color=alt.Color("value:Q", title=metric, scale=alt.Scale(scheme=scheme)),
+        x=alt.X("lang:N", sort=languages, title="query language",
+                axis=alt.Axis(orient="top", labelAngle=0, labelPadding=4)),
+        y=alt.Y("model:N", sort=models, title="model", axis=alt.Axis(labelAngle=0, labelLimit=220)),
+        color=alt.Color("value:Q", scale=alt.Scale(type=kind, scheme=scheme, domain=domain, clamp=True),
+                        legend=legend),
         tooltip=[alt.Tooltip("model:N"), alt.Tooltip("lang:N", title="query language"),
                  alt.Tooltip("value:Q", title=metric, format=".3f")],
     )

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.report.schema import ResultFile, SettingSummary
+from harness.results.setting_keys import NOT_METRICS
 
-COUNT_KEYS = ("n_queries",)
+COUNT_KEYS = NOT_METRICS  # per view: n_queries is a count, not a metric
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from harness.report.board import Board, GroupBoard
+from harness.report.board import Board, GroupBoard, Row
 from harness.report.formatting import MISSING, fmt
 
 IN_DOMAIN_MARK = "†"
@@ -102,7 +102,9 @@ def to_latex(table: Table, caption: str) -> str:
 
 
 CSV_COLUMNS = ["model", "family", "task", "limit", "seeds", "zero_shot", "setting", "view", "metric", "value",
-               "std_over_seeds", "ci95_low", "ci95_high", "n_queries", "caveat"]
+               "std_over_seeds", "ci95_low", "ci95_high", "n_queries", "caveat",
+               # the main score's row only: the paired test against the baseline (robustness page)
+               "baseline", "delta_vs_baseline", "p", "p_at_floor", "p_holm", "p_holm_upper_bound", "test_resamples"]
 
 
 def _cell(value: object) -> object:
@@ -110,6 +112,18 @@ def _cell(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return "" if value is None else value
+
+
+def _test_cells(row: Row, resamples: int) -> list[object]:
+    """The test columns of a main score's row: numbers stay numbers; the flags say which are floors or bounds.
+
+    p_at_floor: the raw p is 1/(B + 1), the smallest a test with B = test_resamples sign flips gives;
+    p_holm_upper_bound: the Holm-adjusted p was set by such a p-value, so the true one may be smaller.
+    """
+    c = row.comparison
+    if c is None:
+        return [None] * 7
+    return [c.baseline, c.delta, c.p, c.at_floor, c.p_holm, c.holm_bound, resamples if c.floor is not None else None]
 
 
 def to_csv(board: Board) -> str:
@@ -127,10 +141,12 @@ def to_csv(board: Board) -> str:
                 for metric, value in scores.macro.items():
                     spread = entry.spread.get(f"{setting}/{metric}")
                     ci = row.cis.get(setting) if row.ci_metrics.get(setting) == metric else None
+                    main = f"{setting}/{metric}" == entry.main_name
+                    tests = _test_cells(row, board.options.test_resamples) if main else [None] * 7
                     writer.writerow([_cell(v) for v in [*ident, setting, "", metric, value,
-                                     spread.std if spread else None, *(ci or (None, None)), None, caveat]])
+                                     spread.std if spread else None, *(ci or (None, None)), None, caveat, *tests]])
                 for view, values in scores.detail.items():
                     for metric, value in values.items():
                         writer.writerow([_cell(v) for v in [*ident, setting, view, metric, value, None, None, None,
-                                         scores.n_queries.get(view), caveat]])
+                                         scores.n_queries.get(view), caveat, *[None] * 7]])
     return buffer.getvalue()

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from harness.report.bias import bias_charts
 from harness.report.board import Board, GroupBoard
-from harness.report.charts import cross_heatmap, difference_heatmap, language_heatmap, matrix_rows
+from harness.report.charts import cross_heatmap, difference_heatmap, matrix_rows
 from harness.report.entries import Entry
 from harness.report.formatting import slug
-from harness.report.ranking import OverallRank, overall_ranks
-
-OWN_LANGUAGE = "own_lang@10"
-RANK_DISTANCE = "rank_distance"
+from harness.report.ranking import NO_RANK, Standing, overall_ranks
 
 
 @dataclass
@@ -30,22 +28,21 @@ class Page:
         return "../" * self.path.count("/")
 
 
-@dataclass(frozen=True)
-class SectionRanks:
-    """Overall standing in one overview section: models in rank order, and each model's rank."""
-
-    order: list[str]
-    ranks: dict[str, OverallRank]
+IN_DOMAIN_ONLY = "in-domain on every task here (trained on the task's data)"
 
 
-def section_ranks(board: Board) -> dict[int | None, SectionRanks]:
-    """Per section (full data, each limit): models by mean rank over the section's tasks."""
+def section_ranks(board: Board) -> dict[int | None, Standing]:
+    """Per section (full data, each limit): models by mean rank over the tasks all ranked models share."""
     out = {}
     for limit, groups in board.sections.items():
         models = sorted({row.entry.model for g in groups for row in g.rows})
-        ranks = overall_ranks(models, [{r.entry.model: r.rank for r in g.rows if r.rank} for g in groups])
-        order = sorted(models, key=lambda m: (ranks[m].rank is None, ranks[m].rank or 0, m))
-        out[limit] = SectionRanks(order, ranks)
+        standing = overall_ranks(models, {g.task.name: {r.entry.model: r.rank for r in g.rows if r.rank}
+                                          for g in groups})
+        for model, rank in standing.ranks.items():
+            rows = [row for g in groups for row in g.rows if row.entry.model == model]
+            if rank.reason == NO_RANK and rows and not any(row.entry.zero_shot for row in rows):
+                standing.ranks[model] = replace(rank, reason=IN_DOMAIN_ONLY)
+        out[limit] = standing
     return out
 
 
@@ -118,17 +115,16 @@ def transfer_gaps(group: GroupBoard) -> dict | None:
     return {"by_model": by_model, "languages": languages} if languages else None
 
 
-def _language_chart(group: GroupBoard, metric: str, scheme: str) -> dict | None:
-    rows = []
+def view_flags(group: GroupBoard) -> list[dict]:
+    """Per model and setting: views without queries (never averaged) and views under the task's minimum."""
+    flags = []
     for row in group.rows:
-        scores = row.entry.settings.get("multi")
-        for lang, values in (scores.detail if scores else {}).items():
-            if values.get(metric) is not None:
-                rows.append({"model": row.entry.model, "lang": lang, "value": values[metric]})
-    if not rows:
-        return None
-    models = [r.entry.model for r in group.rows]
-    return language_heatmap(rows, group.languages, models, metric, scheme)
+        for setting, summary in row.entry.first.settings.items():
+            if summary.empty_views or summary.few_queries:
+                flags.append({"model": row.entry.model, "setting": setting, "empty": summary.empty_views,
+                              "few": summary.few_queries, "min_queries": summary.min_queries,
+                              "n_pairs": summary.n_pairs})
+    return flags
 
 
 def site_pages(board: Board) -> list[Page]:
@@ -137,15 +133,12 @@ def site_pages(board: Board) -> list[Page]:
     common = {"board": board, "task_links": tasks}
     pages = [
         Page("index.html", "overview.html", "Overview", {**common, "overall_ranks": section_ranks(board)}),
-        Page("bias.html", "bias.html", "Language bias", {**common, "charts": {
-            g.key: {"own": _language_chart(g, OWN_LANGUAGE, "blues"),
-                    "distance": _language_chart(g, RANK_DISTANCE, "oranges")}
-            for g in board.groups if "multi" in g.settings}}),
+        Page("bias.html", "bias.html", "Language bias", {**common, "charts": bias_charts(board)}),
         Page("robustness.html", "robustness.html", "Robustness", dict(common)),
     ]
     for group, path in tasks:
         context = {**common, "group": group, "charts": _matrix_charts(group), "columns": setting_columns(group),
-                   "transfer": transfer_gaps(group),
+                   "transfer": transfer_gaps(group), "view_flags": view_flags(group),
                    "lang_means": {setting: {r.entry.model: query_language_means(r.entry, setting, group.main_metric)
                                             for r in group.rows}
                                   for setting in group.settings if setting not in ("mono", "multi")}}

@@ -28,6 +28,11 @@ class Robustness:
     gap: float | None  # cross - mono macro mean of `metric`
     transfer_gap: float | None = None  # translated - cross (native questions) macro mean of `metric`
 
+    @property
+    def worst_label(self) -> str | None:
+        """The worst pair with the setting it comes from, e.g. 'cross zh-de' (never beside another setting unnamed)."""
+        return f"{self.pair_setting} {self.worst_pair}" if self.worst_pair else None
+
 
 def _mean(values: list[float]) -> float | None:
     return statistics.fmean(values) if values else None

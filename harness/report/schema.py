@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from harness.results.setting_keys import NOT_METRICS
+
 Number = float | None
 
 
@@ -22,7 +24,8 @@ class MainScore(BaseModel):
 class SettingSummary(BaseModel):
     """One setting: macro means (extra numeric fields) and per pair / per query language values.
 
-    Fields that are not numbers (added by later harness versions) are carried but not shown.
+    Fields that are not numbers (added by later harness versions) and view counts (n_empty,
+    min_queries, ...) are carried but not shown as metrics; a null metric value reads as missing.
     """
 
     model_config = ConfigDict(extra="allow")
@@ -30,10 +33,13 @@ class SettingSummary(BaseModel):
     n_pairs: int | None = None
     by_pair: dict[str, dict[str, Any]] = Field(default_factory=dict)
     by_lang: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    empty_views: dict[str, str] = Field(default_factory=dict)  # views without queries: never averaged
+    few_queries: list[str] = Field(default_factory=list)  # evaluated views under min_queries queries
+    min_queries: int | None = None
 
     def macros(self) -> dict[str, float | None]:
         """{metric: macro mean} of the numeric fields; NaN reads as missing."""
-        return {k: _finite(v) for k, v in (self.model_extra or {}).items() if _is_number(v)}
+        return {k: _finite(v) for k, v in (self.model_extra or {}).items() if _is_number(v) and k not in NOT_METRICS}
 
     def detail(self) -> dict[str, dict[str, float | None]]:
         """Per view numbers: by_pair for mono / cross, by_lang for multi."""

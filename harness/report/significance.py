@@ -5,12 +5,18 @@ seeded blocks of random signs whatever the scores are. The comparisons of one pa
 query structure (every model against one baseline on the same views), so this module draws those
 sign blocks once per n and applies them to all comparisons of that size in one matrix product:
 identical p-values, a fraction of the time. Holm's correction is the check's own `holm`.
+
+A Monte Carlo test counts p = (hits + 1) / (B + 1), so it can never give less than 1/(B + 1):
+a p-value at that floor only says that no sign flip reached the observed difference. `paired_tests`
+says which p-values are at the floor, and `holm_bounds` which adjusted values are therefore upper
+bounds (an adjusted value is one when the term that set it came from a p-value at the floor).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,7 +31,25 @@ from harness.check.significance import (
 
 Groups = Sequence[tuple[np.ndarray, np.ndarray]]
 
-__all__ = ["holm", "paired_p_values"]
+__all__ = ["PValue", "holm", "holm_bounds", "paired_p_values", "paired_tests"]
+
+
+@dataclass(frozen=True)
+class PValue:
+    """A test's p-value and the smallest one its method can give (None: every sign vector was enumerated)."""
+
+    value: float
+    floor: float | None = None
+
+    @property
+    def at_floor(self) -> bool:
+        """True when the p-value is the resampling floor 1/(B + 1): no resample was as extreme as observed."""
+        return self.floor is not None and self.value <= self.floor * (1 + 1e-9)
+
+
+def resampling_floor(n_resamples: int) -> float:
+    """The smallest p-value of a Monte Carlo test with `n_resamples` sign flips: 1 / (B + 1)."""
+    return 1.0 / (n_resamples + 1)
 
 
 def _shared_signs_p(weighted: np.ndarray, n_resamples: int, seed: int) -> np.ndarray:
@@ -47,20 +71,49 @@ def _shared_signs_p(weighted: np.ndarray, n_resamples: int, seed: int) -> np.nda
     return np.where(observed == 0.0, 1.0, p)
 
 
-def paired_p_values(comparisons: Sequence[Groups], n_resamples: int = N_RESAMPLES, seed: int = SEED) -> list[float]:
-    """Two-sided p-value of each comparison ((current, baseline) arrays per view, aligned by query)."""
-    p_values = [1.0] * len(comparisons)
+def paired_tests(comparisons: Sequence[Groups], n_resamples: int = N_RESAMPLES, seed: int = SEED) -> list[PValue]:
+    """Two-sided p-value of each comparison ((current, baseline) arrays per view, aligned by query), with its floor."""
+    p_values = [PValue(1.0)] * len(comparisons)
     by_size: dict[int, list[tuple[int, np.ndarray]]] = defaultdict(list)
     for index, groups in enumerate(comparisons):
         weighted = _weighted_differences(groups)
         if weighted.size == 0:
             continue
         if 2 ** min(weighted.size, 63) <= n_resamples:  # tiny: the check enumerates every sign vector
-            p_values[index] = paired_randomization(groups, n_resamples, seed)
+            p_values[index] = PValue(paired_randomization(groups, n_resamples, seed))
         else:
             by_size[weighted.size].append((index, weighted))
     for members in by_size.values():
         matrix = np.stack([w for _, w in members], axis=1)
+        floor = resampling_floor(n_resamples)
         for (index, _), p in zip(members, _shared_signs_p(matrix, n_resamples, seed), strict=True):
-            p_values[index] = float(p)
+            p_values[index] = PValue(float(p), floor)
     return p_values
+
+
+def paired_p_values(comparisons: Sequence[Groups], n_resamples: int = N_RESAMPLES, seed: int = SEED) -> list[float]:
+    """The p-values of `paired_tests` alone: exactly what harness.check.significance.paired_randomization gives."""
+    return [p.value for p in paired_tests(comparisons, n_resamples, seed)]
+
+
+def holm_bounds(p_values: Sequence[PValue]) -> list[tuple[float, bool]]:
+    """Holm-adjusted p-values (as `holm` gives them) and whether each is only an upper bound.
+
+    Holm's adjusted value of the k-th smallest p is the running maximum of (m - j) p_(j) over j <= k
+    (capped at 1). It is an upper bound when the term attaining that maximum comes from a p-value at
+    the resampling floor (the true p may be smaller) and no exact term attains it as well.
+    """
+    values = [p.value for p in p_values]
+    adjusted = holm(values)
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    bounded = [False] * len(values)
+    running, bound = 0.0, False
+    for rank, index in enumerate(order):
+        term = min(1.0, (len(values) - rank) * values[index])
+        floored = p_values[index].at_floor and term < 1.0
+        if term > running:
+            running, bound = term, floored
+        elif term == running:
+            bound = bound and floored
+        bounded[index] = bound
+    return list(zip(adjusted, bounded, strict=True))

@@ -13,7 +13,7 @@ from harness.paths import REPO_ROOT
 from harness.report import exports
 from harness.report.board import Board, BoardOptions, build_board
 from harness.report.collect import collect
-from harness.report.formatting import MISSING, fmt, slug, sort_key
+from harness.report.formatting import MISSING, fmt, fmt_floor, fmt_p, slug, sort_key
 from harness.report.metadata import hidden_tasks, load_registries
 from harness.report.output import write_site
 from harness.report.pages import model_path, site_pages, task_path
@@ -47,8 +47,8 @@ def environment(templates: Path = LEADERBOARD_DIR / "templates") -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(fmt=fmt, sort_key=sort_key, slug=slug, model_path=model_path, task_path=task_path,
-                       without=without, MISSING=MISSING, version=__version__)
+    env.globals.update(fmt=fmt, fmt_p=fmt_p, fmt_floor=fmt_floor, sort_key=sort_key, slug=slug, model_path=model_path,
+                       task_path=task_path, without=without, MISSING=MISSING, version=__version__)
     return env
 
 

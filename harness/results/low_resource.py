@@ -12,9 +12,8 @@ from __future__ import annotations
 import math
 
 from harness.data.resource_classes import TAXONOMY, ResourceTable, resource_table
+from harness.results.setting_keys import DETAIL_KEYS, NOT_METRICS
 
-DETAIL_KEYS = ("by_pair", "by_lang")
-NOT_METRICS = {"n_pairs", "n_queries", *DETAIL_KEYS}
 LOWER_IS_BETTER = {"rank_distance"}
 NO_DIRECTION = {"own_lang@10", "ann_overlap@100"}  # descriptive, not a quality: no "worst" pair
 

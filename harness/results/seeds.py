@@ -8,9 +8,8 @@ from pathlib import Path
 
 from harness.atomic import atomic_write_text
 from harness.errors import HarnessError
+from harness.results.setting_keys import NOT_METRICS
 from harness.results.store import read_summary, result_paths
-
-SKIPPED_KEYS = ("by_pair", "by_lang", "n_pairs")
 
 
 def seeds_path(results_dir: Path, model: str, task: str, limit: int | None) -> Path:
@@ -47,7 +46,7 @@ def aggregate_seeds(results_dir: Path, model: str, task: str, limit: int | None,
         settings[setting] = {
             metric: _spread([float(s["settings"][setting][metric]) for s in summaries])
             for metric, value in metrics.items()
-            if metric not in SKIPPED_KEYS and isinstance(value, int | float)
+            if metric not in NOT_METRICS and isinstance(value, int | float)
         }
     aggregate = {
         "model": model,

@@ -19,14 +19,29 @@ def _clean(value: float) -> float | None:
     return None if math.isnan(value) else round(value, 6)
 
 
+def empty_reason(result: SettingResult) -> str:
+    """Why a view has no query (every query-set/pool pair of every task kind reads the same way)."""
+    if result.empty_reason:
+        return result.empty_reason
+    query, _, pool = result.pair.partition("-")
+    where = f"the {pool} pool" if pool else "the pool"
+    return f"no {query} query has a relevant item in {where}"
+
+
 def summarize(spec: TaskSpec, results: list[SettingResult]) -> dict[str, dict]:
-    """{setting: {metric: macro mean over pairs, 'by_pair' | 'by_lang': {pair: {metric: mean, n_queries}}}}."""
+    """{setting: {metric: macro mean over the evaluated views, 'n_pairs', 'by_pair' | 'by_lang', view counts}}.
+
+    A view without a query is never averaged: it is left out of by_pair / by_lang and listed in
+    `empty_views` with the reason; `n_pairs` counts the evaluated views. Views with fewer than the
+    task's `min_queries` queries are averaged and listed in `few_queries`.
+    """
     grouped: dict[str, list[SettingResult]] = defaultdict(list)
     for result in results:
         grouped[result.setting].append(result)
     settings: dict[str, dict] = {}
     for setting in spec.settings:
-        views = grouped.get(setting, [])
+        views = [v for v in grouped.get(setting, []) if v.query_ids]
+        empty = {v.pair: empty_reason(v) for v in grouped.get(setting, []) if not v.query_ids}
         computed = [m for v in views for m in v.values]
         metrics = [m for m in dict.fromkeys([*spec.metrics, *computed]) if any(m in v.values for v in views)]
         detail_key = "by_lang" if setting == "multi" else "by_pair"
@@ -35,9 +50,17 @@ def summarize(spec: TaskSpec, results: list[SettingResult]) -> dict[str, dict]:
         }
         macro = {}
         for metric in metrics:
-            values = [v.mean(metric) for v in views if v.query_ids]
+            values = [v.mean(metric) for v in views]
             macro[metric] = _clean(sum(values) / len(values)) if values else None
-        settings[setting] = {**macro, "n_pairs": len(views), detail_key: per_view}
+        settings[setting] = {
+            **macro,
+            "n_pairs": len(views),
+            "n_empty": len(empty),
+            "empty_views": empty,
+            "min_queries": spec.min_queries,
+            "few_queries": [v.pair for v in views if len(v.query_ids) < spec.min_queries],
+            detail_key: per_view,
+        }
     return settings
 
 

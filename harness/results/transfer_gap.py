@@ -7,12 +7,14 @@ model loses by not understanding the native question; it is computed from the pe
 
 from __future__ import annotations
 
+from harness.results.setting_keys import NOT_METRICS
+
 
 def transfer_gap(native: dict, translated: dict) -> dict[str, object]:
     """{metric: {'by_pair': {pair: translated - native}, 'mean': mean gap}} over pairs present in both."""
     native_pairs, translated_pairs = native.get("by_pair", {}), translated.get("by_pair", {})
     pairs = [p for p in native_pairs if p in translated_pairs]
-    metrics = [m for m in translated if m not in ("n_pairs", "by_pair") and isinstance(translated[m], int | float)]
+    metrics = [m for m in translated if m not in NOT_METRICS and isinstance(translated[m], int | float)]
     out: dict[str, object] = {}
     for metric in metrics:
         gaps = {}

@@ -13,6 +13,7 @@ from harness.data.store import locate
 from harness.errors import HarnessError
 from harness.tasks.corpus_loaders import CORPUS_KINDS, corpus_task_fingerprint, load_corpus_task
 from harness.tasks.schema import TaskSpec
+from harness.tasks.subset import restrict_parallel, select_question_ids
 
 LOADERS = {"lareqa": load_lareqa, "squad-paragraphs": load_squad_paragraphs}
 
@@ -24,8 +25,9 @@ class TaskData:
     spec: TaskSpec
     languages: dict[str, ParallelLanguage | RetrievalLanguage]
     dataset_fingerprint: str
-    limit: int | None = None
+    limit: int | None = None  # None also when a requested limit covers the whole task (a full run)
     corpus_task: CorpusTask | None = None  # corpus-retrieval kinds (MIRACL, AfriQA, NQ-Crosslingual)
+    limit_note: str = ""  # why a requested limit was not applied
 
 
 def dataset_fingerprint(spec: TaskSpec) -> str:
@@ -34,22 +36,6 @@ def dataset_fingerprint(spec: TaskSpec) -> str:
         return corpus_task_fingerprint(spec)
     files = {spec.source.file_for(lang): spec.source.files[spec.source.file_for(lang)] for lang in spec.languages}
     return sha256_json({"loader": spec.source.loader, "files": files})
-
-
-def limit_parallel(records: ParallelLanguage, limit: int) -> ParallelLanguage:
-    """First `limit` questions; candidates = sentences of the paragraphs those questions ask about."""
-    keep_ids = records.question_ids[:limit]
-    paragraphs = {records.candidate_paragraph[records.gold[q]] for q in keep_ids}
-    kept = [i for i, p in enumerate(records.candidate_paragraph) if p in paragraphs]
-    new_index = {old: new for new, old in enumerate(kept)}
-    return replace(
-        records,
-        question_ids=keep_ids,
-        questions=records.questions[:limit],
-        candidates=[records.candidates[i] for i in kept],
-        candidate_paragraph=[records.candidate_paragraph[i] for i in kept],
-        gold={q: new_index[records.gold[q]] for q in keep_ids},
-    )
 
 
 def limit_retrieval(records: RetrievalLanguage, limit: int) -> RetrievalLanguage:
@@ -73,12 +59,42 @@ def check_counts(spec: TaskSpec, lang: str, records: ParallelLanguage | Retrieva
         raise HarnessError(f"{path}: expected {expected[0]} questions / {expected[1]} candidates, got {got}")
 
 
+def _full_run_note(limit: int, size: int, what: str) -> str:
+    return f"--limit {limit} covers all {size} {what}: evaluated as the full task"
+
+
+def _limit_parallel(records: dict[str, ParallelLanguage], limit: int) -> tuple[dict, int | None, str]:
+    keep = select_question_ids(records, limit)
+    if keep is None:
+        size = len({q for rec in records.values() for q in rec.question_ids})
+        return records, None, _full_run_note(limit, size, "question ids")
+    chosen = set(keep)
+    return {lang: restrict_parallel(rec, chosen) for lang, rec in records.items()}, limit, ""
+
+
+def _limit_retrieval(records: dict[str, RetrievalLanguage], limit: int) -> tuple[dict, int | None, str]:
+    size = max(len(rec.query_ids) for rec in records.values())
+    if limit >= size:
+        return records, None, _full_run_note(limit, size, "queries of its largest language")
+    return {lang: limit_retrieval(rec, limit) for lang, rec in records.items()}, limit, ""
+
+
 def load_task_data(spec: TaskSpec, limit: int | None = None) -> TaskData:
-    """Locate, verify and parse every language file of a task."""
+    """Locate, verify and parse every language file of a task.
+
+    `limit` makes a quick run: N question ids on parallel tasks (harness.tasks.subset), the first
+    N queries per language otherwise. A limit that covers the whole task gives the full task
+    (`TaskData.limit` None, `limit_note` says so), so a full run is never stored as a quick one.
+    """
     if limit is not None and limit < 1:
         raise HarnessError(f"--limit: must be at least 1, got {limit}")
     if spec.kind in CORPUS_KINDS:
-        return TaskData(spec, {}, dataset_fingerprint(spec), limit, load_corpus_task(spec, limit))
+        task = load_corpus_task(spec, None)
+        size = max(len(q.query_ids) for q in task.query_sets.values())
+        if limit is not None and limit >= size:
+            note = _full_run_note(limit, size, "queries of its largest query set")
+            return TaskData(spec, {}, dataset_fingerprint(spec), None, task, note)
+        return TaskData(spec, {}, dataset_fingerprint(spec), limit, task.limited(limit) if limit else task)
     loader = LOADERS.get(spec.source.loader)
     if loader is None:
         raise HarnessError(f"task {spec.name}: source.loader: unknown loader {spec.source.loader!r}")
@@ -87,8 +103,9 @@ def load_task_data(spec: TaskSpec, limit: int | None = None) -> TaskData:
         path = locate(spec.source, spec.source.file_for(lang))
         records = loader(path, lang)
         check_counts(spec, lang, records, str(path))
-        if limit is not None:
-            is_parallel = isinstance(records, ParallelLanguage)
-            records = limit_parallel(records, limit) if is_parallel else limit_retrieval(records, limit)
         languages[lang] = records
-    return TaskData(spec, languages, dataset_fingerprint(spec), limit)
+    note = ""
+    if limit is not None:
+        parallel = all(isinstance(r, ParallelLanguage) for r in languages.values())
+        languages, limit, note = (_limit_parallel if parallel else _limit_retrieval)(languages, limit)
+    return TaskData(spec, languages, dataset_fingerprint(spec), limit, limit_note=note)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from harness.data.hub_corpus import HubCorpus
+from harness.data.resource_classes import TABLE, resource_table
 from harness.data.sources import Source
 from harness.tasks.search_spec import SearchSpec
 
@@ -62,6 +63,9 @@ class TaskSpec(BaseModel):
         default="all", description="'pool': judgements restricted to passages in the corpus (partial corpora)"
     )
     caveat: str | None = Field(default=None, description="shown with every result of the task")
+    min_queries: int = Field(
+        default=10, ge=1, description="a view with fewer queries is flagged (`few_queries`) in results and on the site"
+    )
 
     def pivot(self, lang: str) -> str:
         """Language of the passages a language's questions are judged against."""
@@ -71,6 +75,18 @@ class TaskSpec(BaseModel):
         """Every declared file of one language by role ('data' is source.file_pattern)."""
         patterns = {"data": self.source.file_pattern, **self.language_files}
         return {role: p.format(lang=lang, pivot=self.pivot(lang)) for role, p in patterns.items()}
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, languages: list[str]) -> list[str]:
+        table = resource_table()
+        unknown = [code for code in languages if not table.is_known(code)]
+        if unknown:
+            raise ValueError(
+                f"{unknown[0]!r} is not a known language code (the known codes are those of harness/data/{TABLE.name}: "
+                "add a new one there with its resource class, or under unclassified)"
+            )
+        return languages
 
     @model_validator(mode="after")
     def _consistent(self) -> TaskSpec:

@@ -27,9 +27,12 @@ def load_trainable(model: torch.nn.Module, state: dict[str, torch.Tensor]) -> No
 
 
 def save(path: Path, payload: dict[str, Any]) -> None:
-    """torch.save through a temporary file: a kill leaves the previous file intact."""
-    with staged_file(path) as tmp:
-        torch.save(payload, tmp)
+    """torch.save through a temporary file: a kill leaves the previous file intact.
+
+    A Python file object, not a path: torch's own writer would hide a full disk's OSError.
+    """
+    with staged_file(path) as tmp, tmp.open("wb") as handle:
+        torch.save(payload, handle)
 
 
 def load(path: Path) -> dict[str, Any] | None:

@@ -54,6 +54,8 @@ def run_trained(
         info = ensure_trained(ref, reporter_for(f"{name} seed {seed}") if reporter_for else None)
         encoder = trained_encoder(ref)
         outcomes += run_tasks(name, encoder, tasks, replace(options, seed=seed), progress, training=info)
-    for task in tasks:
-        aggregate_seeds(options.results_dir, name, task.name, options.limit, seeds)
+    for task in tasks:  # the limit as run: one that covered the whole task made full results
+        limits = {o.summary.get("limit") for o in outcomes if o.task == task.name and o.summary is not None}
+        aggregate_seeds(options.results_dir, name, task.name, limits.pop() if len(limits) == 1 else options.limit,
+                        seeds)
     return outcomes

@@ -143,14 +143,15 @@ def train(
     while state["step"] < params.max_steps and not state["stopped_early"]:
         loss = batch_loss(model, sampler.next_batch(), params, prefixes, device)
         loss.backward()
+        train_loss = loss.detach().item()  # a plain float: no tensor that requires grad is converted
         torch.nn.utils.clip_grad_norm_(trainable, params.max_grad_norm)
         optimizer.step()
         scheduler.step()
         optimizer.zero_grad(set_to_none=True)
         state["step"] += 1
-        reporter.step(state["step"], loss.item())
+        reporter.step(state["step"], train_loss)
         if state["step"] % params.eval_every == 0 or state["step"] == params.max_steps:
-            _validate(model, val_batches, params, prefixes, device, state, float(loss), work_dir, reporter)
+            _validate(model, val_batches, params, prefixes, device, state, train_loss, work_dir, reporter)
             state["seconds"] = time.perf_counter() - started
             checkpoint.save(work_dir / checkpoint.CHECKPOINT, {
                 "trainable": checkpoint.trainable_state(model),

@@ -15,22 +15,29 @@ from pathlib import Path
 import pytest
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
+SKIP_PREFIX = "browser tests: "  # every skip of a browser test starts so; tests/report/conftest.py counts them
+
+
+def missing_browser() -> tuple[str, str] | None:
+    """(what is missing, the one command that installs it), or None when the browser tests can run."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright not installed", "pip install -e '.[test]'"
+    if not any(map(shutil.which, CHROMIUM_NAMES)):
+        return "chromium not found", "apt-get install -y chromium"
+    return None
 
 
 def chromium_path() -> str:
     """Debian's chromium; skipped locally when absent, a failure in CI (tests must not silently skip)."""
-    path = next((p for p in map(shutil.which, CHROMIUM_NAMES) if p), None)
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        path, why = None, "playwright is not installed (pip install -e '.[test]')"
-    else:
-        why = "chromium is not installed (apt-get install -y chromium)"
-    if path is None:
+    missing = missing_browser()
+    if missing is not None:
+        why, command = missing
         if os.environ.get("CI"):
-            pytest.fail(f"browser tests need a browser in CI: {why}")
-        pytest.skip(why)
-    return path
+            pytest.fail(f"browser tests need a browser in CI: {why} (run: {command})")
+        pytest.skip(f"{SKIP_PREFIX}{why} — run: {command}")
+    return next(p for p in map(shutil.which, CHROMIUM_NAMES) if p)
 
 
 @contextmanager

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from harness.report.board import Board
 from harness.report.synthetic import SyntheticTask
+
+from .browser import SKIP_PREFIX
 
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "results"
@@ -106,3 +109,37 @@ def test_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         else:
             os.environ["HARNESS_MODELS_FILE"] = old
     return root / "site", results
+
+
+@pytest.fixture(scope="session")
+def committed_board() -> Board:
+    """The board of results/ as committed, with the page's own settings (10,000 sign flips per test)."""
+    from harness.report.board import BoardOptions, build_board
+    from harness.report.collect import collect
+    from harness.report.metadata import hidden_tasks, load_registries
+
+    registries = load_registries()
+    return build_board(collect(COMMITTED, hidden_tasks(registries)), registries, BoardOptions())
+
+
+@pytest.fixture(scope="session")
+def committed_pages(committed_board: Board) -> dict[str, str]:
+    """Every page and export of the committed board as {relative path: text}."""
+    from harness.report.site import render_board
+
+    return render_board(committed_board)
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say at the end of the run which browser tests were skipped and the command that enables them."""
+    reasons = [_skip_reason(r) for r in terminalreporter.stats.get("skipped", [])]
+    browser = [r.removeprefix(SKIP_PREFIX) for r in reasons if r.startswith(SKIP_PREFIX)]
+    for reason in sorted(set(browser)):
+        line = f"browser tests skipped ({browser.count(reason)}): {reason}"
+        terminalreporter.write_line(line, yellow=True, bold=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,9 @@ from .conftest import COMMITTED, XSS_DESC, XSS_IMG, XSS_SCRIPT
 CELLS = "#heatmap-matrix g.mark-rect.role-mark > path"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
+    """One headless chromium; session-scoped so that a missing browser skips before any site is rendered."""
     path = chromium_path()
     from playwright.sync_api import sync_playwright
 
@@ -31,6 +33,14 @@ def browser():
 def http_base(test_site: tuple[Path, Path]):
     with serve(test_site[0]) as base:
         yield base
+
+
+@pytest.fixture(scope="module")
+def committed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """results/ as committed, rendered once for this module."""
+    site = tmp_path_factory.mktemp("committed") / "site"
+    render_site(COMMITTED, site)
+    return site
 
 
 @pytest.fixture(params=["http", "file"])
@@ -180,10 +190,9 @@ SCREENSHOTS = [("overview.png", "index.html", None), ("task.png", "tasks/xquad-r
                ("bias.png", "bias.html", None), ("model-card.png", "models/me5-small.html", None)]
 
 
-def test_screenshots_of_the_committed_results(browser: object, tmp_path: Path) -> None:
+def test_screenshots_of_the_committed_results(browser: object, committed_site: Path, tmp_path: Path) -> None:
     """Renders results/ as committed; HARNESS_SCREENSHOTS_DIR=docs/screenshots refreshes the README's pictures."""
-    site = tmp_path / "site"
-    render_site(COMMITTED, site)
+    site = committed_site
     folder = Path(os.environ.get("HARNESS_SCREENSHOTS_DIR") or tmp_path / "shots")
     folder.mkdir(parents=True, exist_ok=True)
     tab = Tab(browser, viewport=(1200, 760))
@@ -196,3 +205,57 @@ def test_screenshots_of_the_committed_results(browser: object, tmp_path: Path) -
         problems.assert_none(href)
         assert 5_000 < (folder / name).stat().st_size < 400_000
     tab.close()
+
+
+FITS = """() => {
+  const table = document.querySelector('#settings-table'), wrap = document.querySelector('#settings-wrap');
+  const heads = Array.from(table.querySelectorAll('thead th')), root = document.documentElement;
+  const right = el => el.getBoundingClientRect().right;
+  return {table: right(table), last: right(heads[heads.length - 1]), lastLabel: heads[heads.length - 1].innerText,
+          cis: Array.from(table.querySelectorAll('.ci-line')).map(c => [c.innerText, right(c)]),
+          wrap: [wrap.scrollWidth, wrap.clientWidth], page: [root.scrollWidth, root.clientWidth]};
+}"""
+
+
+@pytest.mark.parametrize("which", ["committed", "hostile names"])
+def test_every_setting_table_fits_1400_px(browser: object, which: str, committed_site: Path,
+                                          test_site: tuple[Path, Path]) -> None:
+    site = committed_site if which == "committed" else test_site[0]
+    page, problems = open_page(browser, (site / "tasks" / "xquad-r.html").as_uri(), viewport=(1400, 900))
+    box = page.evaluate(FITS)
+    page.close()
+    problems.assert_none("settings table")
+    assert box["table"] <= 1400 and box["last"] <= 1400, box
+    assert box["lastLabel"].split() == ["multi", "own_lang@10"]
+    assert box["wrap"][0] <= box["wrap"][1] and box["page"][0] <= box["page"][1] <= 1400, box
+    rows = 3 if which == "committed" else 5  # the hostile site adds two clones of me5-small
+    assert len(box["cis"]) == 3 * rows and all(r <= 1400 for _, r in box["cis"])
+    assert all(re.fullmatch(r"\[0\.\d{3}, 0\.\d{3}\]", text) for text, _ in box["cis"])
+
+
+OVERLAPS = """() => Array.from(document.querySelectorAll('.chart svg')).flatMap(svg =>
+  Array.from(svg.querySelectorAll('g.role-axis, g.role-legend')).map(group => {
+    const boxes = Array.from(group.querySelectorAll('.role-axis-label text, .role-legend-label text'))
+      .filter(t => getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0')
+      .map(t => t.getBoundingClientRect());
+    let overlaps = 0;
+    boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+      if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 &&
+          Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5) overlaps += 1;
+    }));
+    return [group.getAttribute('aria-label'), boxes.length, overlaps];
+  }))"""
+
+
+def test_bias_chart_labels_do_not_overlap(browser: object, committed_site: Path) -> None:
+    page, problems = open_page(browser, (committed_site / "bias.html").as_uri(), viewport=(1400, 900))
+    groups = page.evaluate(OVERLAPS)
+    page.close()
+    problems.assert_none("bias.html")
+    assert len(groups) == 4 * 2 * 3  # four tasks, two charts each: x axis, y axis, legend
+    assert [g for g in groups if g[2]] == []
+    x_axes = [g for g in groups if g[0].startswith("X-axis titled 'query language'")]
+    assert len(x_axes) == 8 and all(n in (7, 11) for _, n, _ in x_axes)
+    legends = [g[0] for g in groups if "legend" in g[0]]
+    assert sum("lower = less biased" in t for t in legends) == 4
+    assert sum("higher = more biased" in t for t in legends) == 4

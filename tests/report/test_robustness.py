@@ -8,7 +8,7 @@ import pytest
 
 from harness.errors import HarnessError
 from harness.report.entries import Entry, Run, SettingScores
-from harness.report.ranking import competition_ranks, overall_ranks
+from harness.report.ranking import competition_ranks
 from harness.report.resources import ResourceClasses, low_resource, resource_classes
 from harness.report.robustness import robustness
 from harness.report.schema import ResultFile
@@ -64,6 +64,3 @@ def test_ranks_skip_in_domain_and_share_ties() -> None:
     entries = [_entry("a", 0.5), _entry("b", 0.7), _entry("c", 0.5), _entry("d", 0.9, zero_shot=False),
                _entry("e", None)]
     assert competition_ranks(entries) == {"b": 1, "a": 2, "c": 2}
-    overall = overall_ranks(["a", "b", "x"], [{"a": 1, "b": 2}, {"b": 1}])
-    assert overall["b"].rank == 1 and overall["b"].mean_rank == 1.5 and overall["b"].n_ranked == 2
-    assert overall["a"].rank == 2 and overall["x"].rank is None

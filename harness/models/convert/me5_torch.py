@@ -41,7 +41,9 @@ def convert(weights: Path, out: Path, key: str) -> None:
     import torch
     from sentence_transformers import SentenceTransformer
     from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # its "Writing model shards" bar: the harness reports itself
     q4 = read_q4_model(weights)
     h = q4.header
     config = BertConfig(
