@@ -25,7 +25,7 @@ run: setup
 	 $(BIN)/harness run --model $(MODEL) --tasks $(TASKS)
 
 lint: setup
-	$(BIN)/ruff check harness tests bench
+	$(BIN)/ruff check harness tests bench experiments
 
 test: lint
 	HARNESS_DATA_MIRROR="$(abspath $(MIRROR))" $(BIN)/pytest -q -p no:cacheprovider

@@ -5,7 +5,7 @@
 # Usage: HARNESS_DATA_MIRROR=../shared/data experiments/hybrid_batch_training.sh [train|eval|table|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-XQUAD_LIMIT="${XQUAD_LIMIT:-200}"  # first N questions per language (CPU budget); pool: their paragraphs
+XQUAD_LIMIT="${XQUAD_LIMIT:-200}"  # N question ids (harness/tasks/subset.py; CPU budget); pool: their paragraphs
 MLQA_LIMIT="${MLQA_LIMIT:-50}"
 HARNESS="${HARNESS:-.venv/bin/harness}"
 RECIPES=(me5-small-xx me5-small-xy me5-small-hybrid)

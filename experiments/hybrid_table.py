@@ -52,7 +52,7 @@ def table(results: Path, limits: dict[str, int | None]) -> tuple[str, dict]:
     lines, means = [], {}
     for task in TASKS:
         limit = limits[task]
-        scope = f", first {limit} questions per language" if limit else ""
+        scope = f", {limit} question ids chosen so every view keeps queries" if limit else ""
         kind = " (in-domain: trained on mlqa-r" if task == "mlqa-r" else " (zero-shot"
         lines += [f"\n**{task}**{kind}{scope})\n",
                   "| model | seeds | mono mAP | cross mAP | multi mAP | multi rank distance |",
@@ -65,6 +65,7 @@ def table(results: Path, limits: dict[str, int | None]) -> tuple[str, dict]:
                 means[(task, label, setting, metric)] = statistics.fmean(values)
                 row.append(cell(values, 1 if metric == "rank_distance" else 4))
             lines.append("| " + " | ".join(row) + " |")
+        lines.append(view_counts(summaries(results, BASE[1], task, limit)[0]))
         if task == "xquad-r":
             lines += ["\nLanguages unseen in training (el, ru, th, tr): pairs or query languages involving them\n",
                       "| model | mono mAP | cross mAP | multi mAP | multi rank distance |", "|---|---|---|---|---|"]
@@ -78,6 +79,19 @@ def table(results: Path, limits: dict[str, int | None]) -> tuple[str, dict]:
     return "\n".join(lines), means
 
 
+def view_counts(summary: dict) -> str:
+    """What each column averages: views per setting and the queries per view (the same for every model)."""
+    parts = []
+    for setting in ("mono", "cross", "multi"):
+        entry = summary["settings"][setting]
+        rows = entry.get("by_pair") or entry.get("by_lang") or {}
+        counts = [v["n_queries"] for v in rows.values()]
+        empty = entry.get("n_empty", 0)
+        parts.append(f"{setting}: macro over {entry['n_pairs']} views ({min(counts)} to {max(counts)} queries each"
+                     + (f", {empty} empty views not averaged" if empty else "") + ")")
+    return "\nAveraged: " + "; ".join(parts) + "."
+
+
 def claims(means: dict) -> str:
     """The paper's claims, checked on the seed means."""
     hybrid, xx, xy = "hybrid (alpha 0.5)", "X-X-mono", "X-Y"
@@ -89,6 +103,9 @@ def claims(means: dict) -> str:
         ("hybrid ≥ X-X-mono on cross mAP", lambda t: mean(t, hybrid, "cross", "mAP") >= mean(t, xx, "cross", "mAP")),
         ("hybrid ≥ X-X-mono on multi mAP", lambda t: mean(t, hybrid, "multi", "mAP") >= mean(t, xx, "multi", "mAP")),
         ("hybrid ≥ X-Y on mono mAP", lambda t: mean(t, hybrid, "mono", "mAP") >= mean(t, xy, "mono", "mAP")),
+        ("hybrid ≥ X-Y on cross mAP", lambda t: mean(t, hybrid, "cross", "mAP") >= mean(t, xy, "cross", "mAP")),
+        ("hybrid ≥ X-Y on multi mAP (hybrid best on multi)",
+         lambda t: mean(t, hybrid, "multi", "mAP") >= mean(t, xy, "multi", "mAP")),
         ("hybrid rank distance < X-X-mono",
          lambda t: mean(t, hybrid, "multi", "rank_distance") < mean(t, xx, "multi", "rank_distance")),
     ]

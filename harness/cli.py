@@ -20,6 +20,8 @@ app.add_typer(data_app, name="data")
 
 out = Console()
 err = Console(stderr=True)
+LIMIT_HELP = ("Quick run: N question ids (parallel tasks) or the first N queries per query set; "
+              "at or above the task's size it is the full run")
 
 
 @app.command()
@@ -30,7 +32,7 @@ def run(
     overwrite: Annotated[bool, typer.Option(help="Recompute results that already exist")] = False,
     batch_size: Annotated[int, typer.Option(min=1, help="Texts per encoder call")] = 64,
     device: Annotated[str | None, typer.Option(help="torch device for torch models, e.g. cuda")] = None,
-    limit: Annotated[int | None, typer.Option(min=1, help="First N questions per language (quick run)")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help=LIMIT_HELP)] = None,
     seeds: Annotated[int | None, typer.Option(min=1, help="Trained recipes: seeds 0..N-1")] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Trained recipes: this seed only")] = None,
 ) -> None:
