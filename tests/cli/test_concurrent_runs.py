@@ -33,6 +33,7 @@ def test_second_run_waits_for_the_first_and_reuses_its_result(tmp_path: Path, mi
     out, err = first.communicate(timeout=600)
     assert first.returncode == 0 and second.returncode == 0, (err, second.stderr)
     assert "evaluated: " in out and "existing: " not in out
+    assert "task 1/1 · xquad-r · model me5-small" in err
     assert "waiting: me5-small on xquad-r is being computed by pid " in second.stderr
     assert "existing: " in second.stdout and "evaluated: " not in second.stdout
     assert "computed by another process meanwhile" in second.stdout
