@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,8 +92,9 @@ def nearby_mirror(src_root: Path, relpaths: list[str], depth: int = 2) -> Path |
     for _ in range(depth):
         level = [child for folder in level for child in _subfolders(folder)]
         candidates += level
-    if src_root.resolve().parent != src_root.resolve():
-        candidates.append(src_root.resolve().parent)
+    absolute = Path(os.path.abspath(src_root))  # lexical: a folder reached through a link keeps its name
+    if absolute.parent != absolute:
+        candidates.append(absolute.parent)
     best, best_count = None, 0
     for folder in candidates:
         if not any((folder / top).is_dir() for top in tops):
