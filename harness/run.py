@@ -27,7 +27,7 @@ from harness.results.store import (
 )
 from harness.results.summary import main_score, result_extras, summarize
 from harness.tasks.corpus_loaders import unavailable_reason as task_unavailable_reason
-from harness.tasks.data import TaskData, load_task_data
+from harness.tasks.data import load_task_data
 from harness.tasks.schema import TaskSpec
 from harness.tasks.subset import SELECTION_RULE
 
@@ -125,45 +125,35 @@ def evaluate_task(
         if not options.overwrite and is_complete(paths, ident):  # another process finished it: reuse it
             note = "; ".join(filter(None, [data.limit_note, "computed by another process meanwhile" if waited else ""]))
             return TaskOutcome(spec.name, "existing", note, read_summary(paths.summary), paths.summary)
-        return _compute(model_name, model, spec, options, progress, data, paths, ident, zero_shot, training, started,
-                        loaded)
-
-
-def _compute(
-    model_name: str, model: Model, spec: TaskSpec, options: RunOptions, progress: Progress, data: TaskData,
-    paths: ResultPaths, ident: dict[str, object], zero_shot: bool, training: dict | None, started: float,
-    loaded: float,
-) -> TaskOutcome:
-    """Score, summarise and store one task (its result lock is held)."""
-    scorer = make_pool_scorer(model, options.batch_size, progress)
-    results = EVALUATORS[spec.kind](data, scorer, progress)
-    finished = time.perf_counter()
-    encode_seconds = float(scorer.stats.get("encode_seconds", scorer.stats.get("index_seconds", 0.0)))
-    seconds = {
-        "load": loaded - started,
-        "encode": encode_seconds,
-        "score": finished - loaded - encode_seconds,
-        "total": finished - started,
-    }
-    settings = summarize(spec, results)  # lists views without queries; only the others are stored per query
-    results = [r for r in results if r.query_ids]
-    summary = {
-        **ident,
-        "model": model_name,
-        "task": spec.name,
-        "task_kind": spec.kind,
-        "zero_shot": zero_shot,
-        "main_score": {"name": spec.main_score, "value": main_score(spec, settings)},
-        "languages": spec.languages,
-        "settings": settings,
-        **result_extras(spec, settings, data),
-        "cache": {k: v for k, v in scorer.stats.items() if not k.endswith("seconds")},
-        "provenance": provenance(options.device, options.batch_size, seconds, seed=options.seed),
-    }
-    if training is not None:
-        summary["training"] = training
-    write_result(paths, summary, results)
-    return TaskOutcome(spec.name, "evaluated", data.limit_note, summary, paths.summary)
+        scorer = make_pool_scorer(model, options.batch_size, progress)
+        results = EVALUATORS[spec.kind](data, scorer, progress)
+        finished = time.perf_counter()
+        encode_seconds = float(scorer.stats.get("encode_seconds", scorer.stats.get("index_seconds", 0.0)))
+        seconds = {
+            "load": loaded - started,
+            "encode": encode_seconds,
+            "score": finished - loaded - encode_seconds,
+            "total": finished - started,
+        }
+        settings = summarize(spec, results)  # lists views without queries; only the others are stored per query
+        results = [r for r in results if r.query_ids]
+        summary = {
+            **ident,
+            "model": model_name,
+            "task": spec.name,
+            "task_kind": spec.kind,
+            "zero_shot": zero_shot,
+            "main_score": {"name": spec.main_score, "value": main_score(spec, settings)},
+            "languages": spec.languages,
+            "settings": settings,
+            **result_extras(spec, settings, data),
+            "cache": {k: v for k, v in scorer.stats.items() if not k.endswith("seconds")},
+            "provenance": provenance(options.device, options.batch_size, seconds, seed=options.seed),
+        }
+        if training is not None:
+            summary["training"] = training
+        write_result(paths, summary, results)
+        return TaskOutcome(spec.name, "evaluated", data.limit_note, summary, paths.summary)
 
 
 def run_tasks(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from harness.errors import HarnessError
 from harness.report.entries import Entry
+from harness.tasks.schema import DEFAULT_MIN_QUERIES
 
 UNKNOWN_FAMILY = "unknown"
 
@@ -39,6 +40,7 @@ class TaskInfo:
     low_resource: tuple[str, ...] | None = None  # declared by the task, when it does
     purpose: str = "benchmark"  # 'diagnostic': a pipeline check, shown apart and never ranked overall
     caveat: str | None = None  # shown wherever the task's numbers are
+    min_queries: int = DEFAULT_MIN_QUERIES  # a view with fewer queries is flagged as thin
 
     @property
     def diagnostic(self) -> bool:
@@ -98,7 +100,7 @@ def task_info(name: str, entries: list[Entry], registries: Registries) -> TaskIn
         low = getattr(spec, "low_resource", None)
         return TaskInfo(name, spec.kind, spec.description, tuple(spec.languages), tuple(spec.settings),
                         spec.main_score, spec.citation, spec.source.licence, tuple(low) if low else None,
-                        spec.purpose, spec.caveat)
+                        spec.purpose, spec.caveat, spec.min_queries)
     first = entries[0].first
     caveat = next((e.first.caveat for e in entries if e.first.caveat), None)
     return TaskInfo(name, first.task_kind or "unknown", "not declared in tasks/", tuple(first.languages),

@@ -120,10 +120,11 @@ def view_flags(group: GroupBoard) -> list[dict]:
     flags = []
     for row in group.rows:
         for setting, summary in row.entry.first.settings.items():
-            if summary.empty_views or summary.few_queries:
+            minimum = summary.min_queries or group.task.min_queries
+            few = summary.thin_views(minimum)
+            if summary.empty_views or few:
                 flags.append({"model": row.entry.model, "setting": setting, "empty": summary.empty_views,
-                              "few": summary.few_queries, "min_queries": summary.min_queries,
-                              "n_pairs": summary.n_pairs})
+                              "few": few, "min_queries": minimum, "n_pairs": summary.n_pairs})
     return flags
 
 

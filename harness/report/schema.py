@@ -34,12 +34,17 @@ class SettingSummary(BaseModel):
     by_pair: dict[str, dict[str, Any]] = Field(default_factory=dict)
     by_lang: dict[str, dict[str, Any]] = Field(default_factory=dict)
     empty_views: dict[str, str] = Field(default_factory=dict)  # views without queries: never averaged
-    few_queries: list[str] = Field(default_factory=list)  # evaluated views under min_queries queries
-    min_queries: int | None = None
+    min_queries: int | None = None  # the task's minimum when the result was made (older files: none)
 
     def macros(self) -> dict[str, float | None]:
         """{metric: macro mean} of the numeric fields; NaN reads as missing."""
         return {k: _finite(v) for k, v in (self.model_extra or {}).items() if _is_number(v) and k not in NOT_METRICS}
+
+    def thin_views(self, minimum: int) -> list[str]:
+        """Evaluated views with fewer than `minimum` queries (from their counts, so older files are flagged too)."""
+        rows = self.by_pair or self.by_lang
+        return [view for view, values in rows.items() if _is_number(values.get("n_queries"))
+                and values["n_queries"] < minimum]
 
     def detail(self) -> dict[str, dict[str, float | None]]:
         """Per view numbers: by_pair for mono / cross, by_lang for multi."""

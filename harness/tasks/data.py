@@ -38,17 +38,6 @@ def dataset_fingerprint(spec: TaskSpec) -> str:
     return sha256_json({"loader": spec.source.loader, "files": files})
 
 
-def limit_retrieval(records: RetrievalLanguage, limit: int) -> RetrievalLanguage:
-    """First `limit` queries; the corpus stays whole (it is small and shared by all queries)."""
-    keep = records.query_ids[:limit]
-    return replace(
-        records,
-        query_ids=keep,
-        queries=records.queries[:limit],
-        qrels={q: records.qrels[q] for q in keep},
-    )
-
-
 def check_counts(spec: TaskSpec, lang: str, records: ParallelLanguage | RetrievalLanguage, path: str) -> None:
     """Compare question / candidate counts with the ones the task declares."""
     if lang not in spec.expected_counts or not isinstance(records, ParallelLanguage):
@@ -76,7 +65,10 @@ def _limit_retrieval(records: dict[str, RetrievalLanguage], limit: int) -> tuple
     size = max(len(rec.query_ids) for rec in records.values())
     if limit >= size:
         return records, None, _full_run_note(limit, size, "queries of its largest language")
-    return {lang: limit_retrieval(rec, limit) for lang, rec in records.items()}, limit, ""
+    kept = {lang: replace(rec, query_ids=rec.query_ids[:limit], queries=rec.queries[:limit],
+                          qrels={q: rec.qrels[q] for q in rec.query_ids[:limit]})
+            for lang, rec in records.items()}  # the corpus stays whole: it is small and shared by all queries
+    return kept, limit, ""
 
 
 def load_task_data(spec: TaskSpec, limit: int | None = None) -> TaskData:

@@ -14,6 +14,7 @@ from harness.tasks.search_spec import SearchSpec
 Setting = Literal["mono", "cross", "multi", "translated"]
 TaskKind = Literal["parallel-qa-retrieval", "monolingual-retrieval", "corpus-retrieval", "answer-retrieval"]
 Purpose = Literal["benchmark", "regression", "diagnostic"]
+DEFAULT_MIN_QUERIES = 10  # fewer queries than this make a view thin: flagged in results and on the site
 
 METRICS_BY_KIND: dict[str, set[str]] = {
     "parallel-qa-retrieval": {"mAP", "R@1", "R@10", "rank_distance"},
@@ -64,7 +65,8 @@ class TaskSpec(BaseModel):
     )
     caveat: str | None = Field(default=None, description="shown with every result of the task")
     min_queries: int = Field(
-        default=10, ge=1, description="a view with fewer queries is flagged (`few_queries`) in results and on the site"
+        default=DEFAULT_MIN_QUERIES, ge=1,
+        description="a view with fewer queries is flagged (`few_queries`) in results and on the site",
     )
 
     def pivot(self, lang: str) -> str:

@@ -2,13 +2,15 @@
 
 Question ids differ across languages on some tasks (MLQA-R: an id exists in 2-4 of 7 languages), so
 taking the first N questions *per language* leaves most cross pairs without a query. A limit picks
-N question **ids** instead, one at a time in a fixed order: the next id is the one that adds most
-to the views that have the fewest queries so far (gain = sum over the language pairs and single
-languages it covers of 1 / (1 + queries that view already has)); ties go to the id that appears
-first (languages in declared order, then file order). On a task where every id exists in every
-language (XQuAD-R) every id gains the same, so the subset is simply the first N questions.
-Every language keeps those of the chosen ids it has; its pool keeps every sentence of the
-paragraphs they ask about.
+N question **ids** instead, by their language sets: a greedy pass takes, N times, the language set
+that adds most to the views with the fewest queries so far (gain = sum over the single languages
+and language pairs it covers of 1 / (1 + queries that view already has); ties go to the set that
+appears first), then exchanges of one or two ids are made while they give the poorest language
+pair more queries (then fewer pairs at that minimum, then the poorest language more). Within a
+language set the ids that appear first are taken (languages in declared order, then file order).
+On a task where every id exists in every language (XQuAD-R) there is one language set, so the
+subset is simply the first N questions. Every language keeps those of the chosen ids it has; its
+pool keeps every sentence of the paragraphs they ask about.
 """
 
 from __future__ import annotations
@@ -30,15 +32,15 @@ def question_id_order(records: dict[str, ParallelLanguage]) -> list[str]:
     return list(dict.fromkeys(q for rec in records.values() for q in rec.question_ids))
 
 
-def _coverage(records: dict[str, ParallelLanguage], ids: list[str]) -> tuple[list[frozenset[str]], np.ndarray]:
-    """Each id's language set, and which views (single languages, then language pairs) each set covers."""
+def _coverage(records: dict[str, ParallelLanguage], ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each id's language-set index, and which views (single languages, then pairs) each set covers."""
     langs = list(records)
     present = {lang: set(rec.question_ids) for lang, rec in records.items()}
-    sets = [frozenset(lang for lang in langs if q in present[lang]) for q in ids]
-    groups = list(dict.fromkeys(sets))
+    groups: dict[frozenset[str], int] = {}
+    id_group = np.array([groups.setdefault(frozenset(x for x in langs if q in present[x]), len(groups)) for q in ids])
     views = [(x, x) for x in langs] + list(combinations(langs, 2))
     covers = np.array([[x in g and y in g for x, y in views] for g in groups], dtype=np.int64)
-    return sets, covers
+    return id_group, covers
 
 
 def _rank(counts: np.ndarray, n_langs: int) -> np.ndarray:
@@ -88,12 +90,10 @@ def select_question_ids(records: dict[str, ParallelLanguage], limit: int) -> lis
     ids = question_id_order(records)
     if limit >= len(ids):
         return None
-    sets, covers = _coverage(records, ids)
-    group_of = {g: i for i, g in enumerate(dict.fromkeys(sets))}
-    id_group = np.array([group_of[s] for s in sets])
-    available = np.bincount(id_group, minlength=len(group_of))
+    id_group, covers = _coverage(records, ids)
+    available = np.bincount(id_group, minlength=len(covers))
     counts = np.zeros(covers.shape[1])
-    chosen = np.zeros(len(group_of), dtype=np.int64)
+    chosen = np.zeros(len(covers), dtype=np.int64)
     for _ in range(limit):  # greedy: the language set that adds most to the views with fewest queries
         gain = covers @ (1.0 / (1.0 + counts))
         gain[chosen >= available] = -np.inf
@@ -101,7 +101,7 @@ def select_question_ids(records: dict[str, ParallelLanguage], limit: int) -> lis
         chosen[best] += 1
         counts += covers[best]
     chosen = _balance(chosen, available, covers, len(records))
-    taken = np.zeros(len(group_of), dtype=np.int64)
+    taken = np.zeros(len(covers), dtype=np.int64)
     keep = []
     for i, g in enumerate(id_group):  # within a language set, the ids that appear first
         if taken[g] < chosen[g]:

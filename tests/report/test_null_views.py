@@ -56,6 +56,7 @@ def test_task_page_lists_empty_and_thin_views(tmp_path: Path) -> None:
     cross = summary["settings"]["cross"]
     for pair in ("de-zh", "zh-de"):
         del cross["by_pair"][pair]
+    cross["by_pair"]["hi-vi"]["n_queries"] = 4
     cross.update(n_pairs=40, n_empty=2, min_queries=10, few_queries=["hi-vi"],
                  empty_views={"de-zh": "no de question has a gold sentence in the zh pool",
                               "zh-de": "no zh question has a gold sentence in the de pool"})
@@ -68,3 +69,17 @@ def test_task_page_lists_empty_and_thin_views(tmp_path: Path) -> None:
     assert 'title="no de question has a gold sentence in the zh pool">de-zh</span>' in bm25
     assert "&lt; 10 queries:</span> <span class=\"badge warn\">hi-vi</span>" in bm25
     assert '<tr data-model="me5-small">' not in section  # nothing to flag for a full run without empty views
+
+
+def test_thin_views_of_older_result_files_are_flagged_from_their_counts(tmp_path: Path) -> None:
+    """Committed miracl-partial results predate `few_queries`: their views' counts still flag them."""
+    results = copy_real(tmp_path / "results", [("me5-small", "miracl-partial")])
+    summary = json.loads((results / "me5-small" / "miracl-partial.json").read_text(encoding="utf-8"))
+    mono = summary["settings"]["mono"]
+    assert "few_queries" not in mono
+    thin = sorted(p for p, v in mono["by_pair"].items() if v["n_queries"] < 10)
+    assert thin == ["de-de", "es-es", "fi-fi", "fr-fr", "ja-ja", "ko-ko", "yo-yo"]
+    render_site(results, tmp_path / "site", FAST)
+    task = (tmp_path / "site" / "tasks" / "miracl-partial.html").read_text(encoding="utf-8")
+    section = task[task.index('id="view-counts"'):task.index("</table>", task.index('id="view-counts"'))]
+    assert "&lt; 10 queries:</span> " + " ".join(f'<span class="badge warn">{p}</span>' for p in thin) in section
