@@ -20,6 +20,9 @@ app.add_typer(data_app, name="data")
 
 out = Console()
 err = Console(stderr=True)
+BACKEND_HELP = ("Inference backend of torch models: torch, torch-bf16, torch-fp16 (GPU), onnx, onnx-int8, openvino, "
+                "openvino-bf16, openvino-int8 (default: the model's declaration, else torch); results of a backend "
+                "other than torch are stored as MODEL@BACKEND")
 LIMIT_HELP = ("Quick run: N question ids (parallel tasks) or the first N queries per query set; "
               "at or above the task's size it is the full run")
 
@@ -35,10 +38,12 @@ def run(
     limit: Annotated[int | None, typer.Option(min=1, help=LIMIT_HELP)] = None,
     seeds: Annotated[int | None, typer.Option(min=1, help="Trained recipes: seeds 0..N-1")] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Trained recipes: this seed only")] = None,
+    backend: Annotated[str | None, typer.Option(help=BACKEND_HELP)] = None,
 ) -> None:
     """Evaluate a model on tasks (training a recipe first if needed) and store results with provenance."""
     from harness.console import RichPhases, RichTrainReporter, result_notes, summary_table
-    from harness.models.registry import build_model, check_model_device, get_model_spec, load_models
+    from harness.models.backends.spec import variant_name
+    from harness.models.registry import build_model, check_model_device, get_model_spec, load_models, resolve_backend
     from harness.run import RunOptions, plan_tasks, run_tasks
     from harness.tasks.registry import load_tasks, select_tasks
     from harness.train.commands import resolve_seeds, run_trained
@@ -48,24 +53,26 @@ def run(
     registry = load_models()
     model_spec = get_model_spec(model, registry)
     seed_list = resolve_seeds(model, model_spec, seeds, seed)
-    check_model_device(model, model_spec, device)
+    chosen = resolve_backend(model, model_spec, backend)
+    check_model_device(model, model_spec, device, chosen)
     runnable, skipped = plan_tasks(selected, all_tasks=tasks.strip() == "all")
     for outcome in skipped:
         err.print(f"skipping {outcome.task}: {outcome.reason}")
     if not runnable:
         raise HarnessError(f"--tasks {tasks}: nothing to run, {len(skipped)} task(s) skipped (reasons above); get "
                            "data with `harness data fetch` or `harness data import DIR`, or set HARNESS_DATA_MIRROR")
-    options = RunOptions(results_dir, overwrite, batch_size, device, limit)
+    options = RunOptions(results_dir, overwrite, batch_size, device, limit, backend=chosen)
+    stored_as = variant_name(model, chosen, model_spec.loader)
     outcomes = []
     if runnable and seed_list is not None:
         with RichPhases(err) as phases:
             outcomes = run_trained(model, model_spec, registry, seed_list, runnable, options, phases,
                                    lambda label: RichTrainReporter(err, label))
     elif runnable:
-        encoder = build_model(model, model_spec, device=device, models=registry)
+        encoder = build_model(model, model_spec, device=device, models=registry, backend=chosen)
         with RichPhases(err) as phases:
-            outcomes = run_tasks(model, encoder, runnable, options, phases)
-    out.print(summary_table(model, outcomes + skipped))
+            outcomes = run_tasks(stored_as, encoder, runnable, options, phases)
+    out.print(summary_table(stored_as, outcomes + skipped))
     for line in result_notes(outcomes):
         out.print(line, markup=False, highlight=False, soft_wrap=True)
     for outcome in outcomes:
@@ -117,11 +124,12 @@ def list_tasks() -> None:
 @list_app.command("models")
 def list_models() -> None:
     """Registered models and where their weights come from."""
+    from harness.models.backends.spec import default_backend
     from harness.models.registry import load_models, runs_offline
     from harness.name_tables import name_table, print_name_table
 
     models = load_models()
-    table = name_table("model", models, "loader", "source", "description")
+    table = name_table("model", models, "loader", "backend", "source", "description")
     offline = set(runs_offline(models))
     for name, spec in models.items():
         if spec.recipe is not None:
@@ -131,7 +139,7 @@ def list_models() -> None:
             source = f"train {recipe.base} on {recipe.train_set}, {sampler}{hub_base}"
         else:
             source = (spec.hub and f"{spec.hub}@{(spec.revision or '')[:10]}") or "bundled (offline)"
-        table.add_row(name, spec.loader, source, spec.description or "")
+        table.add_row(name, spec.loader, spec.backend or default_backend(spec.loader), source, spec.description or "")
     print_name_table(out, table)
 
 

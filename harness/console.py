@@ -138,6 +138,15 @@ def _view_count_notes(task: str, setting: str, entry: dict) -> list[str]:
     return lines
 
 
+def _backend_note(task: str, record: object) -> list[str]:
+    """The backend, when it is not the default, with the precision its runtime reports."""
+    if not isinstance(record, dict) or record.get("name") in (None, "torch", "native"):
+        return []
+    reported = record.get("reported") if isinstance(record.get("reported"), dict) else {}
+    runtime = f", runtime reports {reported['reported_precision']}" if "reported_precision" in reported else ""
+    return [f"{task}: backend {record['name']} ({record.get('precision')} matrix products{runtime})"]
+
+
 def result_notes(outcomes: list[TaskOutcome]) -> list[str]:
     """One line each for what a table of means hides: the task's caveat, the low-resource breakdown of
     the main setting, the transfer gap and counted data warnings."""
@@ -149,6 +158,7 @@ def result_notes(outcomes: list[TaskOutcome]) -> list[str]:
         task = outcome.task
         if outcome.reason:
             lines.append(f"{task}: {outcome.reason}")
+        lines.extend(_backend_note(task, summary.get("backend")))
         for setting, entry in summary.get("settings", {}).items():
             lines.extend(_view_count_notes(task, setting, entry))
         if summary.get("caveat"):

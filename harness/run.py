@@ -13,7 +13,7 @@ from harness.evaluate.parallel import evaluate_parallel
 from harness.evaluate.progress import NullProgress, Progress
 from harness.evaluate.qrels_eval import evaluate_qrels
 from harness.evaluate.scorers import make_pool_scorer
-from harness.models.base import Model
+from harness.models.base import Encoder, Model
 from harness.results.provenance import provenance
 from harness.results.result_lock import result_lock
 from harness.results.store import (
@@ -49,6 +49,7 @@ class RunOptions:
     device: str | None = None
     limit: int | None = None
     seed: int | None = None  # the training seed of a trained model (results per seed)
+    backend: str | None = None  # inference backend override (--backend); None: the model's declaration
 
 
 @dataclass
@@ -97,6 +98,11 @@ def identity(
     if seed is not None:
         fields["seed"] = seed
     return fields
+
+
+def model_backend(model: Model) -> dict[str, object]:
+    """The backend record of a result: name, precision, what the runtime reports (lexical models: native)."""
+    return model.backend if isinstance(model, Encoder) else {"name": "native"}
 
 
 def evaluate_task(
@@ -148,6 +154,7 @@ def evaluate_task(
             "settings": settings,
             **result_extras(spec, settings, data),
             "cache": {k: v for k, v in scorer.stats.items() if not k.endswith("seconds")},
+            "backend": model_backend(model),
             "provenance": provenance(options.device, options.batch_size, seconds, seed=options.seed),
         }
         if training is not None:

@@ -26,7 +26,7 @@ class Status(StrEnum):
     IMPROVED = "IMPROVED"  # better beyond tolerance: reported, never a failure
     FAIL = "FAIL"  # worse beyond tolerance
     MISSING = "MISSING"  # in the baseline, not in the results
-    NOT_COMPARABLE = "NOT-COMPARABLE"  # different dataset (or limit): numbers not compared
+    NOT_COMPARABLE = "NOT-COMPARABLE"  # different dataset, limit or backend: numbers not compared
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,10 @@ def compare_summaries(
     base: Summary, cur: Summary, result: str, tolerances: Tolerances, options: CheckOptions
 ) -> list[Row]:
     """Rows for every macro mean and every pair's mean present in the baseline."""
+    if base.backend != cur.backend:
+        note = (f"not comparable (backend changed: baseline {base.backend}, results {cur.backend}; "
+                "a baseline holds for the backend it was made with)")
+        return [_file_row(base, result, Status.NOT_COMPARABLE, note, options)]
     if base.dataset_fingerprint != cur.dataset_fingerprint or base.limit != cur.limit:
         what = "dataset changed" if base.dataset_fingerprint != cur.dataset_fingerprint else "limit changed"
         note = (f"not comparable ({what}: baseline {base.dataset_fingerprint[:12]} limit {base.limit}, "

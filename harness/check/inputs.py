@@ -8,9 +8,11 @@ from pathlib import Path
 import numpy as np
 
 from harness.errors import HarnessError
+from harness.models.backends.spec import DEFAULT_BACKEND, NATIVE
 from harness.results.setting_keys import DETAIL_KEYS, NOT_METRICS
 from harness.results.store import ResultPaths, load_per_query, read_summary
 
+DEFAULT_LABEL = "default"
 REQUIRED = ("model", "task", "dataset_fingerprint", "settings")
 
 
@@ -28,6 +30,7 @@ class Summary:
     per_query_sha256: str | None
     macro: dict[str, dict[str, float | None]]  # setting -> metric -> macro mean
     pairs: dict[str, dict[str, dict[str, float | None]]]  # setting -> pair -> metric -> mean
+    backend: str = DEFAULT_LABEL  # inference backend; files that record none were made with the default
 
 
 def _metrics(entry: object, where: str) -> dict[str, float | None]:
@@ -66,8 +69,18 @@ def load_summary(path: Path, role: str) -> Summary:
     return Summary(
         path, str(raw["model"]), str(raw["task"]), str(raw["dataset_fingerprint"]), raw.get("model_fingerprint"),
         raw.get("limit"), raw.get("harness"), per_query.get("sha256") if isinstance(per_query, dict) else None,
-        macro, pairs,
+        macro, pairs, backend_label(raw.get("backend"), path),
     )
+
+
+def backend_label(record: object, path: Path) -> str:
+    """The backend a result was made with: its name, or 'default' (torch fp32 / the model's own engine)."""
+    if record is None:
+        return DEFAULT_LABEL
+    name = record.get("name") if isinstance(record, dict) else None
+    if not isinstance(name, str) or not name:
+        raise HarnessError(f"{path}: backend: expected a mapping with a name, got {record!r}")
+    return DEFAULT_LABEL if name in (NATIVE, DEFAULT_BACKEND) else name
 
 
 def baseline_files(baseline_dir: Path) -> list[Path]:

@@ -10,6 +10,7 @@ one batch of work, whatever the size of the text list.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -71,7 +72,17 @@ def encode_with_checkpoints(
     folder: Path,
     on_batch: Callable[[int], None] | None = None,
 ) -> tuple[np.ndarray, int]:
-    """(embeddings of every text, how many rows were resumed from checkpoints); `on_batch(n)` per batch."""
+    """(embeddings of every text, how many rows were resumed from checkpoints); `on_batch(n)` per batch.
+
+    Batches follow the encoder's plan (e.g. sorted by token length); chunks hold rows in plan
+    order inside a subfolder named by the plan's digest, so a resume under another plan (other
+    budget, other tokenizer) starts afresh instead of mixing orders.
+    """
+    batches = encoder.plan(texts, kind, batch_size)
+    order = np.concatenate(batches) if batches else np.zeros(0, np.int64)
+    sizes = np.asarray([len(rows) for rows in batches], np.int64)
+    plan_digest = hashlib.sha256(np.asarray(order, np.int64).tobytes() + b"|" + sizes.tobytes()).hexdigest()
+    folder = folder / f"plan-{plan_digest[:16]}"  # rows and batch boundaries: both must match to resume
     parts = resumed_rows(folder, len(texts), encoder.dim)
     resumed = sum(len(p) for p in parts)
     if on_batch is not None and resumed:
@@ -79,12 +90,15 @@ def encode_with_checkpoints(
     pending: list[np.ndarray] = []
     pending_start, last_save = resumed, time.monotonic()
     interval = checkpoint_seconds()
-    for start in range(resumed, len(texts), batch_size):
-        batch = list(texts[start : start + batch_size])
-        pending.append(np.asarray(encoder.encode(batch, kind), dtype=np.float32))
+    end = 0
+    for rows in batches:
+        end += len(rows)
+        if end <= resumed:
+            continue
+        batch = [texts[i] for i in rows]
+        pending.append(np.asarray(encoder.encode(batch, kind), dtype=np.float32).reshape(len(batch), encoder.dim))
         if on_batch is not None:
             on_batch(len(batch))
-        end = start + len(batch)
         if time.monotonic() - last_save >= interval and end < len(texts):
             chunk = np.concatenate(pending)
             buffer = io.BytesIO()
@@ -93,7 +107,9 @@ def encode_with_checkpoints(
             parts.append(chunk)
             pending, pending_start, last_save = [], end, time.monotonic()
     parts.extend(pending)
-    matrix = np.concatenate(parts) if parts else np.zeros((0, encoder.dim), np.float32)
+    in_plan_order = np.concatenate(parts) if parts else np.zeros((0, encoder.dim), np.float32)
+    matrix = np.empty_like(in_plan_order)
+    matrix[order] = in_plan_order
     return matrix, resumed
 
 

@@ -8,6 +8,8 @@ from typing import Literal
 
 import numpy as np
 
+from harness.models.batching import fixed_batches
+
 TextKind = Literal["query", "passage"]
 
 
@@ -25,6 +27,16 @@ class Encoder(ABC):
     @abstractmethod
     def encode(self, texts: Sequence[str], kind: TextKind) -> np.ndarray:
         """Encode one batch; the caller does batching and progress. Shape (len(texts), dim)."""
+
+    def plan(self, texts: Sequence[str], kind: TextKind, batch_size: int) -> list[np.ndarray]:
+        """The batches (row indices) to encode `texts` in: consecutive chunks unless the encoder knows better
+        (the backend encoders sort by token length and cut by a token budget)."""
+        return fixed_batches(len(texts), batch_size)
+
+    @property
+    def backend(self) -> dict[str, object]:
+        """The inference backend and precision, as recorded in results (default: the model's own engine)."""
+        return {"name": "native"}
 
 
 class LexicalIndex(ABC):

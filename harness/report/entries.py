@@ -6,7 +6,8 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.report.schema import ResultFile, SettingSummary
+from harness.models.backends.spec import DEFAULT_BACKEND, NATIVE
+from harness.report.schema import BackendRecord, ResultFile, SettingSummary
 from harness.results.setting_keys import NOT_METRICS
 
 COUNT_KEYS = NOT_METRICS  # per view: n_queries is a count, not a metric
@@ -92,6 +93,13 @@ class Entry:
     def seeds(self) -> list[int]:
         """Training seeds of the runs ([] for an untrained model)."""
         return [r.result.seed for r in self.runs if r.result.seed is not None]
+
+    @property
+    def backend(self) -> BackendRecord | None:
+        """The inference backend of the runs when it is not the default (torch fp32, or the model's own engine);
+        None for the default and for older files, which recorded none (they were made with the default)."""
+        record = self.first.backend
+        return record if record is not None and record.name not in (NATIVE, DEFAULT_BACKEND) else None
 
     @property
     def zero_shot(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from harness.errors import HarnessError
+from harness.models.backends.spec import registered_name
 from harness.report.entries import Entry
 from harness.tasks.schema import DEFAULT_MIN_QUERIES
 
@@ -82,7 +83,7 @@ def hidden_tasks(registries: Registries) -> set[str]:
 def model_info(name: str, entries: list[Entry], registries: Registries) -> ModelInfo:
     """Registry facts about a model; a model not in the registry is of family 'unknown'."""
     trained = any(run.result.training for entry in entries for run in entry.runs)
-    spec = registries.models.get(name)
+    spec = registries.models.get(registered_name(name))  # 'model@backend' results are the model's
     if spec is None:
         recipe = next((r.result.training.get("recipe") for e in entries for r in e.runs if r.result.training), None)
         return ModelInfo(name, UNKNOWN_FAMILY, "not in the model registry", trained,

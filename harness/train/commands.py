@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from harness.errors import HarnessError
 from harness.evaluate.progress import Progress
-from harness.models.registry import ModelSpec
+from harness.models.backends.spec import variant_name
+from harness.models.registry import ModelSpec, resolve_backend
 from harness.results.seeds import aggregate_seeds
 from harness.run import RunOptions, TaskOutcome, run_tasks
 from harness.tasks.schema import TaskSpec
@@ -49,13 +50,15 @@ def run_trained(
 ) -> list[TaskOutcome]:
     """Train if needed, evaluate every seed, then write mean ± std over the seeds per task."""
     outcomes: list[TaskOutcome] = []
+    backend = resolve_backend(name, spec, options.backend)
+    stored_as = variant_name(name, backend, spec.loader)
     for seed in seeds:
         ref = TrainedModelRef(name, spec, seed, models, options.device)
         info = ensure_trained(ref, reporter_for(f"{name} seed {seed}") if reporter_for else None)
-        encoder = trained_encoder(ref)
-        outcomes += run_tasks(name, encoder, tasks, replace(options, seed=seed), progress, training=info)
+        encoder = trained_encoder(ref, backend)
+        outcomes += run_tasks(stored_as, encoder, tasks, replace(options, seed=seed), progress, training=info)
     for task in tasks:  # the limit as run: one that covered the whole task made full results
         limits = {o.summary.get("limit") for o in outcomes if o.task == task.name and o.summary is not None}
-        aggregate_seeds(options.results_dir, name, task.name, limits.pop() if len(limits) == 1 else options.limit,
-                        seeds)
+        aggregate_seeds(options.results_dir, stored_as, task.name,
+                        limits.pop() if len(limits) == 1 else options.limit, seeds)
     return outcomes

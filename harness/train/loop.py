@@ -8,6 +8,7 @@ dataset samplers cannot express.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,10 +87,18 @@ def validation_loss(
 ) -> float:
     """Mean loss over fixed held-out batches, in eval mode (no dropout), without gradients."""
     model.eval()
-    with torch.no_grad():
+    with torch.no_grad(), autocast(params, device):
         losses = [float(batch_loss(model, b, params, prefixes, device)) for b in batches]
     model.train()
     return sum(losses) / len(losses)
+
+
+def autocast(params: TrainParams, device: str) -> contextlib.AbstractContextManager:
+    """torch autocast in the recipe's precision (weights, gradients and optimiser stay float32); off if unset."""
+    if params.autocast is None:
+        return contextlib.nullcontext()
+    dtype = torch.bfloat16 if params.autocast == "bf16" else torch.float16
+    return torch.autocast(device_type=torch.device(device).type, dtype=dtype)
 
 
 def freeze_word_embeddings(model: Any) -> None:
@@ -141,7 +150,8 @@ def train(
     if not state["history"]:  # the untrained model is a candidate too: fine-tuning may only hurt
         _validate(model, val_batches, params, prefixes, device, state, None, work_dir, reporter)
     while state["step"] < params.max_steps and not state["stopped_early"]:
-        loss = batch_loss(model, sampler.next_batch(), params, prefixes, device)
+        with autocast(params, device):
+            loss = batch_loss(model, sampler.next_batch(), params, prefixes, device)
         loss.backward()
         train_loss = loss.detach().item()  # a plain float: no tensor that requires grad is converted
         torch.nn.utils.clip_grad_norm_(trainable, params.max_grad_norm)

@@ -15,6 +15,7 @@ from typing import Any
 
 from harness.atomic import staged_dir
 from harness.errors import HarnessError
+from harness.models.backends.spec import DEFAULT_BACKEND
 from harness.models.registry import ModelSpec, Prefixes, build_model, digest, get_model_spec
 from harness.paths import model_cache_dir
 from harness.train.examples import TrainingSet
@@ -44,9 +45,12 @@ def trained_prefixes(spec: ModelSpec, base: ModelSpec) -> Prefixes:
 def training_key(recipe: Recipe, base_fingerprint: str, data_fingerprint: str, seed: int,
                  prefixes: Prefixes) -> str:
     """Identity of one trained model: everything that changes its weights."""
+    dumped = recipe.model_dump(exclude={"seeds"})
+    if recipe.params.autocast is None:  # float32 training: the key it had before autocast existed
+        dumped["params"].pop("autocast")
     return digest({
         "trainer": TRAINER_VERSION,
-        "recipe": recipe.model_dump(exclude={"seeds"}),
+        "recipe": dumped,
         "base": base_fingerprint,
         "data": data_fingerprint,
         "seed": seed,
@@ -76,7 +80,9 @@ class TrainedModelRef:
     def base(self) -> Any:
         """The base encoder (loaded on first use; fails with one line when it cannot be loaded)."""
         if self._base is None:
-            self._base = build_model(self.recipe.base, self.base_spec, self.device, models=self.models)
+            # trained in torch float32 whatever backend the base declares for evaluation
+            self._base = build_model(self.recipe.base, self.base_spec, self.device, models=self.models,
+                                     backend=DEFAULT_BACKEND)
         return self._base
 
     @property
@@ -137,21 +143,23 @@ def ensure_trained(ref: TrainedModelRef, reporter: TrainReporter | None = None) 
 
 
 def load_trained(
-    name: str, spec: ModelSpec, models: dict[str, ModelSpec], seed: int | None, device: str | None
+    name: str, spec: ModelSpec, models: dict[str, ModelSpec], seed: int | None, device: str | None,
+    backend: str = DEFAULT_BACKEND,
 ) -> Any:
     """The finished trained model as an encoder; one line telling how to train it when it is missing."""
     seed = recipe_of(name, spec).seeds[0] if seed is None else seed
     ref = TrainedModelRef(name, spec, seed, models, device)
     if not ref.is_trained():
         raise HarnessError(f"model {name!r} (seed {seed}) is not trained yet: harness train --model {name}")
-    return trained_encoder(ref)
+    return trained_encoder(ref, backend)
 
 
-def trained_encoder(ref: TrainedModelRef) -> Any:
-    """Load a finished trained model folder as an encoder with the recipe's prefixes."""
-    from harness.models.st_encoder import SentenceTransformerEncoder, check_device, load_sentence_transformer
+def trained_encoder(ref: TrainedModelRef, backend: str = DEFAULT_BACKEND) -> Any:
+    """Load a finished trained model folder as an encoder with the recipe's prefixes, run by `backend`
+    (exported on first use after training, then cached)."""
+    from harness.models.st_encoder import check_device, load_sentence_transformer, make_encoder
 
     device = check_device(ref.name, ref.device or "cpu")
     model = load_sentence_transformer(ref.name, ref.folder, "sentence-transformers", device)
     fingerprint = digest({"loader": "trained", "key": ref.key})
-    return SentenceTransformerEncoder(ref.name, model, fingerprint, ref.prefixes)
+    return make_encoder(ref.name, model, fingerprint, ref.spec, ref.prefixes, backend)

@@ -30,7 +30,7 @@ def per_query(seed: int) -> dict[str, np.ndarray]:
 
 @pytest.fixture
 def make_result() -> MakeResult:
-    """`make_result(root, model="bm25", shift={(setting, pair, metric): delta}, fingerprint=..., limit=...)`.
+    """`make_result(root, model="bm25", shift={(setting, pair, metric): delta}, fingerprint=, limit=, backend=)`.
 
     Writes `<root>/<model>/xquad-r-ci[.limitN].json` + per-query file, every query of a shifted
     view moved by `delta`; returns the summary's path.
@@ -38,7 +38,7 @@ def make_result() -> MakeResult:
     spec = load_tasks()["xquad-r-ci"]
 
     def make(root: Path, model: str = "bm25", shift: dict | None = None, fingerprint: str = FINGERPRINT,
-             limit: int | None = 200) -> Path:
+             limit: int | None = 200, backend: dict | None = None) -> Path:
         results = []
         for index, (setting, pair) in enumerate(VIEWS):
             values = per_query(index)
@@ -52,6 +52,8 @@ def make_result() -> MakeResult:
         summary = {"schema_version": 1, "harness": "0.1.0", "model_fingerprint": "m" * 64,
                    "dataset_fingerprint": fingerprint, "limit": limit, "model": model, "task": spec.name,
                    "settings": summarize(spec, results)}
+        if backend is not None:
+            summary["backend"] = backend
         paths = result_paths(root, model, spec.name, limit)
         write_result(paths, summary, results)
         return paths.summary

@@ -101,6 +101,17 @@ def test_dataset_change_is_not_comparable(tmp_path: Path, make_result: MakeResul
     assert not allowed.failed and allowed.rows[0].status is Status.NOT_COMPARABLE
 
 
+def test_a_baseline_made_with_another_backend_is_not_comparable(tmp_path: Path, make_result: MakeResult) -> None:
+    make_result(tmp_path / "base", model="me5-small-torch")  # older file: no backend recorded (torch fp32)
+    make_result(tmp_path / "cur", model="me5-small-torch", backend={"name": "openvino-int8", "precision": "int8"})
+    [row] = check(tmp_path / "cur", tmp_path / "base", TOL, CheckOptions()).rows
+    assert row.status is Status.NOT_COMPARABLE and row.failed
+    assert "backend changed: baseline default, results openvino-int8" in row.note
+    make_result(tmp_path / "same", model="me5-small-torch", backend={"name": "torch", "precision": "fp32"})
+    same = check(tmp_path / "same", tmp_path / "base", TOL, CheckOptions())  # torch fp32 is what none recorded
+    assert not same.failed and _statuses(same.rows) == {Status.OK}
+
+
 def test_results_without_baseline_are_ignored(tmp_path: Path, make_result: MakeResult) -> None:
     make_result(tmp_path / "base")
     make_result(tmp_path / "cur")

@@ -41,7 +41,7 @@ WORKER = textwrap.dedent(f"""
 
 
 def _chunks(cache: Path) -> list[Path]:
-    return sorted(cache.glob("embeddings/corpus/*/*/block-00000.partial/rows-*.npy"))
+    return sorted(cache.glob("embeddings/corpus/*/*/block-00000.partial/plan-*/rows-*.npy"))
 
 
 @pytest.mark.slow

@@ -1,0 +1,137 @@
+"""A sentence-transformers model run by any backend, batched by token length under a token budget."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from harness.data.checksum import sha256_json
+from harness.errors import HarnessError
+from harness.models.backends.runners import Feeds, OnnxRunner, OpenVinoRunner, Runner, TorchRunner
+from harness.models.backends.spec import DEFAULT_BACKEND, BackendInfo, backend_info
+from harness.models.base import Encoder, TextKind
+from harness.models.batching import token_budget_batches
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+    from harness.models.registry import Prefixes
+
+# Padded tokens per batch, measured best per backend on this 2-core machine (bench/backends.py).
+TOKEN_BUDGET = {"torch": 4096, "torch-bf16": 4096, "torch-fp16": 16384, "onnx": 4096, "onnx-int8": 4096,
+                "openvino": 4096, "openvino-bf16": 4096, "openvino-int8": 4096}
+CALIBRATION_BATCH = 8
+# (fingerprint of the calibration texts, a function returning them with their prefixes applied)
+Calibration = tuple[str, Callable[[], list[str]]]
+
+
+class SentenceTransformerEncoder(Encoder):
+    """A loaded SentenceTransformer and the backend running it; prefixes prepended, rows L2-normalised.
+
+    The torch model (float32) stays available as `sentence_transformer` (what training fine-tunes);
+    `fingerprint` names the weights, prefixes and, for any backend but torch fp32, the backend, its
+    precision and the export (library versions and calibration texts included).
+    """
+
+    def __init__(self, name: str, model: SentenceTransformer, fingerprint: str, prefixes: Prefixes | None,
+                 backend: str = DEFAULT_BACKEND, calibration: Calibration | None = None,
+                 on_build: Callable[[str], None] | None = None) -> None:
+        self.name = name
+        self._model = model
+        self._prefixes = (prefixes.query, prefixes.passage) if prefixes is not None else ("", "")
+        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
+        self.info: BackendInfo = backend_info(backend)
+        self.token_budget = TOKEN_BUDGET[backend]
+        self._weights = fingerprint
+        self._export: dict[str, object] | None = None
+        self._runner: Runner = self._make_runner(calibration, on_build)
+        self._fingerprint = fingerprint if backend == DEFAULT_BACKEND else sha256_json(
+            {"weights": fingerprint, "backend": self.info.name, "precision": self.info.precision,
+             "export": self._export, "runtime": _version(self.info.runtime)})
+
+    def _make_runner(self, calibration: Calibration | None, on_build: Callable[[str], None] | None) -> Runner:
+        info = self.info
+        if info.export is None:
+            return TorchRunner(self._model, info.precision)
+        if str(self._model.device) != "cpu":
+            raise HarnessError(f"model {self.name!r}: backend {info.name} runs on the cpu; leave out --device")
+        if info.calibrated and calibration is None:
+            raise HarnessError(f"model {self.name!r}: backend {info.name} needs calibration texts")
+        from harness.models.backends.export import INFO_FILE, ensure_export, graph_file
+
+        batches = None
+        if info.calibrated and calibration is not None:
+            texts = calibration[1]
+            batches = (calibration[0], lambda: [self.feeds(chunk) for chunk in _chunks(texts(), CALIBRATION_BATCH)])
+        folder = ensure_export(self._model, self._weights, info, batches, on_build)
+        self._export = {"key": folder.name, **json.loads((folder / INFO_FILE).read_text())}
+        graph = graph_file(folder, info.export)
+        if info.runtime == "onnxruntime":
+            return OnnxRunner(graph)
+        return OpenVinoRunner(graph, info.precision)
+
+    @property
+    def fingerprint(self) -> str:
+        return self._fingerprint
+
+    @property
+    def sentence_transformer(self) -> SentenceTransformer:
+        """The underlying torch model (what training fine-tunes; float32 unless a torch backend cast it)."""
+        return self._model
+
+    @property
+    def backend(self) -> dict[str, object]:
+        """Backend, precision, what its runtime reports, the export and the token budget (for provenance)."""
+        record: dict[str, object] = {"name": self.info.name, "precision": self.info.precision,
+                                     "runtime": f"{self.info.runtime} {_version(self.info.runtime)}",
+                                     "reported": self._runner.report(), "token_budget": self.token_budget}
+        if self._export is not None:
+            record["export"] = {"key": self._export["key"], "calibration": self._export.get("calibration")}
+        return record
+
+    def _prefixed(self, texts: Sequence[str], kind: TextKind) -> list[str]:
+        prefix = self._prefixes[0] if kind == "query" else self._prefixes[1]
+        return [prefix + text for text in texts]
+
+    def token_lengths(self, texts: Sequence[str], kind: TextKind) -> list[int]:
+        """Tokens per text after prefixing and truncation (what a batch pads to)."""
+        tokenizer = self._model.tokenizer
+        ids = tokenizer(self._prefixed(texts, kind), truncation=True, max_length=self._model.max_seq_length)
+        return [len(row) for row in ids["input_ids"]]
+
+    def plan(self, texts: Sequence[str], kind: TextKind, batch_size: int) -> list[np.ndarray]:
+        """Whole set sorted by token length once, cut by the backend's token budget (at most batch_size texts)."""
+        return token_budget_batches(self.token_lengths(texts, kind), self.token_budget, batch_size)
+
+    def feeds(self, texts: Sequence[str]) -> Feeds:
+        """Padded int64 input_ids and attention_mask of texts already prefixed."""
+        batch = self._model.tokenizer(list(texts), padding=True, truncation=True,
+                                      max_length=self._model.max_seq_length, return_tensors="np")
+        return {"input_ids": batch["input_ids"].astype(np.int64),
+                "attention_mask": batch["attention_mask"].astype(np.int64)}
+
+    def encode(self, texts: Sequence[str], kind: TextKind) -> np.ndarray:
+        """L2-normalised float32 rows, shape (len(texts), dim)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = self._runner.run(self.feeds(self._prefixed(texts, kind)))
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        out = out / np.maximum(norms, 1e-12)
+        return np.ascontiguousarray(out, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]

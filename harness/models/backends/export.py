@@ -1,0 +1,154 @@
+"""Exported graphs (ONNX, OpenVINO IR), built once per (weights, backend, library versions, calibration).
+
+Layout: `<model cache>/exports/<key[:2]>/<key>/` with the graph files and `export.json`, which
+appears with the folder (built in a staging folder and renamed). The whole sentence-transformers
+pipeline is exported (transformer, pooling, normalisation), so every backend pools exactly as the
+torch model does. The OpenVINO graphs are converted from the float32 ONNX export and saved without
+fp16 weight compression; static int8 is NNCF post-training quantisation calibrated on the texts
+given (taken from a training set, never from evaluation data).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from harness.atomic import staged_dir
+from harness.data.checksum import sha256_json
+from harness.errors import HarnessError, ModelUnavailableError
+from harness.models.backends.spec import BackendInfo
+from harness.paths import model_cache_dir
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+EXPORTER_VERSION = 1
+INFO_FILE = "export.json"
+ONNX_FILE = "model.onnx"
+OV_FILE = "model.xml"
+OPSET = 17
+RUNTIME_PACKAGES = {"onnx": ["torch", "onnx", "onnxruntime"], "onnx-int8": ["torch", "onnx", "onnxruntime"],
+                    "openvino": ["torch", "onnx", "openvino"], "openvino-int8": ["torch", "onnx", "openvino", "nncf"]}
+INPUTS = ("input_ids", "attention_mask")
+
+
+def library_versions(export: str) -> dict[str, str]:
+    """Versions of the packages an export depends on (part of its cache key)."""
+    versions = {}
+    for package in RUNTIME_PACKAGES[export]:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            raise ModelUnavailableError(
+                f"backend needs package {package!r}, which is not installed (pip install 'xling-harness[backends]')"
+            ) from None
+    return versions
+
+
+def export_key(weights_fingerprint: str, info: BackendInfo, calibration: str | None) -> dict[str, object]:
+    """Everything an exported graph depends on."""
+    assert info.export is not None
+    return {"exporter": EXPORTER_VERSION, "weights": weights_fingerprint, "export": info.export,
+            "opset": OPSET, "libraries": library_versions(info.export), "calibration": calibration}
+
+
+def graph_file(folder: Path, export: str) -> Path:
+    """The file a runtime loads from an export folder."""
+    return folder / (ONNX_FILE if export.startswith("onnx") else OV_FILE)
+
+
+def ensure_export(
+    model: SentenceTransformer,
+    weights_fingerprint: str,
+    info: BackendInfo,
+    calibration: tuple[str, Callable[[], list[dict[str, np.ndarray]]]] | None = None,
+    on_build: Callable[[str], None] | None = None,
+) -> Path:
+    """The export folder of `model` for `info`, building it (and the float32 ONNX it starts from) if missing.
+
+    `calibration` is (fingerprint of the texts, a function giving tokenised calibration batches);
+    static int8 needs it. `on_build(message)` is told before a slow build starts.
+    """
+    assert info.export is not None
+    identity = export_key(weights_fingerprint, info, calibration[0] if calibration else None)
+    key = sha256_json(identity)
+    folder = model_cache_dir() / "exports" / key[:2] / key
+    if (folder / INFO_FILE).is_file():
+        return folder
+    if on_build is not None:
+        on_build(f"exporting {info.export} (once, cached in {folder.parent.parent})")
+    try:
+        with staged_dir(folder) as tmp:
+            _build(model, weights_fingerprint, info, calibration, tmp)
+            (tmp / INFO_FILE).write_text(json.dumps(identity, indent=1) + "\n")
+    except OSError:
+        if not (folder / INFO_FILE).is_file():  # not a concurrent build that finished first
+            raise
+    return folder
+
+
+def _build(model: SentenceTransformer, weights_fingerprint: str, info: BackendInfo,
+           calibration: tuple[str, Callable[[], list[dict[str, np.ndarray]]]] | None, out: Path) -> None:
+    export = info.export
+    if export == "onnx":
+        export_onnx(model, out / ONNX_FILE)
+        return
+    fp32 = graph_file(ensure_export(model, weights_fingerprint, _ONNX_FP32), "onnx")
+    if export == "onnx-int8":
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantize_dynamic(str(fp32), str(out / ONNX_FILE), weight_type=QuantType.QInt8, per_channel=True,
+                         op_types_to_quantize=["MatMul"])
+        return
+    import openvino as ov
+
+    graph = ov.Core().read_model(str(fp32))
+    if export == "openvino-int8":
+        if calibration is None:
+            raise HarnessError("openvino-int8: static quantisation needs calibration texts")
+        graph = _quantize_static(graph, calibration[1]())
+    ov.save_model(graph, str(out / OV_FILE), compress_to_fp16=False)
+
+
+def _quantize_static(graph: Any, batches: Sequence[dict[str, np.ndarray]]) -> Any:
+    import nncf
+
+    return nncf.quantize(graph, nncf.Dataset(list(batches)), model_type=nncf.ModelType.TRANSFORMER,
+                         subset_size=len(batches))
+
+
+def export_onnx(model: SentenceTransformer, path: Path) -> None:
+    """The sentence-transformers pipeline (input_ids, attention_mask -> normalised embedding) as ONNX.
+
+    torch's TorchScript-based exporter traces one call with dynamic batch and sequence axes.
+    """
+    import torch
+
+    class Pipeline(torch.nn.Module):
+        def __init__(self, st: SentenceTransformer) -> None:
+            super().__init__()
+            self.st = st
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            return self.st({"input_ids": input_ids, "attention_mask": attention_mask})["sentence_embedding"]
+
+    example = model.tokenizer(["query: an example", "passage: a slightly longer example text"],
+                              padding=True, return_tensors="pt")
+    pipeline = Pipeline(model).eval()
+    dynamic = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+               "embedding": {0: "batch"}}
+    import warnings
+
+    with torch.inference_mode(False), torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer warnings on shape-dependent Python branches (fixed for BERT)
+        torch.onnx.export(pipeline, (example["input_ids"], example["attention_mask"]), str(path),
+                          input_names=list(INPUTS), output_names=["embedding"], dynamic_axes=dynamic,
+                          opset_version=OPSET, dynamo=False)
+
+
+_ONNX_FP32 = BackendInfo("onnx", "fp32", "onnxruntime", "onnx")

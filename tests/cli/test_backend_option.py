@@ -1,0 +1,50 @@
+"""`--backend` through the real CLI: stored as MODEL@BACKEND with the backend on record; wrong uses exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import CliRunner
+
+
+@pytest.mark.slow
+def test_run_with_a_backend_stores_its_own_result_with_the_backend_recorded(cli: CliRunner, tmp_path: Path,
+                                                                             mirror: Path) -> None:
+    results = tmp_path / "results"
+    args = ("run", "--model", "me5-small-torch", "--tasks", "xquad-r-ci", "--limit", "12",
+            "--results-dir", str(results))
+    plain = cli(*args)
+    fast = cli(*args, "--backend", "openvino-bf16")
+    assert plain.returncode == 0 and fast.returncode == 0, plain.stderr + fast.stderr
+    base = json.loads((results / "me5-small-torch" / "xquad-r-ci.limit12.json").read_text())
+    other = json.loads((results / "me5-small-torch@openvino-bf16" / "xquad-r-ci.limit12.json").read_text())
+    assert base["backend"]["name"] == "torch" and base["backend"]["precision"] == "fp32"
+    assert other["backend"]["name"] == "openvino-bf16" and other["backend"]["precision"] == "bf16"
+    assert other["backend"]["reported"]["reported_precision"] == "bf16"  # what OpenVINO says it runs
+    assert other["model"] == "me5-small-torch@openvino-bf16"
+    assert other["model_fingerprint"] != base["model_fingerprint"]
+    assert "openvino" in other["provenance"]["packages"]
+    assert "backend openvino-bf16 (bf16 matrix products, runtime reports bf16)" in fast.stdout
+    for setting, values in base["settings"].items():
+        assert abs(values["mAP"] - other["settings"][setting]["mAP"]) <= 0.02  # 12 questions: loose here
+    again = cli(*args, "--backend", "openvino-bf16")
+    assert again.returncode == 0 and "existing:" in again.stdout  # same backend: the result is reused
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--model", "me5-small-torch", "--backend", "tensorrt"), "--backend: unknown backend 'tensorrt'; known: torch"),
+    (("--model", "bm25", "--backend", "onnx"), "--backend onnx: model 'bm25' (loader 'bm25') runs on its own engine"),
+    (("--model", "me5-small-torch", "--backend", "openvino", "--device", "cuda"),
+     "--backend openvino: runs on the cpu here"),
+    (("--model", "me5-small-torch", "--backend", "torch-fp16"), "--backend torch-fp16: float16 is for GPUs"),
+])
+def test_wrong_backends_are_one_line_errors(cli: CliRunner, tmp_path: Path, args: tuple[str, ...],
+                                            message: str) -> None:
+    proc = cli("run", *args, "--tasks", "xquad-r-ci", "--results-dir", str(tmp_path / "r"))
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith(f"error: {message}") and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "r").exists()
