@@ -37,7 +37,7 @@ def _texts() -> dict[str, list[tuple[str, str]]]:
     from harness.tasks.data import load_task_data
     from harness.tasks.registry import load_tasks
 
-    data = load_task_data(load_tasks()["xquad-r"], 50)
+    data = load_task_data(load_tasks()["xquad-r"], 200)  # 200 question ids: enough paragraphs for 50 candidates
     langs = [lang for lang in data.languages if lang != "ro"][:10]
     short = [("query", q) for lang in langs for q in data.languages[lang].questions[:50]]
     short += [("passage", c) for lang in langs for c in data.languages[lang].candidates[:50]]

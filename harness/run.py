@@ -142,6 +142,7 @@ def evaluate_task(
             "total": finished - started,
         }
         settings = summarize(spec, results)  # lists views without queries; only the others are stored per query
+        backend = model_backend(model)
         results = [r for r in results if r.query_ids]
         summary = {
             **ident,
@@ -154,8 +155,8 @@ def evaluate_task(
             "settings": settings,
             **result_extras(spec, settings, data),
             "cache": {k: v for k, v in scorer.stats.items() if not k.endswith("seconds")},
-            "backend": model_backend(model),
-            "provenance": provenance(options.device, options.batch_size, seconds, seed=options.seed),
+            "backend": backend,
+            "provenance": provenance(options.device, options.batch_size, seconds, options.seed, backend),
         }
         if training is not None:
             summary["training"] = training

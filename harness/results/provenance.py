@@ -68,9 +68,12 @@ def hardware(device: str | None) -> dict[str, object]:
     }
 
 
-def provenance(device: str | None, batch_size: int, seconds: dict[str, float], seed: int | None) -> dict:
-    """Everything recorded beside the numbers."""
+def provenance(device: str | None, batch_size: int, seconds: dict[str, float], seed: int | None,
+               backend: dict[str, object] | None = None) -> dict:
+    """Everything recorded beside the numbers (the backend's name and precision; its full record is the
+    result's `backend` field)."""
     return {
+        "backend": {k: v for k, v in (backend or {"name": "native"}).items() if k in ("name", "precision")},
         "harness": __version__,
         "git_sha": git_sha(),
         "python": platform.python_version(),

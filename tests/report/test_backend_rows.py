@@ -24,7 +24,8 @@ def test_a_backend_variant_is_its_own_row_with_a_badge_and_the_model_card_of_its
     rows = [line for line in task.splitlines() if 'class="model-cell"' in line]
     assert len(rows) == 3  # me5-small, bm25 and the variant: three rows
     [variant_row] = [row for row in rows if VARIANT in row]
-    assert '<span class="badge backend"' in variant_row and ">openvino-int8</span>" in variant_row
+    assert '<span class="badge backend warn"' in variant_row and ">openvino-int8</span>" in variant_row
+    assert "quantised: outside the 0.005 mAP fidelity target" in variant_row
     assert all('badge backend' not in row for row in rows if row is not variant_row)  # defaults carry none
     card = (tmp_path / "site" / "models" / f"{slug(VARIANT)}.html").read_text(encoding="utf-8")
     assert "multilingual-e5-small as a trainable transformers BertModel" in card  # me5-small-torch's declaration

@@ -21,9 +21,11 @@ if TYPE_CHECKING:
 
     from harness.models.registry import Prefixes
 
-# Padded tokens per batch, measured best per backend on this 2-core machine (bench/backends.py).
-TOKEN_BUDGET = {"torch": 4096, "torch-bf16": 4096, "torch-fp16": 16384, "onnx": 4096, "onnx-int8": 4096,
-                "openvino": 4096, "openvino-bf16": 4096, "openvino-int8": 4096}
+# Padded tokens per batch: the budget with the shortest time on 1,000 XQuAD-R texts + 200 MIRACL passages,
+# swept over 1024..16384 on the 2-core machine (`python bench/backends.py budget`, docs/BENCHMARKS.md).
+# torch-fp16 (GPUs only) was not measured here.
+TOKEN_BUDGET = {"torch": 1024, "torch-bf16": 2048, "torch-fp16": 16384, "onnx": 1024, "onnx-int8": 1024,
+                "openvino": 1024, "openvino-bf16": 2048, "openvino-int8": 4096}
 CALIBRATION_BATCH = 8
 # (fingerprint of the calibration texts, a function returning them with their prefixes applied)
 Calibration = tuple[str, Callable[[], list[str]]]
