@@ -4,9 +4,10 @@ VENV ?= .venv
 MIRROR ?= ../shared/data
 MODEL ?= me5-small-hybrid
 TASKS ?= all
-# The fastest backend within 0.005 mAP of torch fp32 on xquad-r (docs/BENCHMARKS.md); `BACKEND=` runs the
-# model's declared backend (needed for models on their own engine, e.g. MODEL=me5-small BACKEND=).
-BACKEND ?= openvino-bf16
+# The fastest backend within 0.005 mAP of torch fp32 on xquad-r (docs/BENCHMARKS.md) where the CPU has bf16
+# instructions, else OpenVINO float32; `BACKEND=` runs the model's declared backend (needed for models on
+# their own engine, e.g. MODEL=me5-small BACKEND=).
+BACKEND ?= $(shell grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo 2>/dev/null && echo openvino-bf16 || echo openvino)
 BIN := $(VENV)/bin
 
 .PHONY: setup run test lint bench clean regression

@@ -225,6 +225,13 @@ def check_model_device(name: str, spec: ModelSpec, device: str | None, backend: 
     on_cpu = device is None or device.strip() == "cpu"
     if backend in BACKENDS:
         info = BACKENDS[backend]
+        if info.export is not None:  # every package the export and its runtime need, before any weights load
+            from harness.models.backends.export import library_versions
+
+            library_versions(info.export, (info.runtime,))
+        if info.precision == "bf16" and on_cpu and not cpu_has_bf16():
+            raise HarnessError(f"--backend {backend}: this CPU has no bfloat16 instructions (avx512_bf16 or "
+                               "amx_bf16 in /proc/cpuinfo); use a float32 backend (torch, openvino)")
         if info.export is not None and not on_cpu:
             raise HarnessError(f"--backend {backend}: runs on the cpu here ({info.runtime}); leave out --device "
                                "or use --backend torch / torch-bf16 / torch-fp16 on a GPU")
@@ -240,6 +247,15 @@ def check_model_device(name: str, spec: ModelSpec, device: str | None, backend: 
     elif device.strip() != "cpu":
         raise HarnessError(f"model {name!r}: device {device!r} cannot be used: loader {spec.loader!r} does not run "
                            "on torch and runs on the cpu only; leave out --device")
+
+
+def cpu_has_bf16() -> bool:
+    """Whether the CPU has bfloat16 matrix instructions (Linux /proc/cpuinfo; elsewhere assumed present)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(errors="replace").split()
+    except OSError:
+        return True
+    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def runs_offline(models: Mapping[str, ModelSpec]) -> list[str]:

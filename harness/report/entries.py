@@ -171,6 +171,8 @@ def comparable(runs: list[Run]) -> str | None:
         other = run.result
         if other.dataset_fingerprint != first.dataset_fingerprint:
             return f"seed {other.seed} was evaluated on other data than seed {first.seed}"
+        if (other.backend and other.backend.name) != (first.backend and first.backend.name):
+            return f"seed {other.seed} was run with another backend than seed {first.seed}"
         if set(other.settings) != set(first.settings) or other.main_score.name != first.main_score.name:
             return f"seed {other.seed} has other settings or main score than seed {first.seed}"
     return None

@@ -48,3 +48,35 @@ def test_wrong_backends_are_one_line_errors(cli: CliRunner, tmp_path: Path, args
     assert proc.stderr.startswith(f"error: {message}") and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "r").exists()
+
+
+def test_a_missing_runtime_package_is_named_before_any_weights_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib import metadata
+
+    from harness.errors import HarnessError
+    from harness.models import registry
+
+    real = metadata.version
+
+    def without_nncf(name: str) -> str:
+        if name == "nncf":
+            raise metadata.PackageNotFoundError(name)
+        return real(name)
+
+    monkeypatch.setattr(metadata, "version", without_nncf)
+    spec = registry.load_models()["me5-small-torch"]
+    with pytest.raises(HarnessError, match=r"backend openvino-int8: needs package 'nncf', which is not installed "
+                                           r"\(pip install 'xling-harness\[backends\]'\)"):
+        registry.check_model_device("me5-small-torch", spec, None, "openvino-int8")
+    registry.check_model_device("me5-small-torch", spec, None, "openvino")  # OpenVINO float32 needs no nncf
+
+
+def test_bf16_on_a_cpu_without_bf16_instructions_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.errors import HarnessError
+    from harness.models import registry
+
+    monkeypatch.setattr(registry, "cpu_has_bf16", lambda: False)
+    spec = registry.load_models()["me5-small-torch"]
+    for backend in ("openvino-bf16", "torch-bf16"):
+        with pytest.raises(HarnessError, match=f"--backend {backend}: this CPU has no bfloat16 instructions"):
+            registry.check_model_device("me5-small-torch", spec, None, backend)

@@ -54,7 +54,8 @@ class SentenceTransformerEncoder(Encoder):
         self._runner: Runner = self._make_runner(calibration, on_build)
         self._fingerprint = fingerprint if backend == DEFAULT_BACKEND else sha256_json(
             {"weights": fingerprint, "backend": self.info.name, "precision": self.info.precision,
-             "export": self._export, "runtime": _version(self.info.runtime)})
+             "export": self._export, "runtime": _version(self.info.runtime),
+             "device": model.device.type})  # torch on a GPU runs autocast, on the cpu cast weights
 
     def _make_runner(self, calibration: Calibration | None, on_build: Callable[[str], None] | None) -> Runner:
         info = self.info

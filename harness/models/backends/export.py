@@ -10,6 +10,7 @@ given (taken from a training set, never from evaluation data).
 
 from __future__ import annotations
 
+import fcntl
 import json
 from collections.abc import Callable, Sequence
 from importlib import metadata
@@ -20,7 +21,7 @@ import numpy as np
 
 from harness.atomic import staged_dir
 from harness.data.checksum import sha256_json
-from harness.errors import HarnessError, ModelUnavailableError
+from harness.errors import HarnessError
 from harness.models.backends.spec import BackendInfo
 from harness.paths import model_cache_dir
 
@@ -32,21 +33,23 @@ INFO_FILE = "export.json"
 ONNX_FILE = "model.onnx"
 OV_FILE = "model.xml"
 OPSET = 17
-RUNTIME_PACKAGES = {"onnx": ["torch", "onnx", "onnxruntime"], "onnx-int8": ["torch", "onnx", "onnxruntime"],
+# Packages each export is built with (its cache key); the runtime that runs it is in the model fingerprint.
+RUNTIME_PACKAGES = {"onnx": ["torch", "onnx"], "onnx-int8": ["torch", "onnx", "onnxruntime"],
                     "openvino": ["torch", "onnx", "openvino"], "openvino-int8": ["torch", "onnx", "openvino", "nncf"]}
+EXPORT_EXTRA = "pip install 'xling-harness[backends]'"
 INPUTS = ("input_ids", "attention_mask")
 
 
-def library_versions(export: str) -> dict[str, str]:
-    """Versions of the packages an export depends on (part of its cache key)."""
+def library_versions(export: str, extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """Versions of the packages an export depends on (part of its cache key), plus `extra` ones; a
+    missing package is a one-line error saying how to install it."""
     versions = {}
-    for package in RUNTIME_PACKAGES[export]:
+    for package in dict.fromkeys([*RUNTIME_PACKAGES[export], *extra]):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
-            raise ModelUnavailableError(
-                f"backend needs package {package!r}, which is not installed (pip install 'xling-harness[backends]')"
-            ) from None
+            raise HarnessError(f"backend {export}: needs package {package!r}, which is not installed "
+                               f"({EXPORT_EXTRA})") from None
     return versions
 
 
@@ -82,13 +85,13 @@ def ensure_export(
         return folder
     if on_build is not None:
         on_build(f"exporting {info.export} (once, cached in {folder.parent.parent})")
-    try:
-        with staged_dir(folder) as tmp:
-            _build(model, weights_fingerprint, info, calibration, tmp)
-            (tmp / INFO_FILE).write_text(json.dumps(identity, indent=1) + "\n")
-    except OSError:
-        if not (folder / INFO_FILE).is_file():  # not a concurrent build that finished first
-            raise
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f"{key}.lock", "a") as lock:  # one build per export; others wait, then reuse it
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / INFO_FILE).is_file():
+            with staged_dir(folder) as tmp:
+                _build(model, weights_fingerprint, info, calibration, tmp)
+                (tmp / INFO_FILE).write_text(json.dumps(identity, indent=1) + "\n")
     return folder
 
 
