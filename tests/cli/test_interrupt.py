@@ -26,6 +26,8 @@ def test_sigint_during_encoding_prints_the_message_and_exits_130(tmp_path: Path,
         [sys.executable, "-m", "harness.cli", "run", "--model", "me5-small", "--tasks", "xquad-r",
          "--results-dir", str(results)],
         env=env, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # as at a terminal: a suite started in the background (`cmd &`) ignores SIGINT, which children inherit
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     lines: list[str] = []
     started = threading.Event()
