@@ -44,7 +44,7 @@ def calibration_of(spec: ModelSpec, backend: str, prefixes: Prefixes | None) -> 
     prefixes = prefixes or Prefixes()
     fingerprint, texts = calibration_texts(spec.calibration.train_set, spec.calibration.texts,
                                            prefixes.query, prefixes.passage)
-    return fingerprint, lambda: texts
+    return fingerprint, texts
 
 
 def make_encoder(name: str, model: SentenceTransformer, fingerprint: str, spec: ModelSpec,

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 TOKEN_BUDGET = {"torch": 1024, "torch-bf16": 2048, "torch-fp16": 16384, "onnx": 1024, "onnx-int8": 1024,
                 "openvino": 1024, "openvino-bf16": 2048, "openvino-int8": 4096}
 CALIBRATION_BATCH = 8
-# (fingerprint of the calibration texts, a function returning them with their prefixes applied)
-Calibration = tuple[str, Callable[[], list[str]]]
+# (fingerprint of the calibration texts, the texts with their prefixes applied)
+Calibration = tuple[str, list[str]]
 
 
 class SentenceTransformerEncoder(Encoder):
@@ -68,9 +68,9 @@ class SentenceTransformerEncoder(Encoder):
         from harness.models.backends.export import INFO_FILE, ensure_export, graph_file
 
         batches = None
-        if info.calibrated and calibration is not None:
+        if calibration is not None and info.calibrated:  # tokenised only if the export is built
             texts = calibration[1]
-            batches = (calibration[0], lambda: [self.feeds(chunk) for chunk in _chunks(texts(), CALIBRATION_BATCH)])
+            batches = (calibration[0], lambda: [self.feeds(chunk) for chunk in _chunks(texts, CALIBRATION_BATCH)])
         folder = ensure_export(self._model, self._weights, info, batches, on_build)
         self._export = {"key": folder.name, **json.loads((folder / INFO_FILE).read_text())}
         graph = graph_file(folder, info.export)
