@@ -23,13 +23,15 @@ err = Console(stderr=True)
 BACKEND_HELP = ("Inference backend of torch models: torch, torch-bf16, torch-fp16 (GPU), onnx, onnx-int8, openvino, "
                 "openvino-bf16, openvino-int8 (default: the model's declaration, else torch); results of a backend "
                 "other than torch are stored as MODEL@BACKEND")
+MODEL_HELP = "Model name(s) from models.yaml, comma-separated; a sweep names all its members"
+RECIPE_HELP = "Trained recipe(s) from models.yaml, comma-separated; a sweep names all its members"
 LIMIT_HELP = ("Quick run: N question ids (parallel tasks) or the first N queries per query set; "
               "at or above the task's size it is the full run")
 
 
 @app.command()
 def run(
-    model: Annotated[str, typer.Option("--model", "-m", help="Model name from models.yaml")],
+    model: Annotated[str, typer.Option("--model", "-m", help=MODEL_HELP)],
     tasks: Annotated[str, typer.Option("--tasks", "-t", help="Comma-separated task names, or 'all'")] = "all",
     results_dir: Annotated[Path, typer.Option(help="Where result files go")] = Path("results"),
     overwrite: Annotated[bool, typer.Option(help="Recompute results that already exist")] = False,
@@ -44,6 +46,7 @@ def run(
     from harness.console import RichPhases, RichTrainReporter, result_notes, summary_table
     from harness.models.backends.spec import variant_name
     from harness.models.registry import build_model, check_model_device, get_model_spec, load_models, resolve_backend
+    from harness.models.sweeps import expand_model_names
     from harness.run import RunOptions, plan_tasks, run_tasks
     from harness.tasks.registry import load_tasks, select_tasks
     from harness.train.commands import resolve_seeds, run_trained
@@ -51,37 +54,39 @@ def run(
     specs = load_tasks()
     selected = select_tasks(tasks, specs)
     registry = load_models()
-    model_spec = get_model_spec(model, registry)
-    seed_list = resolve_seeds(model, model_spec, seeds, seed)
-    chosen = resolve_backend(model, model_spec, backend)
-    check_model_device(model, model_spec, device, chosen)
+    plans = []  # every model is checked before any runs
+    for name in expand_model_names(model, registry):
+        model_spec = get_model_spec(name, registry)
+        seed_list = resolve_seeds(name, model_spec, seeds, seed)
+        chosen = resolve_backend(name, model_spec, backend)
+        check_model_device(name, model_spec, device, chosen)
+        plans.append((name, model_spec, seed_list, chosen))
     runnable, skipped = plan_tasks(selected, all_tasks=tasks.strip() == "all")
     for outcome in skipped:
         err.print(f"skipping {outcome.task}: {outcome.reason}")
     if not runnable:
         raise HarnessError(f"--tasks {tasks}: nothing to run, {len(skipped)} task(s) skipped (reasons above); get "
                            "data with `harness data fetch` or `harness data import DIR`, or set HARNESS_DATA_MIRROR")
-    options = RunOptions(results_dir, overwrite, batch_size, device, limit, backend=chosen)
-    stored_as = variant_name(model, chosen, model_spec.loader)
-    outcomes = []
-    if runnable and seed_list is not None:
+    for name, model_spec, seed_list, chosen in plans:
+        options = RunOptions(results_dir, overwrite, batch_size, device, limit, backend=chosen)
+        stored_as = variant_name(name, chosen, model_spec.loader)
         with RichPhases(err) as phases:
-            outcomes = run_trained(model, model_spec, registry, seed_list, runnable, options, phases,
-                                   lambda label: RichTrainReporter(err, label))
-    elif runnable:
-        encoder = build_model(model, model_spec, device=device, models=registry, backend=chosen)
-        with RichPhases(err) as phases:
-            outcomes = run_tasks(stored_as, encoder, runnable, options, phases)
-    out.print(summary_table(stored_as, outcomes + skipped))
-    for line in result_notes(outcomes):
-        out.print(line, markup=False, highlight=False, soft_wrap=True)
-    for outcome in outcomes:
-        out.print(f"{outcome.status}: {outcome.path}")
+            if seed_list is not None:
+                outcomes = run_trained(name, model_spec, registry, seed_list, runnable, options, phases,
+                                       lambda label: RichTrainReporter(err, label))
+            else:
+                encoder = build_model(name, model_spec, device=device, models=registry, backend=chosen)
+                outcomes = run_tasks(stored_as, encoder, runnable, options, phases)
+        out.print(summary_table(stored_as, outcomes + skipped))
+        for line in result_notes(outcomes):
+            out.print(line, markup=False, highlight=False, soft_wrap=True)
+        for outcome in outcomes:
+            out.print(f"{outcome.status}: {outcome.path}")
 
 
 @app.command()
 def train(
-    model: Annotated[str, typer.Option("--model", "-m", help="A trained recipe from models.yaml")],
+    model: Annotated[str, typer.Option("--model", "-m", help=RECIPE_HELP)],
     seeds: Annotated[int | None, typer.Option(min=1, help="Seeds 0..N-1 (default: the recipe's seeds)")] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="This seed only")] = None,
     device: Annotated[str | None, typer.Option(help="torch device, e.g. cuda")] = None,
@@ -89,20 +94,25 @@ def train(
     """Train a recipe (each missing seed; an interrupted run resumes from its last checkpoint)."""
     from harness.console import RichTrainReporter
     from harness.models.registry import check_model_device, get_model_spec, load_models
+    from harness.models.sweeps import expand_model_names
     from harness.train.commands import resolve_seeds, train_seeds
 
     registry = load_models()
-    spec = get_model_spec(model, registry)
-    seed_list = resolve_seeds(model, spec, seeds, seed)
-    if seed_list is None:
-        raise HarnessError(f"model {model!r} is not a trained recipe (loader {spec.loader!r}); nothing to train")
-    check_model_device(model, spec, device)
-    infos = train_seeds(model, spec, registry, seed_list, device, lambda label: RichTrainReporter(err, label))
-    for info in infos:
-        outcome = info["outcome"]
-        out.print(f"{model} seed {info['seed']}: {outcome['steps']} steps, best step {outcome['best_step']} "
-                  f"(validation loss {outcome['best_val_loss']:.4f}), {outcome['seconds'] / 60:.1f} min, "
-                  f"key {info['key'][:16]}")
+    plans = []
+    for name in expand_model_names(model, registry):
+        spec = get_model_spec(name, registry)
+        seed_list = resolve_seeds(name, spec, seeds, seed)
+        if seed_list is None:
+            raise HarnessError(f"model {name!r} is not a trained recipe (loader {spec.loader!r}); nothing to train")
+        check_model_device(name, spec, device)
+        plans.append((name, spec, seed_list))
+    for name, spec, seed_list in plans:
+        infos = train_seeds(name, spec, registry, seed_list, device, lambda label: RichTrainReporter(err, label))
+        for info in infos:
+            outcome = info["outcome"]
+            out.print(f"{name} seed {info['seed']}: {outcome['steps']} steps, best step {outcome['best_step']} "
+                      f"(validation loss {outcome['best_val_loss']:.4f}), {outcome['seconds'] / 60:.1f} min, "
+                      f"key {info['key'][:16]}")
 
 
 @list_app.command("tasks")

@@ -16,6 +16,7 @@ from harness.data.checksum import sha256_json
 from harness.errors import HarnessError, ModelUnavailableError
 from harness.models.backends.spec import BACKENDS, NATIVE, Backend, default_backend, takes_backend
 from harness.models.base import Model
+from harness.models.sweeps import expand_sweeps
 from harness.paths import REPO_ROOT
 from harness.tasks.registry import read_yaml, suggest, validation_message
 from harness.train.recipe import Recipe
@@ -51,6 +52,16 @@ class Bm25Params(BaseModel):
     delta: float = Field(default=0.5, ge=0, description="only used by bm25l and bm25+")
 
 
+class SweepMember(BaseModel):
+    """Which sweep a model was expanded from (harness/models/sweeps.py) and the value it takes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    group: str
+    field: str
+    value: float
+
+
 class CalibrationSpec(BaseModel):
     """Texts static quantisation (backend openvino-int8) calibrates on: a training set with no evaluation source."""
 
@@ -84,6 +95,7 @@ class ModelSpec(BaseModel):
     recipe: Recipe | None = Field(default=None, description="how a trained model is made (loader trained)")
     backend: Backend | None = Field(default=None, description="inference backend (torch loaders; default torch)")
     calibration: CalibrationSpec = Field(default_factory=CalibrationSpec)
+    sweep_of: SweepMember | None = Field(default=None, description="set on the members of a `sweep:`")
 
     @model_validator(mode="after")
     def _consistent(self) -> ModelSpec:
@@ -151,6 +163,7 @@ def load_models(path: Path | None = None) -> dict[str, ModelSpec]:
     for name in raw:
         if not isinstance(name, str) or not NAME_PATTERN.match(name):
             raise HarnessError(f"{path}: {name!r}: model names use lowercase letters, digits, '.', '-', '_'")
+    raw = expand_sweeps(path, raw)
     try:
         models = _MODELS_ADAPTER.validate_python(raw)
     except ValidationError as exc:

@@ -138,10 +138,13 @@ class HybridSampler:
         if not 0.0 <= alpha <= 1.0:
             raise HarnessError(f"alpha: must lie in [0, 1], got {alpha}")
         self.alpha = alpha
-        # Separate streams per role, so that no two seeds share a stream (seed + 1 would).
+        # Separate streams per role, so that no two seeds share a stream (seed + 1 would). At the
+        # ends of the sweep the one sampler left takes the plain seed: alpha 0 draws exactly the
+        # X-Y sampler's batches and alpha 1 the X-X-mono sampler's (the coin then never decides).
+        pure = alpha in (0.0, 1.0)
         self.rng = np.random.default_rng([seed, 1])
-        self.mono = MonoSampler(data, batch_size, [seed, 2], hard_negatives) if alpha > 0 else None
-        self.cross = CrossSampler(data, batch_size, [seed, 3], hard_negatives) if alpha < 1 else None
+        self.mono = MonoSampler(data, batch_size, seed if pure else [seed, 2], hard_negatives) if alpha > 0 else None
+        self.cross = CrossSampler(data, batch_size, seed if pure else [seed, 3], hard_negatives) if alpha < 1 else None
 
     def next_batch(self) -> Batch:
         """One batch, its type drawn with probability alpha."""

@@ -13,7 +13,8 @@ from harness.errors import HarnessError
 from harness.models.registry import MODELS_FILE, Bm25Params, get_model_spec, load_models, runs_offline
 
 LOCAL = ["me5-small", "me5-small-torch", "usem-v3", "minilm-en", "bm25"]
-TRAINED_LOCAL = ["me5-small-xx", "me5-small-xy", "me5-small-hybrid"]
+TRAINED_LOCAL = ["me5-small-xx", "me5-small-xy", "me5-small-hybrid",
+                 *(f"me5-small-sweep-alpha{a}" for a in ("0", "0.25", "0.5", "0.75", "1"))]
 HUB = ["xlm-roberta-base", "labse", "multilingual-e5-base", "multilingual-e5-large", "bge-m3"]
 TRAINED_HUB = ["xlmr-xx", "xlmr-xy", "xlmr-hybrid", "labse-hybrid"]
 
