@@ -51,7 +51,8 @@ def _texts() -> dict[str, list[tuple[str, str]]]:
 
 
 def _encoder(backend: str):
-    from harness.models.registry import build_model, load_models
+    from harness.models.factory import build_model
+    from harness.models.spec import load_models
 
     name = "torch" if backend == ST_ENCODE else backend
     return build_model(MODEL, load_models()[MODEL], backend=name)

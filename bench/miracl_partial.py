@@ -47,7 +47,8 @@ def record(entry: dict) -> None:
 
 
 def phase_encode(model_name: str, langs: list[str], block: int) -> None:
-    from harness.models.registry import build_model, get_model_spec, load_models
+    from harness.models.factory import build_model
+    from harness.models.spec import get_model_spec, load_models
 
     registry = load_models()
     encoder = build_model(model_name, get_model_spec(model_name, registry), models=registry)

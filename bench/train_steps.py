@@ -25,7 +25,8 @@ RECIPE = "me5-small-hybrid"
 
 
 def batches_and_model(steps: int) -> tuple[object, list, object, object]:
-    from harness.models.registry import build_model, load_models
+    from harness.models.factory import build_model
+    from harness.models.spec import load_models
     from harness.train.samplers import make_sampler
     from harness.train.trained import TrainedModelRef
 
@@ -72,12 +73,13 @@ class Stamps:
 
 
 def run_harness(steps: int) -> list[float]:
-    from harness.train.loop import Prefixes, train
+    from harness.models.spec import Prefixes
+    from harness.train.loop import train
 
     model, batches, params, prefixes = batches_and_model(steps)
     stamps = Stamps()
     with tempfile.TemporaryDirectory() as work:
-        train(model, Replay(batches[1:]), batches[:1], params, Prefixes(prefixes.query, prefixes.passage),
+        train(model, Replay(batches[1:]), batches[:1], params, Prefixes(query=prefixes.query, passage=prefixes.passage),
               Path(work), seed=0, reporter=stamps)
     return stamps.times
 

@@ -25,7 +25,8 @@ BATCH = 64
 
 
 def _encoder():
-    from harness.models.registry import build_model, get_model_spec, load_models
+    from harness.models.factory import build_model
+    from harness.models.spec import get_model_spec, load_models
 
     return build_model(MODEL, get_model_spec(MODEL, load_models()))
 

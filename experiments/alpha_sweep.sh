@@ -4,17 +4,27 @@
 # and mlqa-r (in-domain) with the openvino-bf16 backend (within 0.0005 mAP of torch float32 on
 # xquad-r, docs/BENCHMARKS.md). Seed-major, so that a stopped study still holds whole alpha curves;
 # each (alpha, seed) is one `harness run`, and a rerun skips what is stored.
-# Usage: HARNESS_DATA_MIRROR=../shared/data experiments/alpha_sweep.sh [SEEDS]
+# `report` then writes the seed aggregates (from the stored results: nothing is trained again), the site
+# with its Claims and Research question pages, and the study section of docs/HYBRID_BATCH_TRAINING.md.
+# Usage: HARNESS_DATA_MIRROR=../shared/data experiments/alpha_sweep.sh [run [SEEDS] | report | all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HARNESS="${HARNESS:-.venv/bin/harness}"
-SEEDS="${1:-3}"
+STEP="${1:-all}"
+SEEDS="${2:-3}"
 TASKS=xquad-r,afriqa,mlqa-r
 BACKEND="${BACKEND:-openvino-bf16}"
 ALPHAS=(0 1 0.5 0.25 0.75)  # the two pure samplers first, then hybrid
 
-for ((seed = 0; seed < SEEDS; seed++)); do
-  for alpha in "${ALPHAS[@]}"; do
-    "$HARNESS" run --model "me5-small-sweep-alpha$alpha" --seed "$seed" --tasks "$TASKS" --backend "$BACKEND"
+if [[ "$STEP" == run || "$STEP" == all ]]; then
+  for ((seed = 0; seed < SEEDS; seed++)); do
+    for alpha in "${ALPHAS[@]}"; do
+      "$HARNESS" run --model "me5-small-sweep-alpha$alpha" --seed "$seed" --tasks "$TASKS" --backend "$BACKEND"
+    done
   done
-done
+fi
+if [[ "$STEP" == report || "$STEP" == all ]]; then
+  "$HARNESS" run --model me5-small-sweep --seeds "$SEEDS" --tasks "$TASKS" --backend "$BACKEND"
+  "$HARNESS" render --claims experiments/claims.yaml
+  .venv/bin/python experiments/study_report.py
+fi

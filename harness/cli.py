@@ -23,6 +23,8 @@ err = Console(stderr=True)
 BACKEND_HELP = ("Inference backend of torch models: torch, torch-bf16, torch-fp16 (GPU), onnx, onnx-int8, openvino, "
                 "openvino-bf16, openvino-int8 (default: the model's declaration, else torch); results of a backend "
                 "other than torch are stored as MODEL@BACKEND")
+CLAIMS_HELP = ("Claims file for the Claims and Research question pages "
+               "(default: experiments/claims.yaml, when its models have results)")
 MODEL_HELP = "Model name(s) from models.yaml, comma-separated; a sweep names all its members"
 RECIPE_HELP = "Trained recipe(s) from models.yaml, comma-separated; a sweep names all its members"
 LIMIT_HELP = ("Quick run: N question ids (parallel tasks) or the first N queries per query set; "
@@ -45,11 +47,12 @@ def run(
     """Evaluate a model on tasks (training a recipe first if needed) and store results with provenance."""
     from harness.console import RichPhases, RichTrainReporter, result_notes, summary_table
     from harness.models.backends.spec import variant_name
-    from harness.models.registry import build_model, check_model_device, get_model_spec, load_models, resolve_backend
+    from harness.models.factory import build_model, check_model_device
+    from harness.models.spec import get_model_spec, load_models, resolve_backend
     from harness.models.sweeps import expand_model_names
     from harness.run import RunOptions, plan_tasks, run_tasks
     from harness.tasks.registry import load_tasks, select_tasks
-    from harness.train.commands import resolve_seeds, run_trained
+    from harness.trained_runs import resolve_seeds, run_trained
 
     specs = load_tasks()
     selected = select_tasks(tasks, specs)
@@ -93,9 +96,10 @@ def train(
 ) -> None:
     """Train a recipe (each missing seed; an interrupted run resumes from its last checkpoint)."""
     from harness.console import RichTrainReporter
-    from harness.models.registry import check_model_device, get_model_spec, load_models
+    from harness.models.factory import check_model_device
+    from harness.models.spec import get_model_spec, load_models
     from harness.models.sweeps import expand_model_names
-    from harness.train.commands import resolve_seeds, train_seeds
+    from harness.trained_runs import resolve_seeds, train_seeds
 
     registry = load_models()
     plans = []
@@ -135,7 +139,7 @@ def list_tasks() -> None:
 def list_models() -> None:
     """Registered models and where their weights come from."""
     from harness.models.backends.spec import default_backend
-    from harness.models.registry import load_models, runs_offline
+    from harness.models.spec import load_models, runs_offline
     from harness.name_tables import name_table, print_name_table
 
     models = load_models()
@@ -237,12 +241,15 @@ def render(
     baseline: Annotated[
         str | None, typer.Option(help="Model to test every other against (default: first in models.yaml)")
     ] = None,
+    claims: Annotated[Path | None, typer.Option(help=CLAIMS_HELP)] = None,
 ) -> None:
     """Build the static leaderboard site (works from file:// and any static host, no network)."""
     from harness.report.board import BoardOptions
-    from harness.report.site import render_site
+    from harness.report.site import CLAIMS_FILE, render_site
 
-    report = render_site(results, out_dir, BoardOptions(baseline=baseline))
+    if claims is not None and not claims.is_file():
+        raise HarnessError(f"--claims: {claims} does not exist")
+    report = render_site(results, out_dir, BoardOptions(baseline=baseline), claims or CLAIMS_FILE, claims is not None)
     for line in report.warnings:
         err.print(f"warning: {line}", markup=False, highlight=False, soft_wrap=True)
     out.print(f"{report.out_dir}/index.html: {report.pages} pages, {report.entries} results, "

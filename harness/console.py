@@ -18,7 +18,7 @@ from rich.progress import Progress as RichProgress
 from rich.table import Table
 from rich.text import Text
 
-from harness.results.setting_keys import NOT_METRICS
+from harness.results.schema import NOT_METRICS
 from harness.run import TaskOutcome
 
 LOG_EVERY_SECONDS = 30.0  # off a terminal (logs, CI), a phase prints its pace this often

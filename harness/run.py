@@ -8,16 +8,14 @@ from pathlib import Path
 
 from harness import __version__
 from harness.errors import HarnessError
-from harness.evaluate.corpus_eval import evaluate_corpus
-from harness.evaluate.parallel import evaluate_parallel
 from harness.evaluate.progress import NullProgress, Progress
-from harness.evaluate.qrels_eval import evaluate_qrels
 from harness.evaluate.scorers import make_pool_scorer
+from harness.evaluate.task_kinds import task_kind
 from harness.models.base import Encoder, Model
 from harness.results.provenance import provenance
 from harness.results.result_lock import result_lock
+from harness.results.schema import SCHEMA_VERSION
 from harness.results.store import (
-    SCHEMA_VERSION,
     ResultPaths,
     ensure_writable,
     is_complete,
@@ -27,16 +25,8 @@ from harness.results.store import (
 )
 from harness.results.summary import main_score, result_extras, summarize
 from harness.tasks.corpus_loaders import unavailable_reason as task_unavailable_reason
-from harness.tasks.data import load_task_data
 from harness.tasks.schema import TaskSpec
 from harness.tasks.subset import SELECTION_RULE
-
-EVALUATORS = {
-    "parallel-qa-retrieval": evaluate_parallel,
-    "monolingual-retrieval": evaluate_qrels,
-    "corpus-retrieval": evaluate_corpus,
-    "answer-retrieval": evaluate_corpus,
-}
 
 
 @dataclass(frozen=True)
@@ -83,13 +73,13 @@ def plan_tasks(tasks: list[TaskSpec], all_tasks: bool) -> tuple[list[TaskSpec], 
 
 
 def identity(
-    model: Model, dataset_fingerprint: str, limit: int | None, seed: int | None = None, kind: str | None = None
+    fingerprint: str, dataset_fingerprint: str, limit: int | None, seed: int | None = None, kind: str | None = None
 ) -> dict[str, object]:
     """Fields that must all match for a stored result to be reused (a quick run also names its subset rule)."""
     fields: dict[str, object] = {
         "schema_version": SCHEMA_VERSION,
         "harness": __version__,
-        "model_fingerprint": model.fingerprint,
+        "model_fingerprint": fingerprint,
         "dataset_fingerprint": dataset_fingerprint,
         "limit": limit,
     }
@@ -98,6 +88,17 @@ def identity(
     if seed is not None:
         fields["seed"] = seed
     return fields
+
+
+def stored_outcome(model_name: str, fingerprint: str, spec: TaskSpec, options: RunOptions) -> TaskOutcome | None:
+    """The finished result of a model with this fingerprint on a task, if stored (nothing is loaded or trained)."""
+    if options.overwrite:
+        return None
+    data = task_kind(spec).load(spec, options.limit)
+    paths = result_paths(options.results_dir, model_name, spec.name, data.limit, options.seed)
+    if not is_complete(paths, identity(fingerprint, data.dataset_fingerprint, data.limit, options.seed, spec.kind)):
+        return None
+    return TaskOutcome(spec.name, "existing", data.limit_note, read_summary(paths.summary), paths.summary)
 
 
 def model_backend(model: Model) -> dict[str, object]:
@@ -118,12 +119,12 @@ def evaluate_task(
     """Load, score, summarise and store one task (or reuse a finished result); `position` is said once
     the data has loaded (e.g. 'task 2/4 · afriqa · model me5-small')."""
     started = time.perf_counter()
-    data = load_task_data(spec, options.limit)
+    data = task_kind(spec).load(spec, options.limit)
     loaded = time.perf_counter()
     if position:
         progress.stage(position)
     paths: ResultPaths = result_paths(options.results_dir, model_name, spec.name, data.limit, options.seed)
-    ident = identity(model, data.dataset_fingerprint, data.limit, options.seed, spec.kind)
+    ident = identity(model.fingerprint, data.dataset_fingerprint, data.limit, options.seed, spec.kind)
     if not options.overwrite and is_complete(paths, ident):
         return TaskOutcome(spec.name, "existing", data.limit_note, read_summary(paths.summary), paths.summary)
     waiting = f"waiting: {model_name} on {spec.name} is being computed by {{}} (same results folder)"
@@ -132,7 +133,7 @@ def evaluate_task(
             note = "; ".join(filter(None, [data.limit_note, "computed by another process meanwhile" if waited else ""]))
             return TaskOutcome(spec.name, "existing", note, read_summary(paths.summary), paths.summary)
         scorer = make_pool_scorer(model, options.batch_size, progress)
-        results = EVALUATORS[spec.kind](data, scorer, progress)
+        results = task_kind(spec).evaluate(data, scorer, progress)
         finished = time.perf_counter()
         encode_seconds = float(scorer.stats.get("encode_seconds", scorer.stats.get("index_seconds", 0.0)))
         seconds = {

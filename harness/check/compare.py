@@ -9,10 +9,12 @@ from pathlib import Path
 import numpy as np
 
 from harness.check.inputs import Summary, baseline_files, load_summary, try_per_query
-from harness.check.significance import ALPHA, holm, paired_randomization
-from harness.check.tolerances import Tolerances, higher_is_better
+from harness.check.tolerances import Tolerances
 from harness.errors import HarnessError
+from harness.metrics import higher_is_better
 from harness.results.store import view_query_ids
+from harness.stats.multiple_testing import holm
+from harness.stats.randomization import ALPHA, paired_randomization
 
 IDENTICAL = 1e-6
 MACRO = ""  # the `pair` of a setting-level (macro mean) row

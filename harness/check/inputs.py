@@ -9,11 +9,11 @@ import numpy as np
 
 from harness.errors import HarnessError
 from harness.models.backends.spec import DEFAULT_BACKEND, NATIVE
-from harness.results.setting_keys import DETAIL_KEYS, NOT_METRICS
-from harness.results.store import ResultPaths, load_per_query, read_summary
+from harness.results.schema import BackendRecord, load_result
+from harness.results.store import ResultPaths, load_per_query
 
 DEFAULT_LABEL = "default"
-REQUIRED = ("model", "task", "dataset_fingerprint", "settings")
+REQUIRED = ("dataset_fingerprint",)  # optional in the format, needed to compare
 
 
 @dataclass(frozen=True)
@@ -33,54 +33,23 @@ class Summary:
     backend: str = DEFAULT_LABEL  # inference backend; files that record none were made with the default
 
 
-def _metrics(entry: object, where: str) -> dict[str, float | None]:
-    if not isinstance(entry, dict):
-        raise HarnessError(f"{where}: expected a mapping, got {type(entry).__name__}")
-    values: dict[str, float | None] = {}
-    for key, value in entry.items():
-        if key in NOT_METRICS:
-            continue
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-            raise HarnessError(f"{where}.{key}: expected a number or null, got {value!r}")
-        values[key] = None if value is None else float(value)
-    return values
-
-
 def load_summary(path: Path, role: str) -> Summary:
     """Parse one `<model>/<task>.json`; anything unusable is a one-line error naming file and field."""
-    raw = read_summary(path)
-    if raw is None:
-        raise HarnessError(f"{path}: corrupt {role} file (unreadable or not a JSON object)")
-    for key in REQUIRED:
-        if key not in raw:
-            raise HarnessError(f"{path}: corrupt {role} file: missing field {key!r}")
-    settings = raw["settings"]
-    if not isinstance(settings, dict):
-        raise HarnessError(f"{path}: settings: expected a mapping, got {type(settings).__name__}")
-    macro, pairs = {}, {}
-    for setting, entry in settings.items():
-        where = f"{path}: settings.{setting}"
-        macro[setting] = _metrics(entry, where)
-        detail = next((entry[k] for k in DETAIL_KEYS if k in entry), {})
-        if not isinstance(detail, dict):
-            raise HarnessError(f"{where}: by_pair / by_lang: expected a mapping")
-        pairs[setting] = {pair: _metrics(values, f"{where}.{pair}") for pair, values in detail.items()}
-    per_query = raw.get("per_query")
+    result = load_result(path, role, required=REQUIRED)
     return Summary(
-        path, str(raw["model"]), str(raw["task"]), str(raw["dataset_fingerprint"]), raw.get("model_fingerprint"),
-        raw.get("limit"), raw.get("harness"), per_query.get("sha256") if isinstance(per_query, dict) else None,
-        macro, pairs, backend_label(raw.get("backend"), path),
+        path, result.model, result.task, str(result.dataset_fingerprint), result.model_fingerprint,
+        result.limit, result.harness, result.per_query.sha256 if result.per_query is not None else None,
+        {setting: entry.macros() for setting, entry in result.settings.items()},
+        {setting: entry.view_metrics() for setting, entry in result.settings.items()},
+        backend_label(result.backend, path),
     )
 
 
-def backend_label(record: object, path: Path) -> str:
+def backend_label(record: BackendRecord | None, path: Path) -> str:
     """The backend a result was made with: its name, or 'default' (torch fp32 / the model's own engine)."""
     if record is None:
         return DEFAULT_LABEL
-    name = record.get("name") if isinstance(record, dict) else None
-    if not isinstance(name, str) or not name:
-        raise HarnessError(f"{path}: backend: expected a mapping with a name, got {record!r}")
-    return DEFAULT_LABEL if name in (NATIVE, DEFAULT_BACKEND) else name
+    return DEFAULT_LABEL if record.name in (NATIVE, DEFAULT_BACKEND) else record.name
 
 
 def baseline_files(baseline_dir: Path) -> list[Path]:

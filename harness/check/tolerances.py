@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat
 
 from harness.errors import HarnessError
-from harness.tasks.registry import read_yaml, validation_message
+from harness.yaml_io import load_yaml_model
 
 DEFAULT_TOLERANCE = 0.005
 TOLERANCES_FILE = "tolerances.yaml"
-
-# Metrics where a smaller value is better; every other metric is higher-is-better.
-LOWER_IS_BETTER = frozenset({"rank_distance"})
 
 
 class Tolerances(BaseModel):
@@ -42,17 +39,4 @@ def load_tolerances(path: Path, required: bool = False) -> Tolerances:
         if required:
             raise HarnessError(f"--tolerances: {path} does not exist")
         return Tolerances()
-    raw = read_yaml(path)
-    if raw is None:
-        return Tolerances()
-    if not isinstance(raw, dict):
-        raise HarnessError(f"{path}: expected a mapping at the top level")
-    try:
-        return Tolerances.model_validate(raw)
-    except ValidationError as exc:
-        raise HarnessError(validation_message(path, exc)) from None
-
-
-def higher_is_better(metric: str) -> bool:
-    """Direction of a metric: True for mAP, R@k, nDCG@k...; False for rank_distance."""
-    return metric not in LOWER_IS_BETTER
+    return load_yaml_model(path, Tolerances, empty_ok=True)

@@ -12,17 +12,16 @@ import numpy as np
 
 from harness.data.answer_match import AnswerMatcher
 from harness.data.corpus_records import CorpusTask, CorpusView, QuerySet
-from harness.errors import HarnessError
-from harness.evaluate.corpus_search import ANN_OVERLAP, CorpusSearcher, Hits, LexicalCorpusSearcher, make_searcher
+from harness.errors import HarnessError, LanguageUnsupportedError
+from harness.evaluate.corpus_search import CorpusSearcher, Hits, make_searcher
 from harness.evaluate.progress import NullProgress, Progress
 from harness.evaluate.qrels_eval import RUN_DEPTH, per_query_measures
 from harness.evaluate.scorers import PoolScorer
 from harness.evaluate.setting_result import SettingResult
 from harness.evaluate.textset import TextSet
+from harness.metrics import ANN_OVERLAP, ir_measure_name
 from harness.tasks.data import TaskData
 from harness.tasks.schema import TaskSpec
-
-IR_MEASURE_NAMES = {"MRR@100": "RR@100"}  # task metric name -> ir-measures name when they differ
 
 
 def _run(query_ids: list[str], hits: Hits) -> dict[str, dict[str, float]]:
@@ -36,7 +35,7 @@ def _run(query_ids: list[str], hits: Hits) -> dict[str, dict[str, float]]:
 def _measures(metrics: list[str], qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]],
               query_ids: list[str]) -> dict[str, np.ndarray]:
     """Per-query values of every metric (queries without a relevant passage score 0)."""
-    names = {m: IR_MEASURE_NAMES.get(m, m) for m in metrics}
+    names = {m: ir_measure_name(m) for m in metrics}
     judged = {q: g for q, g in qrels.items() if any(v > 0 for v in g.values())}
     values = per_query_measures(list(names.values()), judged, run) if judged else {n: {} for n in names.values()}
     return {m: np.array([values[n].get(q, 0.0) for q in query_ids], dtype=np.float32) for m, n in names.items()}
@@ -81,7 +80,7 @@ def score_view(spec: TaskSpec, task: CorpusTask, view: CorpusView, hits: Hits, s
     result = SettingResult(view.setting, view.pair, list(queries.query_ids))
     result.values.update(_measures(list(spec.metrics), qrels, run, queries.query_ids))
     if hits.ann_overlap is not None:
-        result.values[ANN_OVERLAP.format(k=RUN_DEPTH)] = hits.ann_overlap
+        result.values[ANN_OVERLAP] = hits.ann_overlap
     return result
 
 
@@ -92,18 +91,14 @@ def evaluate_corpus(data: TaskData, scorer: PoolScorer, progress: Progress | Non
     one streaming pass (NQ: 2.7M passages) rather than once per query language.
     """
     progress = progress or NullProgress()
-    task = data.corpus_task
-    if task is None:
-        raise HarnessError(f"task {data.spec.name}: not a corpus-retrieval task")
+    task = data.corpus()
     searcher = make_searcher(scorer, data.spec.search)
     handle = progress.start(f"search {data.spec.name}", len(task.views))
     searched: list[tuple[CorpusView, Hits]] = []
     for view in task.views:
         try:
             searched.append((view, search_view(data.spec, task, view, searcher)))
-        except HarnessError as exc:
-            if not isinstance(searcher, LexicalCorpusSearcher) or "tokenizer" not in str(exc):
-                raise
+        except LanguageUnsupportedError as exc:  # this model cannot read the view's language: counted, skipped
             task.notes.add("views_skipped", view.pair)
             task.notes.explain(view.pair, str(exc))
         progress.advance(handle, 1)

@@ -15,8 +15,6 @@ from harness.evaluate.scorers import DenseScorer, LexicalPoolScorer, PoolScorer
 from harness.evaluate.textset import TextSet
 from harness.tasks.search_spec import SearchSpec
 
-ANN_OVERLAP = "ann_overlap@{k}"
-
 
 @dataclass
 class Hits:

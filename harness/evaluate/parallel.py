@@ -11,6 +11,7 @@ from harness.evaluate.ranking import pad_relevant, relevant_ranks
 from harness.evaluate.scorers import PoolScorer
 from harness.evaluate.setting_result import SettingResult
 from harness.evaluate.textset import TextSet
+from harness.metrics import OWN_LANGUAGE, RANK_DISTANCE
 from harness.tasks.data import TaskData
 
 
@@ -37,7 +38,6 @@ def _relevant_in_pool(qid: str, pool: list[str], records: dict[str, ParallelLang
     return out
 
 
-OWN_LANGUAGE_METRIC = "own_lang@10"
 TOP_K_LANGUAGE = 10
 
 
@@ -58,7 +58,7 @@ def own_language_share(scores: np.ndarray, pool_langs: np.ndarray, query_lang: s
 def evaluate_parallel(data: TaskData, scorer: PoolScorer, progress: Progress | None = None) -> list[SettingResult]:
     """Every view of a parallel task; queries without a gold sentence in a view's pool are skipped."""
     progress = progress or NullProgress()
-    spec, records = data.spec, data.languages
+    spec, records = data.spec, data.parallel()
     questions = {
         lang: TextSet(f"{spec.name}/{lang}/questions", "query", rec.questions, lang) for lang, rec in records.items()
     }
@@ -93,10 +93,10 @@ def evaluate_parallel(data: TaskData, scorer: PoolScorer, progress: Progress | N
         for metric in spec.metrics:
             if metric in FULL_RANK_METRICS:
                 result.values[metric] = FULL_RANK_METRICS[metric](ranks).astype(np.float32)
-        if setting == "multi" and "rank_distance" in spec.metrics:
-            result.values["rank_distance"] = rank_distance(ranks).astype(np.float32)
+        if setting == "multi" and RANK_DISTANCE in spec.metrics:
+            result.values[RANK_DISTANCE] = rank_distance(ranks).astype(np.float32)
         if setting == "multi":
-            result.values[OWN_LANGUAGE_METRIC] = np.concatenate(own_share)[keep].astype(np.float32)
+            result.values[OWN_LANGUAGE] = np.concatenate(own_share)[keep].astype(np.float32)
         results.append(result)
         progress.advance(handle, 1)
     progress.finish(handle)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ir_measures
 import numpy as np
 
-from harness.data.records import RetrievalLanguage
 from harness.evaluate.progress import NullProgress, Progress
 from harness.evaluate.scorers import PoolScorer
 from harness.evaluate.setting_result import SettingResult
@@ -40,7 +39,7 @@ def evaluate_qrels(data: TaskData, scorer: PoolScorer, progress: Progress | None
     """One 'mono' view per language: its queries against its own corpus."""
     progress = progress or NullProgress()
     spec = data.spec
-    records: dict[str, RetrievalLanguage] = data.languages  # type: ignore[assignment]
+    records = data.retrieval()
     queries = {lang: TextSet(f"{spec.name}/{lang}/queries", "query", r.queries, lang) for lang, r in records.items()}
     corpora = {lang: TextSet(f"{spec.name}/{lang}/corpus", "passage", r.docs, lang) for lang, r in records.items()}
     scorer.prepare([*queries.values(), *corpora.values()])

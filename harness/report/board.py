@@ -7,16 +7,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from harness.errors import HarnessError
-from harness.report import bootstrap
+from harness.metrics import higher_is_better
 from harness.report.collect import Collection
 from harness.report.entries import Entry, GroupKey
-from harness.report.formatting import higher_is_better
 from harness.report.metadata import ModelInfo, Registries, TaskInfo, model_info, task_info
 from harness.report.per_query import PerQueryError, View, ViewKey, aligned, load_views
 from harness.report.ranking import competition_ranks
 from harness.report.resources import ResourceClasses, low_resource, resource_classes
 from harness.report.robustness import Robustness, robustness
-from harness.report.significance import N_RESAMPLES, PValue, holm_bounds, paired_tests, resampling_floor
+from harness.stats import bootstrap
+from harness.stats.batched_randomization import paired_tests
+from harness.stats.multiple_testing import holm_bounds
+from harness.stats.randomization import N_RESAMPLES, PValue, resampling_floor
 
 ALPHA = 0.05
 
@@ -152,7 +154,7 @@ def _training_languages(entry: Entry, info: ModelInfo, cache: dict[str, set[str]
     name = train_set.get("name") if isinstance(train_set, dict) else None
     if isinstance(name, str):
         if name not in cache:
-            from harness.train.trainsets import get_training_spec
+            from harness.trainsets.registry import get_training_spec
 
             try:
                 spec = get_training_spec(name)

@@ -114,3 +114,20 @@ def language_heatmap(rows: list[dict], languages: list[str], models: list[str], 
                  alt.Tooltip("value:Q", title=metric, format=".3f")],
     )
     return _spec(rect.properties(width=CELL * len(languages), height=min(18 * len(models), 900)), rows)
+
+
+def alpha_chart(rows: list[dict], title: str, lower_is_better: bool = False) -> dict:
+    """One quantity against alpha: the seed-averaged value with its 95% bootstrap CI as error bars."""
+    base = alt.Chart(DATA)
+    x = alt.X("alpha:Q", title="α (share of X-X-mono batches)", scale=alt.Scale(domain=[-0.05, 1.05]),
+              axis=alt.Axis(values=sorted({r["alpha"] for r in rows}) or [0, 1]))
+    y_title = "value (lower is better)" if lower_is_better else "value"
+    line = base.mark_line(point=True).encode(
+        x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+        tooltip=["alpha:Q", "model:N", alt.Tooltip("value:Q", format=".4f"), alt.Tooltip("low:Q", format=".4f"),
+                 alt.Tooltip("high:Q", format=".4f"), alt.Tooltip("seed_std:Q", format=".4f"), "seeds:Q",
+                 "n_views:Q", "view:N"],
+    )
+    bars = base.mark_errorbar(ticks=True).encode(x=x, y=alt.Y("low:Q", title=y_title), y2="high:Q")
+    chart = alt.layer(bars, line).properties(width=260, height=180, description=title)
+    return _spec(chart, rows)

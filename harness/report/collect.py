@@ -12,8 +12,8 @@ from pydantic import ValidationError
 
 from harness.errors import HarnessError
 from harness.report.entries import Entry, Run, build_entry, comparable
-from harness.report.schema import ResultFile, SeedsFile
-from harness.tasks.registry import validation_message
+from harness.results.schema import ResultFile, SeedsFile
+from harness.yaml_io import validation_message
 
 MAX_BYTES = 50_000_000
 SEEDS_SUFFIX = ".seeds.json"

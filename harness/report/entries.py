@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.models.backends.spec import DEFAULT_BACKEND, NATIVE
-from harness.report.schema import BackendRecord, ResultFile, SettingSummary
-from harness.results.setting_keys import NOT_METRICS
+from harness.results.schema import NOT_METRICS, BackendRecord, ResultFile, SettingSummary
 
 COUNT_KEYS = NOT_METRICS  # per view: n_queries is a count, not a metric
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from harness.metrics import higher_is_better
 from harness.report.board import Board, GroupBoard, Row
 from harness.report.formatting import MISSING, fmt
 
@@ -62,7 +63,7 @@ def group_table(group: GroupBoard) -> Table:
         scored = [(i, r.entry.value(setting, metric)) for i, r in enumerate(group.rows) if r.entry.zero_shot]
         scored = [(i, v) for i, v in scored if v is not None]
         if scored:
-            pick = min if metric == "rank_distance" else max
+            pick = max if higher_is_better(metric) else min
             best = pick(v for _, v in scored)
             bold.update((i, j) for i, v in scored if v == best)
     return header, rows, bold

@@ -6,16 +6,16 @@ import hashlib
 import math
 import re
 
+from harness.metrics import decimals
+
 MISSING = "—"
-LOWER_IS_BETTER = frozenset({"rank_distance"})
-ONE_DECIMAL = frozenset({"rank_distance"})
 
 
 def fmt(value: float | None, metric: str = "", signed: bool = False) -> str:
-    """'0.299' (3 decimals; rank distance 1 decimal), '+0.012' when signed, '—' when missing."""
+    """'0.299' (the metric's declared decimals), '+0.012' when signed, '—' when missing."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return MISSING
-    digits = 1 if metric in ONE_DECIMAL else 3
+    digits = decimals(metric)
     return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
 
 
@@ -47,11 +47,6 @@ def sort_key(value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return ""
     return repr(float(value))
-
-
-def higher_is_better(metric: str) -> bool:
-    """Rank distance is a distance; every other metric is a score."""
-    return metric not in LOWER_IS_BETTER
 
 
 _UNSAFE = re.compile(r"[^a-z0-9._-]+")

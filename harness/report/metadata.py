@@ -60,7 +60,7 @@ class Registries:
 
 def load_registries() -> Registries:
     """models.yaml and tasks/*.yaml, tolerating either being broken (the site still renders)."""
-    from harness.models.registry import load_models
+    from harness.models.spec import load_models
     from harness.tasks.registry import load_tasks
 
     found = Registries()

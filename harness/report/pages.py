@@ -5,12 +5,15 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field, replace
 
+from harness.metrics import higher_is_better
 from harness.report.bias import bias_charts
 from harness.report.board import Board, GroupBoard
-from harness.report.charts import cross_heatmap, difference_heatmap, matrix_rows
+from harness.report.charts import alpha_chart, cross_heatmap, difference_heatmap, matrix_rows
 from harness.report.entries import Entry
 from harness.report.formatting import slug
 from harness.report.ranking import NO_RANK, Standing, overall_ranks
+from harness.report.research import QUANTITIES, Sweep
+from harness.report.study import Study
 
 
 @dataclass
@@ -128,15 +131,21 @@ def view_flags(group: GroupBoard) -> list[dict]:
     return flags
 
 
-def site_pages(board: Board) -> list[Page]:
-    """Overview, bias, robustness, one page per (task, limit), one card per model."""
+def site_pages(board: Board, study: Study | None = None) -> list[Page]:
+    """Overview, bias, robustness, one page per (task, limit), one card per model; with a study, its
+    Claims and Research question pages."""
     tasks = [(g, task_path(g)) for g in board.groups]
-    common = {"board": board, "task_links": tasks}
+    common = {"board": board, "task_links": tasks, "study": study}
     pages = [
         Page("index.html", "overview.html", "Overview", {**common, "overall_ranks": section_ranks(board)}),
         Page("bias.html", "bias.html", "Language bias", {**common, "charts": bias_charts(board)}),
         Page("robustness.html", "robustness.html", "Robustness", dict(common)),
     ]
+    if study is not None:
+        pages.append(Page("claims.html", "claims.html", "Claims", dict(common)))
+        if study.sweep is not None and any(study.sweep.points.values()):
+            pages.append(Page("research.html", "research.html", "Research question",
+                              {**common, "quantities": QUANTITIES, "alpha_charts": alpha_charts(study.sweep)}))
     for group, path in tasks:
         context = {**common, "group": group, "charts": _matrix_charts(group), "columns": setting_columns(group),
                    "transfer": transfer_gaps(group), "view_flags": view_flags(group),
@@ -148,3 +157,14 @@ def site_pages(board: Board) -> list[Page]:
         rows = [(g, row) for g in board.groups for row in g.rows if row.entry.model == name]
         pages.append(Page(model_path(name), "model.html", name, {**common, "info": info, "rows": rows}))
     return pages
+
+
+def alpha_charts(sweep: Sweep) -> dict[str, dict]:
+    """One Vega-Lite chart per quantity of the research question, against alpha."""
+    charts = {}
+    for quantity in QUANTITIES:
+        rows = [{"alpha": p.alpha, "model": p.model, "value": p.value, "low": p.ci[0], "high": p.ci[1],
+                 "seed_std": p.seed_std, "seeds": len(p.seed_values), "n_views": p.n_views, "view": p.view or "all"}
+                for p in sweep.points.get(quantity.key, [])]
+        charts[quantity.key] = alpha_chart(rows, quantity.label, not higher_is_better(quantity.metric))
+    return charts

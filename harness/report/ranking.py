@@ -8,8 +8,8 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
+from harness.metrics import higher_is_better
 from harness.report.entries import Entry
-from harness.report.formatting import higher_is_better
 
 
 def competition_ranks(entries: list[Entry]) -> dict[str, int]:

@@ -7,8 +7,8 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from harness.metrics import higher_is_better
 from harness.report.entries import Entry
-from harness.report.formatting import higher_is_better
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from harness import __version__
+from harness.errors import HarnessError
 from harness.paths import REPO_ROOT
 from harness.report import exports
 from harness.report.board import Board, BoardOptions, build_board
@@ -17,8 +18,10 @@ from harness.report.formatting import MISSING, fmt, fmt_floor, fmt_p, slug, sort
 from harness.report.metadata import hidden_tasks, load_registries
 from harness.report.output import write_site
 from harness.report.pages import model_path, site_pages, task_path
+from harness.report.study import Study, build_study
 
 LEADERBOARD_DIR = REPO_ROOT / "leaderboard"
+CLAIMS_FILE = REPO_ROOT / "experiments" / "claims.yaml"
 
 
 @dataclass(frozen=True)
@@ -80,24 +83,36 @@ def export_files(board: Board) -> dict[str, str]:
     return files
 
 
-def render_board(board: Board, env: Environment | None = None) -> dict[str, str]:
+def render_board(board: Board, env: Environment | None = None, study: Study | None = None) -> dict[str, str]:
     """Every page and export of the site as {relative path: text}."""
     env = env or environment()
     files = {}
-    for page in site_pages(board):
+    for page in site_pages(board, study):
         template = env.get_template(page.template)
         files[page.path] = template.render(**page.context, root=page.root, title=page.title, page_path=page.path)
     files.update(export_files(board))
     return files
 
 
-def render_site(results_dir: Path, out_dir: Path, options: BoardOptions | None = None) -> RenderReport:
-    """Read results, compute the board, render every page and write the site atomically."""
+def render_site(results_dir: Path, out_dir: Path, options: BoardOptions | None = None,
+                claims: Path | None = None, claims_required: bool = False) -> RenderReport:
+    """Read results, compute the board (and the study of a claims file), render every page, write the site atomically.
+
+    A claims file whose models have no results here adds a warning, not pages; with `claims_required`
+    (a file named on the command line) it is an error.
+    """
     started = time.perf_counter()
     registries = load_registries()
     found = collect(results_dir, hidden_tasks(registries))
     board = build_board(found, registries, options or BoardOptions())
-    files = render_board(board)
+    study = None
+    if claims is not None:
+        try:
+            study = build_study(claims, found.entries, registries.models)
+        except HarnessError:
+            if claims_required:  # named on the command line; the default claims file is for the study's results
+                raise
+    files = render_board(board, study=study)
     write_site(out_dir, files, LEADERBOARD_DIR / "static")
     pages = sum(1 for name in files if name.endswith(".html"))
     return RenderReport(out_dir, pages, len(found.entries), board.warnings, board.skipped,

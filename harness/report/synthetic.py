@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from harness.evaluate.setting_result import SettingResult
+from harness.metrics import OWN_LANGUAGE, RANK_DISTANCE
 from harness.results.store import result_paths, write_result
 from harness.results.summary import main_score, summarize
 from harness.tasks.schema import TaskSpec
@@ -31,7 +32,7 @@ class SyntheticTask:
     @property
     def metrics(self) -> list[str]:
         """Parallel tasks: LAReQA metrics; monolingual: nDCG@10 and friends."""
-        return ["mAP", "R@1", "R@10", "rank_distance"] if self.kind == "parallel-qa-retrieval" else ["nDCG@10", "R@10"]
+        return ["mAP", "R@1", "R@10", RANK_DISTANCE] if self.kind == "parallel-qa-retrieval" else ["nDCG@10", "R@10"]
 
     @property
     def main_score(self) -> str:
@@ -61,8 +62,8 @@ def synthetic_views(task: SyntheticTask, quality: float, rng: np.random.Generato
         if task.kind == "parallel-qa-retrieval":
             result.values = {"mAP": score, "R@1": (score > 0.7).astype(float), "R@10": (score > 0.3).astype(float)}
             if setting == "multi":
-                result.values["rank_distance"] = rng.gamma(2.0, 500 * (1.2 - quality), task.n_queries)
-                result.values["own_lang@10"] = np.clip(rng.normal(0.6 - 0.4 * quality, 0.2, task.n_queries), 0, 1)
+                result.values[RANK_DISTANCE] = rng.gamma(2.0, 500 * (1.2 - quality), task.n_queries)
+                result.values[OWN_LANGUAGE] = np.clip(rng.normal(0.6 - 0.4 * quality, 0.2, task.n_queries), 0, 1)
         else:
             result.values = {"nDCG@10": score, "R@10": (score > 0.2).astype(float)}
         result.values = {k: np.asarray(v, dtype=np.float32) for k, v in result.values.items()}

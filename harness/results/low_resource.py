@@ -10,12 +10,11 @@ language is low-resource.
 from __future__ import annotations
 
 import math
+import statistics
 
 from harness.data.resource_classes import TAXONOMY, ResourceTable, resource_table
-from harness.results.setting_keys import DETAIL_KEYS, NOT_METRICS
-
-LOWER_IS_BETTER = {"rank_distance"}
-NO_DIRECTION = {"own_lang@10", "ann_overlap@100"}  # descriptive, not a quality: no "worst" pair
+from harness.metrics import has_direction, higher_is_better
+from harness.results.schema import SettingSummary
 
 
 def pair_languages(pair: str) -> list[str]:
@@ -38,29 +37,46 @@ def _group(detail: dict[str, dict], pairs: list[str], metrics: list[str]) -> dic
 def _worst(detail: dict[str, dict], metrics: list[str]) -> dict[str, dict[str, object]]:
     worst = {}
     for metric in metrics:
-        if metric in NO_DIRECTION:
+        if not has_direction(metric):  # descriptive, not a quality: no "worst" pair
             continue
         scored = [(v[metric], p) for p, v in detail.items() if isinstance(v.get(metric), int | float)]
         if scored:
-            value, pair = (max if metric in LOWER_IS_BETTER else min)(scored)
+            value, pair = (min if higher_is_better(metric) else max)(scored)
             worst[metric] = {"pair": pair, "value": value}
     return worst
 
 
-def setting_breakdown(entry: dict, table: ResourceTable) -> dict[str, object]:
-    """Low vs rest means and the worst pair per metric, for one setting's summary entry."""
-    detail = next((entry[k] for k in DETAIL_KEYS if k in entry), {})
-    metrics = [k for k, v in entry.items() if k not in NOT_METRICS and (v is None or isinstance(v, int | float))]
+def _spread(detail: dict[str, dict], metrics: list[str]) -> dict[str, dict[str, object]]:
+    """Across pairs: sample std, lowest and highest pair of each metric."""
+    spread: dict[str, dict[str, object]] = {}
+    for metric in metrics:
+        scored = sorted((v[metric], p) for p, v in detail.items()
+                        if isinstance(v.get(metric), int | float) and not math.isnan(v[metric]))
+        if scored:
+            values = [v for v, _ in scored]
+            spread[metric] = {"n_pairs": len(values),
+                              "std": round(statistics.stdev(values), 6) if len(values) > 1 else 0.0,
+                              "min": {"pair": scored[0][1], "value": scored[0][0]},
+                              "max": {"pair": scored[-1][1], "value": scored[-1][0]}}
+    return spread
+
+
+def setting_breakdown(entry: SettingSummary, table: ResourceTable) -> dict[str, object]:
+    """Low vs rest means, the worst pair and the spread across pairs per metric, for one setting's summary entry."""
+    detail = entry.view_metrics()
+    metrics = list(entry.macros())
     low = [p for p in detail if any(table.is_low_resource(lang) for lang in pair_languages(p))]
     rest = [p for p in detail if p not in low]
     return {"low": _group(detail, low, metrics), "rest": _group(detail, rest, metrics),
-            "low_pairs": low, "worst": _worst(detail, metrics)}
+            "low_pairs": low, "worst": _worst(detail, metrics), "spread": _spread(detail, metrics)}
 
 
-def low_resource_breakdown(settings: dict[str, dict], table: ResourceTable | None = None) -> dict[str, object]:
-    """The breakdown of every setting of a summary, with the classes it used."""
+def low_resource_breakdown(settings: dict[str, dict] | dict[str, SettingSummary],
+                           table: ResourceTable | None = None) -> dict[str, object]:
+    """The breakdown of every setting of a summary (as stored, or validated), with the classes it used."""
     table = table or resource_table()
-    langs = sorted({lang for entry in settings.values() for k in DETAIL_KEYS for pair in entry.get(k, {})
+    settings = {name: SettingSummary.model_validate(entry) for name, entry in settings.items()}
+    langs = sorted({lang for entry in settings.values() for pair in entry.view_metrics()
                     for lang in pair_languages(pair)})
     return {
         "taxonomy": TAXONOMY,

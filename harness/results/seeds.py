@@ -8,8 +8,10 @@ from pathlib import Path
 
 from harness.atomic import atomic_write_text
 from harness.errors import HarnessError
-from harness.results.setting_keys import NOT_METRICS
-from harness.results.store import read_summary, result_paths
+from harness.results.low_resource import low_resource_breakdown
+from harness.results.schema import ResultFile, load_result
+from harness.results.store import result_paths
+from harness.results.transfer_gap import transfer_gap
 
 
 def seeds_path(results_dir: Path, model: str, task: str, limit: int | None) -> Path:
@@ -24,42 +26,66 @@ def _spread(values: list[float]) -> dict[str, object]:
     return {"mean": statistics.fmean(values), "std": std, "values": values}
 
 
+def _seed_mean_settings(summaries: list[ResultFile]) -> dict[str, dict]:
+    """Each setting as a summary entry of means over the seeds: macro means and every view's means."""
+    out: dict[str, dict] = {}
+    for setting, entry in summaries[0].settings.items():
+        views = {view: {m: _mean([s.settings[setting].view_metrics().get(view, {}).get(m) for s in summaries])
+                        for m in metrics} for view, metrics in entry.view_metrics().items()}
+        macros = {m: _mean([s.settings[setting].macros().get(m) for s in summaries]) for m in entry.macros()}
+        out[setting] = {**macros, "n_pairs": entry.n_pairs, ("by_lang" if entry.by_lang else "by_pair"): views}
+    return out
+
+
+def _mean(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return round(statistics.fmean(present), 6) if len(present) == len(values) and present else None
+
+
+def _training(summary: ResultFile) -> dict[str, object]:
+    """How the seed's training ended: steps, best step, whether early stopping (not the step cap) ended it."""
+    outcome = (summary.training or {}).get("outcome", {})
+    params = (summary.training or {}).get("recipe", {}).get("params", {})
+    return {"seed": summary.seed, "steps": outcome.get("steps"), "best_step": outcome.get("best_step"),
+            "max_steps": params.get("max_steps"), "stopped_early": outcome.get("stopped_early")}
+
+
 def aggregate_seeds(results_dir: Path, model: str, task: str, limit: int | None, seeds: list[int]) -> Path:
     """Combine the per-seed results of one task into per-setting, per-metric mean ± std."""
-    summaries = []
-    for seed in seeds:
-        path = result_paths(results_dir, model, task, limit, seed).summary
-        summary = read_summary(path)
-        if summary is None:
-            raise HarnessError(f"{path}: missing or unreadable result of seed {seed}")
-        summaries.append(summary)
-    if not summaries or len(set(seeds)) != len(seeds):
+    if not seeds or len(set(seeds)) != len(seeds):
         raise HarnessError(f"seeds: need distinct seeds, got {seeds}")
+    summaries = [load_result(result_paths(results_dir, model, task, limit, seed).summary, f"seed {seed} result",
+                             required=("dataset_fingerprint",)) for seed in seeds]
     first = summaries[0]
     for seed, summary in zip(seeds, summaries, strict=True):
-        if summary.get("dataset_fingerprint") != first.get("dataset_fingerprint"):
+        if summary.dataset_fingerprint != first.dataset_fingerprint:
             raise HarnessError(f"{model}/{task} seed {seed}: evaluated on other data than seed {seeds[0]}")
-        if set(summary.get("settings", {})) != set(first["settings"]):
+        if set(summary.settings) != set(first.settings):
             raise HarnessError(f"{model}/{task} seed {seed}: settings differ from seed {seeds[0]}")
     settings: dict[str, dict[str, object]] = {}
-    for setting, metrics in first["settings"].items():
+    for setting, entry in first.settings.items():
         settings[setting] = {
-            metric: _spread([float(s["settings"][setting][metric]) for s in summaries])
-            for metric, value in metrics.items()
-            if metric not in NOT_METRICS and isinstance(value, int | float)
+            metric: _spread([float(s.settings[setting].macros()[metric]) for s in summaries])  # type: ignore[arg-type]
+            for metric, value in entry.macros().items() if value is not None
         }
+    means = _seed_mean_settings(summaries)
+    main_values = [s.main_score.value for s in summaries]
     aggregate = {
         "model": model,
         "task": task,
         "limit": limit,
         "seeds": seeds,
-        "zero_shot": first.get("zero_shot", True),
-        "dataset_fingerprint": first["dataset_fingerprint"],
-        "model_fingerprints": [s["model_fingerprint"] for s in summaries],
-        "main_score": {"name": first["main_score"]["name"],
-                       **_spread([float(s["main_score"]["value"]) for s in summaries])},
+        "zero_shot": first.zero_shot,
+        "dataset_fingerprint": first.dataset_fingerprint,
+        "model_fingerprints": [s.model_fingerprint for s in summaries],
+        "main_score": {"name": first.main_score.name, **_spread([float(v) for v in main_values if v is not None])},
         "settings": settings,
+        # the breakdowns single results carry, of the per-view means over the seeds
+        "low_resource": low_resource_breakdown(means),
+        "training": [_training(s) for s in summaries],
     }
+    if "translated" in means and "cross" in means:
+        aggregate["transfer_gap"] = transfer_gap(means["cross"], means["translated"])
     path = seeds_path(results_dir, model, task, limit)
     atomic_write_text(path, json.dumps(aggregate, indent=1, sort_keys=True) + "\n")
     return path

@@ -14,8 +14,7 @@ import numpy as np
 from harness.atomic import atomic_write_bytes, atomic_write_text
 from harness.errors import HarnessError
 from harness.evaluate.setting_result import SettingResult
-
-SCHEMA_VERSION = 1
+from harness.results.schema import PerQueryRef, ResultFile, dump_result
 
 
 @dataclass(frozen=True)
@@ -82,12 +81,15 @@ def view_query_ids(arrays: dict[str, np.ndarray], setting: str, pair: str) -> li
     return [str(table[i]) for i in arrays[f"{setting}/{pair}/query_index"]]
 
 
-def write_result(paths: ResultPaths, summary: dict, results: list[SettingResult]) -> None:
-    """Per-query file first, then the summary that names its checksum (the summary commits the pair)."""
+def write_result(paths: ResultPaths, summary: dict, results: list[SettingResult]) -> ResultFile:
+    """Validate the summary as a result file, write the per-query file, then the summary that names its
+    checksum (the summary commits the pair). Returns what was written."""
+    result = ResultFile.model_validate(summary)  # what no reader could read is never written
     raw = per_query_bytes(results)
     atomic_write_bytes(paths.per_query, raw)
-    summary = {**summary, "per_query": {"file": paths.per_query.name, "sha256": hashlib.sha256(raw).hexdigest()}}
-    atomic_write_text(paths.summary, json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
+    result.per_query = PerQueryRef(file=paths.per_query.name, sha256=hashlib.sha256(raw).hexdigest())
+    atomic_write_text(paths.summary, json.dumps(dump_result(result), indent=1, ensure_ascii=False) + "\n")
+    return result
 
 
 def read_summary(path: Path) -> dict | None:

@@ -13,9 +13,8 @@ from harness.data.miracl import miracl_query_set
 from harness.data.mkqa import read_mkqa
 from harness.data.store import locate, missing_files, missing_message
 from harness.errors import HarnessError
+from harness.tasks.kinds import KINDS
 from harness.tasks.schema import TaskSpec
-
-CORPUS_KINDS = ("corpus-retrieval", "answer-retrieval")
 
 
 def task_files(spec: TaskSpec) -> list[str]:
@@ -36,7 +35,7 @@ def unavailable_reason(spec: TaskSpec) -> str | None:
     names = task_files(spec)
     reasons = []
     undeclared = [n for n in names if n not in spec.source.files]
-    if undeclared and spec.kind in CORPUS_KINDS:
+    if undeclared and KINDS[spec.kind].corpus:
         reasons.append(f"{spec.source.relpath(undeclared[0])}: no sha256 declared (pin it in the task file)")
     missing = missing_files(spec.source, names)
     if missing:

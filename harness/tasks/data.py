@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from harness.data.checksum import sha256_json
 from harness.data.corpus_records import CorpusTask
@@ -11,11 +12,13 @@ from harness.data.records import ParallelLanguage, RetrievalLanguage
 from harness.data.squad_paragraphs import load_squad_paragraphs
 from harness.data.store import locate
 from harness.errors import HarnessError
-from harness.tasks.corpus_loaders import CORPUS_KINDS, corpus_task_fingerprint, load_corpus_task
+from harness.tasks.corpus_loaders import corpus_task_fingerprint, load_corpus_task
+from harness.tasks.kinds import KINDS
 from harness.tasks.schema import TaskSpec
 from harness.tasks.subset import restrict_parallel, select_question_ids
 
 LOADERS = {"lareqa": load_lareqa, "squad-paragraphs": load_squad_paragraphs}
+ShapeT = TypeVar("ShapeT", ParallelLanguage, RetrievalLanguage)
 
 
 @dataclass(frozen=True)
@@ -29,10 +32,30 @@ class TaskData:
     corpus_task: CorpusTask | None = None  # corpus-retrieval kinds (MIRACL, AfriQA, NQ-Crosslingual)
     limit_note: str = ""  # why a requested limit was not applied
 
+    def parallel(self) -> dict[str, ParallelLanguage]:
+        """Per-language records of a parallel task (parallel-qa-retrieval)."""
+        return {lang: _shaped(self, rec, ParallelLanguage) for lang, rec in self.languages.items()}
+
+    def retrieval(self) -> dict[str, RetrievalLanguage]:
+        """Per-language queries, corpus and qrels of a monolingual task."""
+        return {lang: _shaped(self, rec, RetrievalLanguage) for lang, rec in self.languages.items()}
+
+    def corpus(self) -> CorpusTask:
+        """The corpus and query sets of a corpus task (corpus- and answer-retrieval)."""
+        if self.corpus_task is None:
+            raise HarnessError(f"task {self.spec.name}: kind {self.spec.kind} has no corpus")
+        return self.corpus_task
+
+
+def _shaped(data: TaskData, records: object, shape: type[ShapeT]) -> ShapeT:
+    if not isinstance(records, shape):
+        raise HarnessError(f"task {data.spec.name}: kind {data.spec.kind} data is not {shape.__name__}")
+    return records
+
 
 def dataset_fingerprint(spec: TaskSpec) -> str:
     """sha256 over the loader and each used file's declared (and verified) sha256."""
-    if spec.kind in CORPUS_KINDS:
+    if KINDS[spec.kind].corpus:
         return corpus_task_fingerprint(spec)
     files = {spec.source.file_for(lang): spec.source.files[spec.source.file_for(lang)] for lang in spec.languages}
     return sha256_json({"loader": spec.source.loader, "files": files})
@@ -80,7 +103,7 @@ def load_task_data(spec: TaskSpec, limit: int | None = None) -> TaskData:
     """
     if limit is not None and limit < 1:
         raise HarnessError(f"--limit: must be at least 1, got {limit}")
-    if spec.kind in CORPUS_KINDS:
+    if KINDS[spec.kind].corpus:
         task = load_corpus_task(spec, None)
         size = max(len(q.query_ids) for q in task.query_sets.values())
         if limit is not None and limit >= size:

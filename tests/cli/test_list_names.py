@@ -13,7 +13,7 @@ import termios
 
 import pytest
 
-from harness.models.registry import load_models
+from harness.models.spec import load_models
 from harness.paths import REPO_ROOT
 from harness.tasks.registry import load_tasks
 

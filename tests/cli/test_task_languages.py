@@ -9,7 +9,7 @@ import yaml
 
 from harness.data.resource_classes import resource_table
 from harness.tasks.registry import load_tasks
-from harness.train.trainsets import load_training_sets
+from harness.trainsets.registry import load_training_sets
 
 from .conftest import CliRunner, subset_task
 

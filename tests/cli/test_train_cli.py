@@ -104,6 +104,23 @@ def test_run_trains_if_needed_and_flags_in_domain_results(cli: CliRunner, env, t
     assert seeds["main_score"]["mean"] == pytest.approx(xquad["main_score"]["value"])
 
 
+def test_stored_results_of_a_trained_recipe_need_no_training(cli: CliRunner, env, tmp_path: Path,
+                                                             isolated_cache: Path) -> None:
+    """With every result stored, `run` finds them by fingerprint alone: the trained model may be gone."""
+    import shutil
+
+    results = tmp_path / "results"
+    args = ("run", "--model", "tiny", "--tasks", "xquad-r", "--limit", "5", "--results-dir", str(results))
+    first = cli(*args, env=env)
+    assert first.returncode == 0, first.stderr
+    for folder in trained_dirs(isolated_cache):
+        shutil.rmtree(folder)
+    again = cli(*args, env=env)
+    assert again.returncode == 0, again.stderr
+    assert "existing:" in again.stdout and "validation loss" not in again.stderr
+    assert trained_dirs(isolated_cache) == []  # nothing was trained again
+
+
 @pytest.mark.parametrize(
     ("recipe", "message"),
     [

@@ -12,7 +12,8 @@ from harness.data.corpus import Corpus, memory_shard
 from harness.data.corpus_records import CorpusTask, CorpusView, QuerySet
 from harness.evaluate.corpus_eval import evaluate_corpus
 from harness.evaluate.scorers import DenseScorer, LexicalPoolScorer
-from harness.models.registry import build_model, load_models
+from harness.models.factory import build_model
+from harness.models.spec import load_models
 from harness.tasks.data import TaskData
 from harness.tasks.schema import TaskSpec
 

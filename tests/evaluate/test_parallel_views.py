@@ -21,7 +21,7 @@ from harness.evaluate.setting_result import SettingResult
 from harness.evaluate.textset import TextSet
 from harness.models.base import Encoder
 from harness.models.lexical.bm25 import Bm25Scorer
-from harness.models.registry import Bm25Params
+from harness.models.spec import Bm25Params
 from harness.tasks.data import TaskData
 from harness.tasks.schema import TaskSpec
 

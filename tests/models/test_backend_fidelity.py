@@ -19,7 +19,8 @@ import pytest
 
 from harness.models.backends.encoder import SentenceTransformerEncoder
 from harness.models.backends.spec import BACKENDS, DEFAULT_BACKEND
-from harness.models.registry import build_model, load_models
+from harness.models.factory import build_model
+from harness.models.spec import load_models
 from harness.paths import MIRROR_ENV
 from harness.run import RunOptions, run_tasks
 from harness.tasks.data import load_task_data

@@ -10,7 +10,8 @@ import pytest
 
 from harness.errors import HarnessError
 from harness.models.base import Encoder
-from harness.models.registry import ModelSpec, Prefixes, build_model, load_models
+from harness.models.factory import build_model
+from harness.models.spec import ModelSpec, Prefixes, load_models
 
 # The same sentence in English, German and Chinese, and an unrelated English one.
 SAME = ["The weather is nice today.", "Das Wetter ist heute schön.", "今天天气很好。"]

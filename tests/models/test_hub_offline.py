@@ -12,13 +12,15 @@ from huggingface_hub import constants
 
 from harness.errors import ModelUnavailableError
 from harness.models.base import Encoder
-from harness.models.registry import ModelSpec, build_model, load_models
+from harness.models.factory import build_model
+from harness.models.spec import ModelSpec, load_models
 from harness.models.st_encoder import hub_reachable
 
 HUB_MODELS = ["xlm-roberta-base", "labse", "multilingual-e5-base", "multilingual-e5-large", "bge-m3"]
 LOCAL_LIST = (
     "local models: me5-small, me5-small-torch, usem-v3, minilm-en, bm25, me5-small-xx, me5-small-xy, "
-    "me5-small-hybrid"
+    "me5-small-hybrid, me5-small-sweep-alpha0, me5-small-sweep-alpha0.25, me5-small-sweep-alpha0.5, "
+    "me5-small-sweep-alpha0.75, me5-small-sweep-alpha1"
 )
 PROXIES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from harness.report.bootstrap import bootstrap_means, macro_mean_ci, resample_counts
+from harness.stats.bootstrap import bootstrap_means, macro_mean_ci, resample_counts
 
 
 def test_counts_are_resamples_with_replacement() -> None:

@@ -9,11 +9,12 @@ import re
 import numpy as np
 import pytest
 
-from harness.check.significance import holm, paired_randomization
 from harness.report.board import Board
 from harness.report.formatting import fmt_p
 from harness.report.per_query import aligned, load_views
-from harness.report.significance import PValue, holm_bounds, paired_tests
+from harness.stats.batched_randomization import paired_tests
+from harness.stats.multiple_testing import holm, holm_bounds
+from harness.stats.randomization import PValue, paired_randomization
 
 FLOOR = 1 / 10_001
 

@@ -11,7 +11,7 @@ from harness.report.entries import Entry, Run, SettingScores
 from harness.report.ranking import competition_ranks
 from harness.report.resources import ResourceClasses, low_resource, resource_classes
 from harness.report.robustness import robustness
-from harness.report.schema import ResultFile
+from harness.results.schema import ResultFile
 
 
 def _entry(model: str, main: float | None, zero_shot: bool = True, cross: dict | None = None) -> Entry:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from harness.check.significance import paired_randomization
-from harness.report.significance import holm, paired_p_values
+from harness.stats.batched_randomization import paired_p_values
+from harness.stats.multiple_testing import holm
+from harness.stats.randomization import paired_randomization
 
 
 def _comparison(rng: np.random.Generator, shift: float, sizes: tuple[int, ...]) -> list[tuple[np.ndarray, np.ndarray]]:

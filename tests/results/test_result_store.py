@@ -22,6 +22,8 @@ from harness.results.store import (
 IDENTITY = {
     "schema_version": 1, "harness": "0.1.0", "model_fingerprint": "m", "dataset_fingerprint": "d", "limit": None,
 }
+SUMMARY = {**IDENTITY, "model": "model", "task": "task", "main_score": {"name": "multi/mAP", "value": 0.5},
+           "settings": {"mono": {"mAP": 0.75, "n_pairs": 1}, "multi": {"mAP": 0.5, "n_pairs": 1}}}
 
 
 def _results() -> list[SettingResult]:
@@ -34,7 +36,7 @@ def _results() -> list[SettingResult]:
 
 def test_write_then_reload_round_trips_per_query_values(tmp_path: Path) -> None:
     paths = result_paths(tmp_path, "model", "task", None)
-    write_result(paths, dict(IDENTITY), _results())
+    write_result(paths, dict(SUMMARY), _results())
     arrays = load_per_query(paths)
     assert view_query_ids(arrays, "mono", "ar-ar") == ["q1", "q2"]
     assert view_query_ids(arrays, "multi", "ar") == ["q1", "q2"]
@@ -47,7 +49,7 @@ def test_write_then_reload_round_trips_per_query_values(tmp_path: Path) -> None:
 @pytest.mark.parametrize("field", ["model_fingerprint", "dataset_fingerprint", "limit", "harness"])
 def test_a_changed_identity_is_never_reused(tmp_path: Path, field: str) -> None:
     paths = result_paths(tmp_path, "model", "task", None)
-    write_result(paths, dict(IDENTITY), _results())
+    write_result(paths, dict(SUMMARY), _results())
     assert not is_complete(paths, {**IDENTITY, field: "other"})
 
 
@@ -58,7 +60,7 @@ def test_limited_runs_get_their_own_files(tmp_path: Path) -> None:
 
 def test_tampered_per_query_file_is_detected(tmp_path: Path) -> None:
     paths = result_paths(tmp_path, "model", "task", None)
-    write_result(paths, dict(IDENTITY), _results())
+    write_result(paths, dict(SUMMARY), _results())
     paths.per_query.write_bytes(paths.per_query.read_bytes()[:-3])
     assert not is_complete(paths, IDENTITY)
     with pytest.raises(HarnessError, match="does not match its summary"):
@@ -67,7 +69,7 @@ def test_tampered_per_query_file_is_detected(tmp_path: Path) -> None:
 
 def test_truncated_summary_is_not_complete(tmp_path: Path) -> None:
     paths = result_paths(tmp_path, "model", "task", None)
-    write_result(paths, dict(IDENTITY), _results())
+    write_result(paths, dict(SUMMARY), _results())
     text = paths.summary.read_text()
     paths.summary.write_text(text[: len(text) // 2])
     assert not is_complete(paths, IDENTITY)
@@ -79,3 +81,14 @@ def test_unwritable_results_dir_is_a_user_error(tmp_path: Path) -> None:
     blocker.write_text("")
     with pytest.raises(HarnessError, match="is not writable"):
         ensure_writable(blocker / "results")
+
+
+def test_the_writer_refuses_what_no_reader_could_read(tmp_path: Path) -> None:
+    """The result-file model validates before anything is written: a bad metric value leaves no file behind."""
+    from pydantic import ValidationError
+
+    paths = result_paths(tmp_path, "model", "task", None)
+    bad = {**SUMMARY, "settings": {"mono": {"mAP": "high", "n_pairs": 1}}}
+    with pytest.raises(ValidationError, match="mAP: expected a number or null"):
+        write_result(paths, bad, _results())
+    assert not paths.summary.exists() and not paths.per_query.exists()

@@ -29,8 +29,10 @@ def _write(results: Path, seed: int, limit: int | None = None) -> Path:
         for setting, metrics in VALUES[seed].items()
     }
     summary = {
+        "model": "m",
+        "task": "t",
         "settings": settings,
-        "main_score": {"name": "mAP@multi", "value": MAIN[seed]},
+        "main_score": {"name": "multi/mAP", "value": MAIN[seed]},
         "dataset_fingerprint": "data-fp",
         "model_fingerprint": f"model-fp-{seed}",
         "zero_shot": False,
@@ -58,7 +60,7 @@ def test_mean_and_std_match_numpy(tmp_path: Path) -> None:
             assert spread["mean"] == pytest.approx(np.mean(values), rel=1e-12)
             assert spread["std"] == pytest.approx(np.std(values, ddof=1), rel=1e-12)
     main = np.array([MAIN[s] for s in SEEDS])
-    assert aggregate["main_score"]["name"] == "mAP@multi"
+    assert aggregate["main_score"]["name"] == "multi/mAP"
     assert aggregate["main_score"]["mean"] == pytest.approx(np.mean(main), rel=1e-12)
     assert aggregate["main_score"]["std"] == pytest.approx(np.std(main, ddof=1), rel=1e-12)
     assert aggregate["seeds"] == SEEDS and aggregate["model"] == "m" and aggregate["task"] == "t"
@@ -72,7 +74,7 @@ def test_single_seed_has_zero_std(tmp_path: Path) -> None:
     _write(tmp_path, 1)
     aggregate = json.loads(aggregate_seeds(tmp_path, "m", "t", None, [1]).read_text(encoding="utf-8"))
     assert aggregate["settings"]["mono"]["mAP"] == {"mean": 0.64, "std": 0.0, "values": [0.64]}
-    assert aggregate["main_score"] == {"name": "mAP@multi", "mean": 0.38, "std": 0.0, "values": [0.38]}
+    assert aggregate["main_score"] == {"name": "multi/mAP", "mean": 0.38, "std": 0.0, "values": [0.38]}
 
 
 def test_limit_runs_aggregate_into_their_own_file(tmp_path: Path) -> None:
@@ -105,3 +107,15 @@ def test_unreadable_seed_file_fails(tmp_path: Path) -> None:
     broken.write_text('{"settings": ', encoding="utf-8")
     with pytest.raises(HarnessError, match="seed 1"):
         aggregate_seeds(tmp_path, "m", "t", None, [0, 1])
+
+
+def test_aggregate_carries_the_breakdowns_of_single_results(tmp_path: Path) -> None:
+    """Low-resource block, worst pair and spread across pairs of the per-view seed means, and how training ended."""
+    for seed in SEEDS:
+        _write(tmp_path, seed)
+    aggregate = json.loads(aggregate_seeds(tmp_path, "m", "t", None, SEEDS).read_text())
+    cross = aggregate["low_resource"]["settings"]["cross"]
+    assert cross["worst"]["mAP"] == {"pair": "ar-de", "value": 0.1}
+    assert cross["spread"]["mAP"] == {"n_pairs": 2, "std": pytest.approx(np.std([0.1, 0.2], ddof=1), abs=1e-6),
+                                      "min": {"pair": "ar-de", "value": 0.1}, "max": {"pair": "de-ar", "value": 0.2}}
+    assert [t["seed"] for t in aggregate["training"]] == [None, None, None]  # these summaries record no training

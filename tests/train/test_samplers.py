@@ -12,7 +12,6 @@ from scipy.stats import binomtest, chisquare
 
 from harness.errors import HarnessError
 from harness.paths import MIRROR_ENV
-from harness.train.examples import TrainExample, TrainingSet
 from harness.train.samplers import (
     Batch,
     CrossSampler,
@@ -21,7 +20,8 @@ from harness.train.samplers import (
     Sampler,
     make_sampler,
 )
-from harness.train.trainsets import get_training_set
+from harness.trainsets.examples import TrainExample, TrainingSet
+from harness.trainsets.registry import get_training_set
 
 N_BATCHES = 500
 

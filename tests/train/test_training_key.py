@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from harness.models.registry import load_models
+from harness.models.spec import load_models
 from harness.paths import REPO_ROOT
 from harness.train.trained import training_key
 
@@ -28,3 +28,15 @@ def test_autocast_is_part_of_the_key() -> None:
     assert prefixes is not None
     assert training_key(mixed, "b" * 64, "d" * 64, 0, prefixes) != training_key(spec.recipe, "b" * 64, "d" * 64, 0,
                                                                                 prefixes)
+
+
+def test_key_and_fingerprint_come_from_declarations_alone() -> None:
+    """The committed hybrid run's key and the model fingerprint of its results, without loading or training."""
+    from harness.train.trained import TrainedModelRef
+
+    stored = json.loads(COMMITTED.read_text())
+    models = load_models()
+    ref = TrainedModelRef("me5-small-hybrid", models["me5-small-hybrid"], 0, models)
+    assert ref.key == stored["training"]["key"]
+    assert ref.fingerprint() == stored["model_fingerprint"]
+    assert ref._base is None and ref._data is None  # neither the base weights nor the examples were read

@@ -12,8 +12,8 @@ import yaml
 
 from harness.errors import DataMissingError, HarnessError
 from harness.paths import CACHE_ENV, MIRROR_ENV, REPO_ROOT
-from harness.train.examples import TrainExample, TrainingSet
-from harness.train.trainsets import (
+from harness.trainsets.examples import TrainExample, TrainingSet
+from harness.trainsets.registry import (
     DEFAULT_TRAINING_SET,
     get_training_set,
     load_training_file,

@@ -12,7 +12,7 @@ def calibration_texts(train_set: str, count: int, query_prefix: str, passage_pre
     """(fingerprint, texts): `count` texts of training set `train_set`, half queries and half passages,
     spread over its ids and languages by a fixed hash order; refused when the set is built from an
     evaluation task (its `source_tasks`), so no evaluation text ever shapes a quantised model."""
-    from harness.train.trainsets import get_training_set
+    from harness.trainsets.registry import get_training_set
 
     data = get_training_set(train_set)
     if data.source_tasks:

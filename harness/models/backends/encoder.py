@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from importlib import metadata
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from harness.data.checksum import sha256_json
 from harness.errors import HarnessError
 from harness.models.backends.runners import Feeds, OnnxRunner, OpenVinoRunner, Runner, TorchRunner
 from harness.models.backends.spec import DEFAULT_BACKEND, BackendInfo, backend_info
 from harness.models.base import Encoder, TextKind
 from harness.models.batching import token_budget_batches
+from harness.models.identity import backend_fingerprint, version
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-    from harness.models.registry import Prefixes
+    from harness.models.spec import Prefixes
 
 # Padded tokens per batch: the budget with the shortest time on 1,000 XQuAD-R texts + 200 MIRACL passages,
 # swept over 1024..16384 on the 2-core machine (`python bench/backends.py budget`, docs/BENCHMARKS.md).
@@ -52,10 +51,9 @@ class SentenceTransformerEncoder(Encoder):
         self._weights = fingerprint
         self._export: dict[str, object] | None = None
         self._runner: Runner = self._make_runner(calibration, on_build)
-        self._fingerprint = fingerprint if backend == DEFAULT_BACKEND else sha256_json(
-            {"weights": fingerprint, "backend": self.info.name, "precision": self.info.precision,
-             "export": self._export, "runtime": _version(self.info.runtime),
-             "device": model.device.type})  # torch on a GPU runs autocast, on the cpu cast weights
+        # the device type matters: torch on a GPU runs autocast, on the cpu it casts the weights
+        self._fingerprint = backend_fingerprint(fingerprint, backend, model.device.type,
+                                                calibration[0] if calibration is not None else None)
 
     def _make_runner(self, calibration: Calibration | None, on_build: Callable[[str], None] | None) -> Runner:
         info = self.info
@@ -91,7 +89,7 @@ class SentenceTransformerEncoder(Encoder):
     def backend(self) -> dict[str, object]:
         """Backend, precision, what its runtime reports, the export and the token budget (for provenance)."""
         record: dict[str, object] = {"name": self.info.name, "precision": self.info.precision,
-                                     "runtime": f"{self.info.runtime} {_version(self.info.runtime)}",
+                                     "runtime": f"{self.info.runtime} {version(self.info.runtime)}",
                                      "reported": self._runner.report(), "token_budget": self.token_budget}
         if self._export is not None:
             record["export"] = {"key": self._export["key"], "calibration": self._export.get("calibration")}
@@ -126,13 +124,6 @@ class SentenceTransformerEncoder(Encoder):
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         out = out / np.maximum(norms, 1e-12)
         return np.ascontiguousarray(out, dtype=np.float32).reshape(len(texts), self.dim)
-
-
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "not installed"
 
 
 

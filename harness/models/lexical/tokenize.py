@@ -20,7 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import regex
 
-from harness.errors import HarnessError
+from harness.errors import LanguageUnsupportedError
 
 # Letters with their combining marks (Devanagari, Thai, Arabic vowel signs) and digits.
 WORD_PATTERN = r"[\p{L}\p{M}\p{N}]+"
@@ -56,7 +56,7 @@ def tokenizer_name(lang: str) -> str:
     """The table entry used for a language."""
     base = base_language(lang)
     if base in UNSEGMENTED:
-        raise HarnessError(
+        raise LanguageUnsupportedError(
             f"lexical tokenizer: no word segmenter for language {lang!r} (its script has no spaces "
             f"between words); segmenters exist for {', '.join(k for k, v in TOKENIZERS.items() if ':' not in v)}"
         )

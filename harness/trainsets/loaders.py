@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from harness.data.afriqa import read_gold_passages
 from harness.data.checksum import sha256_json
@@ -17,10 +16,8 @@ from harness.data.corpus_records import Notes
 from harness.data.lareqa import load_lareqa
 from harness.data.store import locate, missing_files, missing_message
 from harness.errors import DataMissingError, HarnessError
-from harness.train.examples import TrainExample, TrainingSet
-
-if TYPE_CHECKING:
-    from harness.train.trainsets import TrainingSpec
+from harness.trainsets.examples import TrainExample, TrainingSet
+from harness.trainsets.schema import TrainingSpec
 
 BUILDER_VERSION = 1  # bump when the way examples are built from the same files changes
 

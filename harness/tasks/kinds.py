@@ -1,0 +1,33 @@
+"""What each task kind declares: its settings, whether its data is a corpus, and (from the metric
+registry) its metrics. The object that also holds a kind's evaluator is harness.evaluate.task_kinds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.metrics import declarable
+
+
+@dataclass(frozen=True)
+class KindDeclaration:
+    """One task kind as a task file sees it."""
+
+    name: str
+    settings: tuple[str, ...]  # settings a task of this kind may declare
+    corpus: bool  # data is a corpus with query sets (harness/tasks/corpus_loaders.py), else per-language files
+    description: str
+
+    @property
+    def metrics(self) -> set[str]:
+        """Metrics a task of this kind may list (harness/metrics.py)."""
+        return declarable(self.name)
+
+
+KINDS: dict[str, KindDeclaration] = {k.name: k for k in (
+    KindDeclaration("parallel-qa-retrieval", ("mono", "cross", "multi"), False,
+                    "LAReQA protocol: parallel questions against candidate sentences of every language"),
+    KindDeclaration("monolingual-retrieval", ("mono",), False, "queries against their own language's corpus"),
+    KindDeclaration("corpus-retrieval", ("mono", "cross", "translated"), True,
+                    "query sets against a (hub) corpus, judged by qrels"),
+    KindDeclaration("answer-retrieval", ("cross",), True, "query sets against a corpus, judged by answer strings"),
+)}

@@ -1,0 +1,1 @@
+"""Training sets (training/*.yaml): declarations, their loaders and the examples they build."""
