@@ -30,6 +30,7 @@ run: setup
 
 lint: setup
 	$(BIN)/ruff check harness tests bench experiments
+	$(BIN)/ruff format --check harness tests bench experiments
 
 test: lint
 	HARNESS_DATA_MIRROR="$(abspath $(MIRROR))" $(BIN)/pytest -q -p no:cacheprovider

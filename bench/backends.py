@@ -81,8 +81,7 @@ def _run_set(encoder, items: list[tuple[str, str]], budget: int | None, st_encod
     for kind, texts in by_kind.items():
         if st_encode:
             prefix = "query: " if kind == "query" else "passage: "
-            encoder.sentence_transformer.encode([prefix + t for t in texts], batch_size=32,
-                                                normalize_embeddings=True)
+            encoder.sentence_transformer.encode([prefix + t for t in texts], batch_size=32, normalize_embeddings=True)
             continue
         plan = encoder.plan(texts, kind, 256)
         plans.append((encoder.token_lengths(texts, kind), plan))
@@ -90,9 +89,14 @@ def _run_set(encoder, items: list[tuple[str, str]], budget: int | None, st_encod
             encoder.encode([texts[i] for i in rows], kind)
     seconds = time.perf_counter() - start
     pad = [padding_factor(lens, plan) for lens, plan in plans]
-    return {"texts": len(items), "seconds": seconds, "texts_per_s": len(items) / seconds,
-            "tokens": int(np.sum(lengths)), "gflops": _useful_flops(encoder, lengths) / seconds / 1e9,
-            "padding": float(np.mean(pad)) if pad else None}
+    return {
+        "texts": len(items),
+        "seconds": seconds,
+        "texts_per_s": len(items) / seconds,
+        "tokens": int(np.sum(lengths)),
+        "gflops": _useful_flops(encoder, lengths) / seconds / 1e9,
+        "padding": float(np.mean(pad)) if pad else None,
+    }
 
 
 def child_speed(backend: str, budget: int | None) -> dict:
@@ -100,8 +104,11 @@ def child_speed(backend: str, budget: int | None) -> dict:
     encoder = _encoder(backend)
     warm = texts["short"][:64]
     _run_set(encoder, warm, budget, backend == ST_ENCODE)
-    return {"backend": backend, "budget": budget or encoder.token_budget,
-            **{name: _run_set(encoder, items, budget, backend == ST_ENCODE) for name, items in texts.items()}}
+    return {
+        "backend": backend,
+        "budget": budget or encoder.token_budget,
+        **{name: _run_set(encoder, items, budget, backend == ST_ENCODE) for name, items in texts.items()},
+    }
 
 
 def child_gemm() -> dict:
@@ -137,14 +144,20 @@ def child_xquad(backend: str, results: str) -> dict:
 
     encoder = _encoder(backend)
     start = time.perf_counter()
-    [outcome] = run_tasks(f"{MODEL}@{backend}", encoder, [load_tasks()["xquad-r"]],
-                          RunOptions(results_dir=Path(results), backend=backend))
+    [outcome] = run_tasks(
+        f"{MODEL}@{backend}", encoder, [load_tasks()["xquad-r"]], RunOptions(results_dir=Path(results), backend=backend)
+    )
     summary = json.loads(outcome.path.read_text())
-    return {"backend": backend, "seconds": time.perf_counter() - start,
-            "encoded": summary["cache"]["encoded_texts"],
-            "mAP": {s: v["mAP"] for s, v in summary["settings"].items()},
-            "settings": {s: {p: v["mAP"] for p, v in values.get("by_pair", values.get("by_lang", {})).items()}
-                         for s, values in summary["settings"].items()}}
+    return {
+        "backend": backend,
+        "seconds": time.perf_counter() - start,
+        "encoded": summary["cache"]["encoded_texts"],
+        "mAP": {s: v["mAP"] for s, v in summary["settings"].items()},
+        "settings": {
+            s: {p: v["mAP"] for p, v in values.get("by_pair", values.get("by_lang", {})).items()}
+            for s, values in summary["settings"].items()
+        },
+    }
 
 
 def _child(*args: str) -> dict:
@@ -167,9 +180,13 @@ def main() -> None:
     ns = parser.parse_args()
     if ns.child:
         phase, rest = ns.phase, ns.args
-        result = (child_gemm() if phase == "gemm" else
-                  child_speed(rest[0], int(rest[1]) or None) if phase in ("speed", "budget") else
-                  child_xquad(rest[0], rest[1]))
+        result = (
+            child_gemm()
+            if phase == "gemm"
+            else child_speed(rest[0], int(rest[1]) or None)
+            if phase in ("speed", "budget")
+            else child_xquad(rest[0], rest[1])
+        )
         print(json.dumps(result))
         return
     backends = ns.backends.split(",")

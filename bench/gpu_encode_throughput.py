@@ -71,14 +71,22 @@ def main() -> None:
     data = np.load(args.tokens)
     ids, offsets = data["ids"], data["offsets"]
     device = "cuda"
-    report = {"device": torch.cuda.get_device_name(0), "torch": torch.__version__, "passages": len(offsets) - 1,
-              "mean_tokens": float(np.diff(offsets).mean()), "batch": args.batch, "dtype": "bfloat16", "runs": {}}
+    report = {
+        "device": torch.cuda.get_device_name(0),
+        "torch": torch.__version__,
+        "passages": len(offsets) - 1,
+        "mean_tokens": float(np.diff(offsets).mean()),
+        "batch": args.batch,
+        "dtype": "bfloat16",
+        "runs": {},
+    }
     start = time.perf_counter()
     prepared = padded_batches(ids, offsets, args.batch)
     report["host_padding_seconds"] = round(time.perf_counter() - start, 3)
     for name in args.archs.split(","):
-        config = BertConfig(vocab_size=250037, max_position_embeddings=512, pad_token_id=1,
-                            attn_implementation="sdpa", **ARCHS[name])
+        config = BertConfig(
+            vocab_size=250037, max_position_embeddings=512, pad_token_id=1, attn_implementation="sdpa", **ARCHS[name]
+        )
         model = BertModel(config, add_pooling_layer=False).to(device, dtype=torch.bfloat16).eval()
         encode_all(model, prepared[:4], device)  # warm-up
         seconds = encode_all(model, prepared, device)

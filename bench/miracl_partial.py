@@ -63,9 +63,18 @@ def phase_encode(model_name: str, langs: list[str], block: int) -> None:
             seconds += time.perf_counter() - start
             total += stats.get("encoded_texts", 0)
             size += sum(p.stat().st_size for p in store.folder.iterdir())
-    record({"phase": "encode", "model": model_name, "langs": langs, "passages": total, "seconds": round(seconds, 1),
-            "passages_per_s": round(total / seconds, 1), "store_bytes_per_passage": round(size / total, 1),
-            "peak_rss_mib": round(peak_rss_mib(), 1)})
+    record(
+        {
+            "phase": "encode",
+            "model": model_name,
+            "langs": langs,
+            "passages": total,
+            "seconds": round(seconds, 1),
+            "passages_per_s": round(total / seconds, 1),
+            "store_bytes_per_passage": round(size / total, 1),
+            "peak_rss_mib": round(peak_rss_mib(), 1),
+        }
+    )
 
 
 def _timed(fn: Callable[[], T]) -> tuple[T, float]:
@@ -87,16 +96,31 @@ def phase_search(rows: int, queries: int, dim: int, block_rows: int) -> None:
         return ((s, corpus[s : s + block_rows]) for s in range(0, rows, block_rows))
 
     (_, exact), t_exact = _timed(lambda: exact_search(q, blocks(), 100))
-    entry = {"phase": "search", "rows": rows, "queries": queries, "dim": dim, "k": 100,
-             "exact_seconds": round(t_exact, 2), "exact_ms_per_query": round(1000 * t_exact / queries, 2)}
-    for spec in (SearchSpec(index="ivf", nlist=max(1, int(4 * rows**0.5)), nprobe=32),
-                 SearchSpec(index="hnsw", hnsw_m=32, ef_search=128)):
+    entry = {
+        "phase": "search",
+        "rows": rows,
+        "queries": queries,
+        "dim": dim,
+        "k": 100,
+        "exact_seconds": round(t_exact, 2),
+        "exact_ms_per_query": round(1000 * t_exact / queries, 2),
+    }
+    for spec in (
+        SearchSpec(index="ivf", nlist=max(1, int(4 * rows**0.5)), nprobe=32),
+        SearchSpec(index="hnsw", hnsw_m=32, ef_search=128),
+    ):
         index, t_build = _timed(lambda spec=spec: build_index(spec, blocks, dim, rows))
         (_, approx), t_search = _timed(lambda index=index: index_search(index, q, 100))
-        entry[spec.index] = {"build_seconds": round(t_build, 1), "search_seconds": round(t_search, 2),
-                             "overlap@100": round(float(overlap_at_k(approx, exact).mean()), 4),
-                             **({"nlist": spec.nlist, "nprobe": spec.nprobe} if spec.index == "ivf" else
-                                {"M": spec.hnsw_m, "efSearch": spec.ef_search})}
+        entry[spec.index] = {
+            "build_seconds": round(t_build, 1),
+            "search_seconds": round(t_search, 2),
+            "overlap@100": round(float(overlap_at_k(approx, exact).mean()), 4),
+            **(
+                {"nlist": spec.nlist, "nprobe": spec.nprobe}
+                if spec.index == "ivf"
+                else {"M": spec.hnsw_m, "efSearch": spec.ef_search}
+            ),
+        }
         del index
     entry["peak_rss_mib"] = round(peak_rss_mib(), 1)
     record(entry)
@@ -114,10 +138,20 @@ def phase_tokens(path: Path) -> None:
     texts = [f"passage: {text}" for corpus in task.corpora.values() for _, text, _ in corpus.passages()]
     encoded = tokenizer.encode_batch(texts)
     lengths = np.array([len(e.ids) for e in encoded])
-    np.savez_compressed(path, ids=np.concatenate([np.array(e.ids, np.int32) for e in encoded]),
-                        offsets=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
-    record({"phase": "tokens", "passages": len(texts), "mean_tokens": round(float(lengths.mean()), 1),
-            "p95_tokens": int(np.percentile(lengths, 95)), "truncated_at_512": int((lengths >= 512).sum())})
+    np.savez_compressed(
+        path,
+        ids=np.concatenate([np.array(e.ids, np.int32) for e in encoded]),
+        offsets=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+    )
+    record(
+        {
+            "phase": "tokens",
+            "passages": len(texts),
+            "mean_tokens": round(float(lengths.mean()), 1),
+            "p95_tokens": int(np.percentile(lengths, 95)),
+            "truncated_at_512": int((lengths >= 512).sum()),
+        }
+    )
 
 
 def main() -> None:

@@ -31,8 +31,13 @@ TASKS = [
     SyntheticTask("syn-mlqa-r", ("ar", "de", "en", "es", "hi", "vi", "zh"), 1000),
     SyntheticTask("syn-tatoeba", ("ar", "de", "en", "es", "fr", "hi", "ja", "ru", "tr", "zh"), 1000),
     SyntheticTask("syn-xquad-mteb", (*XQUAD, "ro"), 1186, ("mono",), "monolingual-retrieval"),
-    SyntheticTask("syn-miracl", ("ar", "bn", "en", "fi", "id", "ja", "ko", "ru", "sw", "te", "th", "zh"), 800,
-                  ("mono",), "monolingual-retrieval"),
+    SyntheticTask(
+        "syn-miracl",
+        ("ar", "bn", "en", "fi", "id", "ja", "ko", "ru", "sw", "te", "th", "zh"),
+        800,
+        ("mono",),
+        "monolingual-retrieval",
+    ),
     SyntheticTask("syn-afriqa", ("ha", "ig", "sw", "yo", "zu", "en", "fr"), 300),
 ]
 TRAINED_EVERY = 5  # every 5th model is a trained recipe with 3 seeds
@@ -49,8 +54,16 @@ def generate(results_dir: Path, n_models: int) -> int:
         for task in TASKS:
             for seed in seeds:
                 in_domain = seed is not None and task.name == "syn-mlqa-r"
-                write_synthetic(results_dir, model, task, quality=quality, seed=seed, zero_shot=not in_domain,
-                                training=training if seed is not None else None, rng_seed=index)
+                write_synthetic(
+                    results_dir,
+                    model,
+                    task,
+                    quality=quality,
+                    seed=seed,
+                    zero_shot=not in_domain,
+                    training=training if seed is not None else None,
+                    rng_seed=index,
+                )
                 written += 1
     return written
 
@@ -68,8 +81,9 @@ def main() -> None:
         if args.results is None:
             started = time.perf_counter()
             files = generate(results, args.models)
-            print(f"SYNTHETIC results: {files} result files in {results} "
-                  f"({time.perf_counter() - started:.0f} s to write)")
+            print(
+                f"SYNTHETIC results: {files} result files in {results} ({time.perf_counter() - started:.0f} s to write)"
+            )
         marks = [(time.perf_counter(), time.process_time())]
         registries = load_registries()
         found = collect(results, hidden_tasks(registries))
@@ -85,16 +99,22 @@ def main() -> None:
         timings["total"] = (marks[-1][0] - marks[0][0], marks[-1][1] - marks[0][1])
         html = sum(1 for p in pages if p.endswith(".html"))
         size = sum(len(t.encode()) for t in pages.values()) / 1e6
-        print(f"{len(found.entries)} entries, {board.n_comparisons} paired tests, {html} pages, "
-              f"{size:.1f} MB of HTML+exports")
+        print(
+            f"{len(found.entries)} entries, {board.n_comparisons} paired tests, {html} pages, "
+            f"{size:.1f} MB of HTML+exports"
+        )
         print(f"  {'phase':26s} {'wall s':>8s} {'CPU s':>8s}   (load average {os.getloadavg()[0]:.1f})")
         for phase, (wall, cpu) in timings.items():
             print(f"  {phase:26s} {wall:8.2f} {cpu:8.2f}")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"  peak RSS {peak:.0f} MiB")
         if args.out:
-            args.out.write_text(json.dumps({"timings": timings, "entries": len(found.entries), "files": files,
-                                            "peak_rss_mib": peak}, indent=1) + "\n")
+            args.out.write_text(
+                json.dumps(
+                    {"timings": timings, "entries": len(found.entries), "files": files, "peak_rss_mib": peak}, indent=1
+                )
+                + "\n"
+            )
 
 
 if __name__ == "__main__":

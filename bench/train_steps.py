@@ -79,8 +79,16 @@ def run_harness(steps: int) -> list[float]:
     model, batches, params, prefixes = batches_and_model(steps)
     stamps = Stamps()
     with tempfile.TemporaryDirectory() as work:
-        train(model, Replay(batches[1:]), batches[:1], params, Prefixes(query=prefixes.query, passage=prefixes.passage),
-              Path(work), seed=0, reporter=stamps)
+        train(
+            model,
+            Replay(batches[1:]),
+            batches[:1],
+            params,
+            Prefixes(query=prefixes.query, passage=prefixes.passage),
+            Path(work),
+            seed=0,
+            reporter=stamps,
+        )
     return stamps.times
 
 
@@ -100,8 +108,7 @@ def run_plain(steps: int) -> list[float]:
     bert.train()
 
     def embed(texts: list[str]) -> torch.Tensor:
-        tokens = tokenizer(texts, padding=True, truncation=True, max_length=params.max_seq_length,
-                           return_tensors="pt")
+        tokens = tokenizer(texts, padding=True, truncation=True, max_length=params.max_seq_length, return_tensors="pt")
         hidden = bert(**tokens).last_hidden_state
         mask = tokens["attention_mask"].unsqueeze(-1).to(hidden.dtype)
         return F.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
@@ -142,8 +149,19 @@ def main() -> None:
     for _ in range(args.rounds):
         for variant in ("plain", "harness"):
             out = subprocess.run(
-                [sys.executable, __file__, "--child", variant, "--steps", str(args.steps),
-                 "--warmup", str(args.warmup)], check=True, capture_output=True, text=True,
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    variant,
+                    "--steps",
+                    str(args.steps),
+                    "--warmup",
+                    str(args.warmup),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
             ).stdout
             rows.append(json.loads(out.strip().splitlines()[-1]))
             print(rows[-1], flush=True)

@@ -84,8 +84,10 @@ def phase_d(limit: int | None) -> dict:
         for pool in [[y] for y in langs] + [list(langs)]:
             texts = [c for y in pool for c in recs[y].candidates]
             offsets = np.cumsum([0] + [len(recs[y].candidates) for y in pool])
-            relevant = [[int(offsets[i] + recs[y].gold[q]) for i, y in enumerate(pool) if q in recs[y].gold]
-                        for q in recs[x].question_ids]
+            relevant = [
+                [int(offsets[i] + recs[y].gold[q]) for i, y in enumerate(pool) if q in recs[y].gold]
+                for q in recs[x].question_ids
+            ]
             scores = embed(recs[x].questions, "query") @ embed(texts, "passage").T
             ranks = relevant_ranks(scores, pad_relevant(relevant))
             maps.append(float(FULL_RANK_METRICS["mAP"](ranks).mean()))

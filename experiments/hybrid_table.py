@@ -54,9 +54,11 @@ def table(results: Path, limits: dict[str, int | None]) -> tuple[str, dict]:
         limit = limits[task]
         scope = f", {limit} question ids chosen so every view keeps queries" if limit else ""
         kind = " (in-domain: trained on mlqa-r" if task == "mlqa-r" else " (zero-shot"
-        lines += [f"\n**{task}**{kind}{scope})\n",
-                  "| model | seeds | mono mAP | cross mAP | multi mAP | multi rank distance |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            f"\n**{task}**{kind}{scope})\n",
+            "| model | seeds | mono mAP | cross mAP | multi mAP | multi rank distance |",
+            "|---|---|---|---|---|---|",
+        ]
         for label, model in [BASE, *TRAINED.items()]:
             runs = summaries(results, model, task, limit)
             row = [label, str(len(runs))]
@@ -67,8 +69,11 @@ def table(results: Path, limits: dict[str, int | None]) -> tuple[str, dict]:
             lines.append("| " + " | ".join(row) + " |")
         lines.append(view_counts(summaries(results, BASE[1], task, limit)[0]))
         if task == "xquad-r":
-            lines += ["\nLanguages unseen in training (el, ru, th, tr): pairs or query languages involving them\n",
-                      "| model | mono mAP | cross mAP | multi mAP | multi rank distance |", "|---|---|---|---|---|"]
+            lines += [
+                "\nLanguages unseen in training (el, ru, th, tr): pairs or query languages involving them\n",
+                "| model | mono mAP | cross mAP | multi mAP | multi rank distance |",
+                "|---|---|---|---|---|",
+            ]
             for label, model in [BASE, *TRAINED.items()]:
                 runs = summaries(results, model, task, limit)
                 row = [label]
@@ -87,8 +92,11 @@ def view_counts(summary: dict) -> str:
         rows = entry.get("by_pair") or entry.get("by_lang") or {}
         counts = [v["n_queries"] for v in rows.values()]
         empty = entry.get("n_empty", 0)
-        parts.append(f"{setting}: macro over {entry['n_pairs']} views ({min(counts)} to {max(counts)} queries each"
-                     + (f", {empty} empty views not averaged" if empty else "") + ")")
+        parts.append(
+            f"{setting}: macro over {entry['n_pairs']} views ({min(counts)} to {max(counts)} queries each"
+            + (f", {empty} empty views not averaged" if empty else "")
+            + ")"
+        )
     return "\nAveraged: " + "; ".join(parts) + "."
 
 
@@ -96,6 +104,7 @@ def claims(means: dict) -> str:
     """The paper's claims, checked on the seed means."""
     hybrid, xx, xy = "hybrid (alpha 0.5)", "X-X-mono", "X-Y"
     out = ["\n| claim | " + " | ".join(TASKS) + " |", "|---|" + "---|" * len(TASKS)]
+
     def mean(t: str, label: str, setting: str, metric: str) -> float:
         return means[(t, label, setting, metric)]
 
@@ -104,10 +113,14 @@ def claims(means: dict) -> str:
         ("hybrid ≥ X-X-mono on multi mAP", lambda t: mean(t, hybrid, "multi", "mAP") >= mean(t, xx, "multi", "mAP")),
         ("hybrid ≥ X-Y on mono mAP", lambda t: mean(t, hybrid, "mono", "mAP") >= mean(t, xy, "mono", "mAP")),
         ("hybrid ≥ X-Y on cross mAP", lambda t: mean(t, hybrid, "cross", "mAP") >= mean(t, xy, "cross", "mAP")),
-        ("hybrid ≥ X-Y on multi mAP (hybrid best on multi)",
-         lambda t: mean(t, hybrid, "multi", "mAP") >= mean(t, xy, "multi", "mAP")),
-        ("hybrid rank distance < X-X-mono",
-         lambda t: mean(t, hybrid, "multi", "rank_distance") < mean(t, xx, "multi", "rank_distance")),
+        (
+            "hybrid ≥ X-Y on multi mAP (hybrid best on multi)",
+            lambda t: mean(t, hybrid, "multi", "mAP") >= mean(t, xy, "multi", "mAP"),
+        ),
+        (
+            "hybrid rank distance < X-X-mono",
+            lambda t: mean(t, hybrid, "multi", "rank_distance") < mean(t, xx, "multi", "rank_distance"),
+        ),
     ]
     for text, test in checks:
         out.append(f"| {text} | " + " | ".join("holds" if test(t) else "does not hold" for t in TASKS) + " |")

@@ -20,15 +20,21 @@ app.add_typer(data_app, name="data")
 
 out = Console()
 err = Console(stderr=True)
-BACKEND_HELP = ("Inference backend of torch models: torch, torch-bf16, torch-fp16 (GPU), onnx, onnx-int8, openvino, "
-                "openvino-bf16, openvino-int8 (default: the model's declaration, else torch); results of a backend "
-                "other than torch are stored as MODEL@BACKEND")
-CLAIMS_HELP = ("Claims file for the Claims and Research question pages "
-               "(default: experiments/claims.yaml, when its models have results)")
+BACKEND_HELP = (
+    "Inference backend of torch models: torch, torch-bf16, torch-fp16 (GPU), onnx, onnx-int8, openvino, "
+    "openvino-bf16, openvino-int8 (default: the model's declaration, else torch); results of a backend "
+    "other than torch are stored as MODEL@BACKEND"
+)
+CLAIMS_HELP = (
+    "Claims file for the Claims and Research question pages "
+    "(default: experiments/claims.yaml, when its models have results)"
+)
 MODEL_HELP = "Model name(s) from models.yaml, comma-separated; a sweep names all its members"
 RECIPE_HELP = "Trained recipe(s) from models.yaml, comma-separated; a sweep names all its members"
-LIMIT_HELP = ("Quick run: N question ids (parallel tasks) or the first N queries per query set; "
-              "at or above the task's size it is the full run")
+LIMIT_HELP = (
+    "Quick run: N question ids (parallel tasks) or the first N queries per query set; "
+    "at or above the task's size it is the full run"
+)
 
 
 @app.command()
@@ -68,15 +74,25 @@ def run(
     for outcome in skipped:
         err.print(f"skipping {outcome.task}: {outcome.reason}")
     if not runnable:
-        raise HarnessError(f"--tasks {tasks}: nothing to run, {len(skipped)} task(s) skipped (reasons above); get "
-                           "data with `harness data fetch` or `harness data import DIR`, or set HARNESS_DATA_MIRROR")
+        raise HarnessError(
+            f"--tasks {tasks}: nothing to run, {len(skipped)} task(s) skipped (reasons above); get "
+            "data with `harness data fetch` or `harness data import DIR`, or set HARNESS_DATA_MIRROR"
+        )
     for name, model_spec, seed_list, chosen in plans:
         options = RunOptions(results_dir, overwrite, batch_size, device, limit, backend=chosen)
         stored_as = variant_name(name, chosen, model_spec.loader)
         with RichPhases(err) as phases:
             if seed_list is not None:
-                outcomes = run_trained(name, model_spec, registry, seed_list, runnable, options, phases,
-                                       lambda label: RichTrainReporter(err, label))
+                outcomes = run_trained(
+                    name,
+                    model_spec,
+                    registry,
+                    seed_list,
+                    runnable,
+                    options,
+                    phases,
+                    lambda label: RichTrainReporter(err, label),
+                )
             else:
                 encoder = build_model(name, model_spec, device=device, models=registry, backend=chosen)
                 outcomes = run_tasks(stored_as, encoder, runnable, options, phases)
@@ -114,9 +130,11 @@ def train(
         infos = train_seeds(name, spec, registry, seed_list, device, lambda label: RichTrainReporter(err, label))
         for info in infos:
             outcome = info["outcome"]
-            out.print(f"{name} seed {info['seed']}: {outcome['steps']} steps, best step {outcome['best_step']} "
-                      f"(validation loss {outcome['best_val_loss']:.4f}), {outcome['seconds'] / 60:.1f} min, "
-                      f"key {info['key'][:16]}")
+            out.print(
+                f"{name} seed {info['seed']}: {outcome['steps']} steps, best step {outcome['best_step']} "
+                f"(validation loss {outcome['best_val_loss']:.4f}), {outcome['seconds'] / 60:.1f} min, "
+                f"key {info['key'][:16]}"
+            )
 
 
 @list_app.command("tasks")
@@ -130,8 +148,15 @@ def list_tasks() -> None:
     table = name_table("task", specs, "kind", "languages", "settings", "main score", "data", "licence")
     for spec in specs.values():
         here = "present" if unavailable_reason(spec) is None else "missing"
-        table.add_row(spec.name, spec.kind, " ".join(spec.languages), ",".join(spec.settings),
-                      spec.main_score, here, spec.source.licence or "")
+        table.add_row(
+            spec.name,
+            spec.kind,
+            " ".join(spec.languages),
+            ",".join(spec.settings),
+            spec.main_score,
+            here,
+            spec.source.licence or "",
+        )
     print_name_table(out, table)
 
 
@@ -192,8 +217,10 @@ def data_import(directory: Annotated[Path, typer.Argument(help="A mirror laid ou
     from harness.tasks.registry import load_tasks
 
     report = import_mirror(directory, [spec.source for spec in load_tasks().values()])
-    out.print(f"imported {len(report.copied)}, already present {len(report.skipped)}, "
-              f"not in {directory}: {len(report.missing)}")
+    out.print(
+        f"imported {len(report.copied)}, already present {len(report.skipped)}, "
+        f"not in {directory}: {len(report.missing)}"
+    )
     for relpath in report.missing:
         out.print(f"  missing: {relpath}")
 
@@ -252,8 +279,12 @@ def render(
     report = render_site(results, out_dir, BoardOptions(baseline=baseline), claims or CLAIMS_FILE, claims is not None)
     for line in report.warnings:
         err.print(f"warning: {line}", markup=False, highlight=False, soft_wrap=True)
-    out.print(f"{report.out_dir}/index.html: {report.pages} pages, {report.entries} results, "
-              f"{report.skipped} file(s) skipped, {report.seconds:.1f} s", markup=False, highlight=False)
+    out.print(
+        f"{report.out_dir}/index.html: {report.pages} pages, {report.entries} results, "
+        f"{report.skipped} file(s) skipped, {report.seconds:.1f} s",
+        markup=False,
+        highlight=False,
+    )
 
 
 INTERRUPTED = 130  # typer turns Ctrl-C (KeyboardInterrupt) inside a command into this exit code

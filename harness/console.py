@@ -129,12 +129,16 @@ def _view_count_notes(task: str, setting: str, entry: dict) -> list[str]:
     lines = []
     empty = entry.get("empty_views") or {}
     if empty:
-        lines.append(f"{task}: {setting}: {len(empty)} view(s) without queries, not averaged "
-                     f"(macro over {entry.get('n_pairs')}): {', '.join(sorted(empty))}")
+        lines.append(
+            f"{task}: {setting}: {len(empty)} view(s) without queries, not averaged "
+            f"(macro over {entry.get('n_pairs')}): {', '.join(sorted(empty))}"
+        )
     few = entry.get("few_queries") or []
     if few:
-        lines.append(f"{task}: {setting}: {len(few)} view(s) with fewer than {entry.get('min_queries')} queries: "
-                     f"{', '.join(few)}")
+        lines.append(
+            f"{task}: {setting}: {len(few)} view(s) with fewer than {entry.get('min_queries')} queries: "
+            f"{', '.join(few)}"
+        )
     return lines
 
 
@@ -194,9 +198,14 @@ class RichTrainReporter:
     def __init__(self, console: Console, label: str) -> None:
         self._console, self._label = console, label
         self._bars = RichProgress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[loss]}"), TimeElapsedColumn(), TimeRemainingColumn(),
-            console=console, transient=False,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[loss]}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
         )
         self._task = None
 
@@ -213,5 +222,6 @@ class RichTrainReporter:
 
     def validated(self, step: int, val_loss: float, best: bool) -> None:
         marker = " (best)" if best else ""
-        self._console.print(f"{self._label}: step {step} validation loss {val_loss:.4f}{marker}",
-                            markup=False, highlight=False)
+        self._console.print(
+            f"{self._label}: step {step} validation loss {val_loss:.4f}{marker}", markup=False, highlight=False
+        )

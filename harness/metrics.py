@@ -43,26 +43,49 @@ class Metric:
 
 
 _ALL_RANKED = (PARALLEL, QRELS, CORPUS)
-METRICS: dict[str, Metric] = {m.name: m for m in (
-    Metric("mAP", "higher", (PARALLEL,), description="mean average precision over the full pool (LAReQA)"),
-    Metric("R@1", "higher", (PARALLEL, CORPUS), description="share of relevant items in the top 1"),
-    Metric("R@10", "higher", _ALL_RANKED, description="share of relevant items in the top 10"),
-    Metric("R@100", "higher", (QRELS, CORPUS), description="share of relevant items in the top 100"),
-    Metric(RANK_DISTANCE, "lower", (PARALLEL,), decimals=1,
-           description="multi setting: rank of the last relevant item minus rank of the first (language bias)"),
-    Metric(OWN_LANGUAGE, None, (PARALLEL,), declared=False,
-           description="multi setting: share of the top 10 in the query's own language (language bias)"),
-    Metric("nDCG@10", "higher", (QRELS, CORPUS), description="normalised discounted cumulative gain at 10"),
-    Metric("AP@10", "higher", (QRELS, CORPUS), description="average precision over the top 10"),
-    Metric("RR@10", "higher", (QRELS, CORPUS), description="reciprocal rank of the first relevant item, top 10"),
-    Metric("MRR@100", "higher", (CORPUS,), ir_measure="RR@100",
-           description="reciprocal rank of the first relevant item, top 100"),
-    Metric("Success@5", "higher", (ANSWER,), description="share of queries with an answer in the top 5"),
-    Metric("Success@20", "higher", (ANSWER,), description="share of queries with an answer in the top 20"),
-    Metric("Success@100", "higher", (ANSWER,), description="share of queries with an answer in the top 100"),
-    Metric(ANN_OVERLAP, None, (CORPUS, ANSWER), declared=False,
-           description="approximate index: share of the exact top 100 it found"),
-)}
+METRICS: dict[str, Metric] = {
+    m.name: m
+    for m in (
+        Metric("mAP", "higher", (PARALLEL,), description="mean average precision over the full pool (LAReQA)"),
+        Metric("R@1", "higher", (PARALLEL, CORPUS), description="share of relevant items in the top 1"),
+        Metric("R@10", "higher", _ALL_RANKED, description="share of relevant items in the top 10"),
+        Metric("R@100", "higher", (QRELS, CORPUS), description="share of relevant items in the top 100"),
+        Metric(
+            RANK_DISTANCE,
+            "lower",
+            (PARALLEL,),
+            decimals=1,
+            description="multi setting: rank of the last relevant item minus rank of the first (language bias)",
+        ),
+        Metric(
+            OWN_LANGUAGE,
+            None,
+            (PARALLEL,),
+            declared=False,
+            description="multi setting: share of the top 10 in the query's own language (language bias)",
+        ),
+        Metric("nDCG@10", "higher", (QRELS, CORPUS), description="normalised discounted cumulative gain at 10"),
+        Metric("AP@10", "higher", (QRELS, CORPUS), description="average precision over the top 10"),
+        Metric("RR@10", "higher", (QRELS, CORPUS), description="reciprocal rank of the first relevant item, top 10"),
+        Metric(
+            "MRR@100",
+            "higher",
+            (CORPUS,),
+            ir_measure="RR@100",
+            description="reciprocal rank of the first relevant item, top 100",
+        ),
+        Metric("Success@5", "higher", (ANSWER,), description="share of queries with an answer in the top 5"),
+        Metric("Success@20", "higher", (ANSWER,), description="share of queries with an answer in the top 20"),
+        Metric("Success@100", "higher", (ANSWER,), description="share of queries with an answer in the top 100"),
+        Metric(
+            ANN_OVERLAP,
+            None,
+            (CORPUS, ANSWER),
+            declared=False,
+            description="approximate index: share of the exact top 100 it found",
+        ),
+    )
+}
 
 
 def metric(name: str) -> Metric:

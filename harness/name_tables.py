@@ -40,6 +40,11 @@ def print_name_table(console: Console, table: Table) -> None:
         console.print(table)
         return
     # Console.print never renders wider than its console: a console of that width on the same stream
-    wide = Console(file=console.file, width=width, force_terminal=console.is_terminal,
-                   color_system=console.color_system, no_color=console.no_color)  # type: ignore[arg-type]
+    wide = Console(
+        file=console.file,
+        width=width,
+        force_terminal=console.is_terminal,
+        color_system=console.color_system,
+        no_color=console.no_color,
+    )  # type: ignore[arg-type]
     wide.print(table)

@@ -185,6 +185,7 @@ def run_tasks(
     for number, spec in enumerate(tasks, 1):
         seed = "" if options.seed is None else f" · seed {options.seed}"
         position = f"task {number}/{len(tasks)} · {spec.name} · model {model_name}{seed}"
-        outcomes.append(evaluate_task(model_name, model, spec, options, progress, spec.name not in in_domain,
-                                      training, position))
+        outcomes.append(
+            evaluate_task(model_name, model, spec, options, progress, spec.name not in in_domain, training, position)
+        )
     return outcomes

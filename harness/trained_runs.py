@@ -33,7 +33,11 @@ def resolve_seeds(name: str, spec: ModelSpec, seeds: int | None, seed: int | Non
 
 
 def train_seeds(
-    name: str, spec: ModelSpec, models: dict[str, ModelSpec], seeds: list[int], device: str | None,
+    name: str,
+    spec: ModelSpec,
+    models: dict[str, ModelSpec],
+    seeds: list[int],
+    device: str | None,
     reporter_for: Callable[[str], TrainReporter] | None = None,
 ) -> list[dict]:
     """Train every missing seed (resuming interrupted ones); training.json of each."""
@@ -45,8 +49,14 @@ def train_seeds(
 
 
 def run_trained(
-    name: str, spec: ModelSpec, models: dict[str, ModelSpec], seeds: list[int], tasks: list[TaskSpec],
-    options: RunOptions, progress: Progress, reporter_for: Callable[[str], TrainReporter] | None = None,
+    name: str,
+    spec: ModelSpec,
+    models: dict[str, ModelSpec],
+    seeds: list[int],
+    tasks: list[TaskSpec],
+    options: RunOptions,
+    progress: Progress,
+    reporter_for: Callable[[str], TrainReporter] | None = None,
 ) -> list[TaskOutcome]:
     """Train if needed, evaluate every seed, then write mean ± std over the seeds per task."""
     outcomes: list[TaskOutcome] = []
@@ -65,6 +75,7 @@ def run_trained(
         outcomes += run_tasks(stored_as, encoder, tasks, seed_options, progress, training=info)
     for task in tasks:  # the limit as run: one that covered the whole task made full results
         limits = {o.summary.get("limit") for o in outcomes if o.task == task.name and o.summary is not None}
-        aggregate_seeds(options.results_dir, stored_as, task.name,
-                        limits.pop() if len(limits) == 1 else options.limit, seeds)
+        aggregate_seeds(
+            options.results_dir, stored_as, task.name, limits.pop() if len(limits) == 1 else options.limit, seeds
+        )
     return outcomes

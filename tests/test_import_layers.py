@@ -16,8 +16,20 @@ import pytest
 from harness.paths import REPO_ROOT
 
 LAYERS = {
-    "data": 1, "tasks": 2, "trainsets": 2, "models": 3, "train": 4, "evaluate": 5, "results": 6,
-    "run": 7, "trained_runs": 7, "report": 8, "check": 8, "cli": 9, "console": 9, "name_tables": 9,
+    "data": 1,
+    "tasks": 2,
+    "trainsets": 2,
+    "models": 3,
+    "train": 4,
+    "evaluate": 5,
+    "results": 6,
+    "run": 7,
+    "trained_runs": 7,
+    "report": 8,
+    "check": 8,
+    "cli": 9,
+    "console": 9,
+    "name_tables": 9,
 }  # anything else under harness/ is neutral (0)
 
 
@@ -78,8 +90,7 @@ def test_no_arrow_runs_back_up_the_flow(graph) -> None:
 
 
 def test_report_and_check_do_not_import_each_other(graph) -> None:
-    sideways = sorted((a, b) for a, b in graph[0].edges
-                      if {a.split(".")[1], b.split(".")[1]} == {"report", "check"})
+    sideways = sorted((a, b) for a, b in graph[0].edges if {a.split(".")[1], b.split(".")[1]} == {"report", "check"})
     assert sideways == []
 
 

@@ -43,11 +43,18 @@ def _select(results_dir: Path, models: list[str], tasks: list[str]) -> list[Cand
             raise HarnessError(f"{pq}: missing per-query file of {path.name}") from None
         if hashlib.sha256(per_query).hexdigest() != summary.per_query_sha256:
             raise HarnessError(f"{pq}: does not match its summary {path.name} (per_query.sha256)")
-        fields = {"task": summary.task, "dataset_fingerprint": summary.dataset_fingerprint,
-                  "model_fingerprint": summary.model_fingerprint, "limit": summary.limit, "harness": summary.harness}
+        fields = {
+            "task": summary.task,
+            "dataset_fingerprint": summary.dataset_fingerprint,
+            "model_fingerprint": summary.model_fingerprint,
+            "limit": summary.limit,
+            "harness": summary.harness,
+        }
         chosen.append(Candidate(f"{path.parent.name}/{path.name}", path.read_bytes(), per_query, fields))
-    for label, wanted, found in (("--model", models, {c.relpath.split("/")[0] for c in chosen}),
-                                 ("--task", tasks, {str(c.fields["task"]) for c in chosen})):
+    for label, wanted, found in (
+        ("--model", models, {c.relpath.split("/")[0] for c in chosen}),
+        ("--task", tasks, {str(c.fields["task"]) for c in chosen}),
+    ):
         absent = sorted(set(wanted) - found)
         if absent:
             raise HarnessError(f"{label}: no results for {', '.join(absent)} in {results_dir}")
@@ -68,7 +75,10 @@ def read_record(baseline_dir: Path) -> dict:
 
 
 def update_baselines(
-    results_dir: Path, baseline_dir: Path, message: str, models: list[str] | None = None,
+    results_dir: Path,
+    baseline_dir: Path,
+    message: str,
+    models: list[str] | None = None,
     tasks: list[str] | None = None,
 ) -> list[str]:
     """Copy matching results (summary + per-query file, atomically) into `baseline_dir`; returns their paths.
@@ -79,8 +89,11 @@ def update_baselines(
         raise HarnessError("--message: say why the baselines change (it is recorded in BASELINE.json)")
     record = read_record(baseline_dir)
     chosen = _select(results_dir, models or [], tasks or [])
-    stamp = {"message": message.strip(), "git_sha": git_sha(),
-             "updated_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    stamp = {
+        "message": message.strip(),
+        "git_sha": git_sha(),
+        "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
     for candidate in chosen:
         dest = baseline_dir / candidate.relpath
         atomic_write_bytes(per_query_paths(dest).per_query, candidate.per_query)  # summary last, as in store

@@ -13,8 +13,13 @@ from harness.check.tolerances import TOLERANCES_FILE, load_tolerances
 
 
 def check_command(
-    out: Console, results: Path, baseline: Path, tolerances: Path | None, options: CheckOptions,
-    json_path: Path | None, junit_path: Path | None,
+    out: Console,
+    results: Path,
+    baseline: Path,
+    tolerances: Path | None,
+    options: CheckOptions,
+    json_path: Path | None,
+    junit_path: Path | None,
 ) -> int:
     """Compare, print the table, notes and one-line summary, write reports; exit code 0 (pass) or 1."""
     if tolerances is None:
@@ -32,12 +37,20 @@ def check_command(
 
 
 def baseline_update_command(
-    out: Console, results: Path, baseline: Path, message: str, models: str | None, tasks: str | None,
+    out: Console,
+    results: Path,
+    baseline: Path,
+    message: str,
+    models: str | None,
+    tasks: str | None,
 ) -> None:
     """Write the selected results as the new baselines and say which."""
     split = [[n.strip() for n in value.split(",") if n.strip()] if value else [] for value in (models, tasks)]
     written = update_baselines(results, baseline, message, *split)
     for relpath in written:
         out.print(f"baseline: {baseline / relpath}", markup=False, highlight=False)
-    out.print(f"{len(written)} baseline(s) updated; reason and git sha recorded in {baseline / RECORD_FILE}",
-              markup=False, highlight=False)
+    out.print(
+        f"{len(written)} baseline(s) updated; reason and git sha recorded in {baseline / RECORD_FILE}",
+        markup=False,
+        highlight=False,
+    )

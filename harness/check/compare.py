@@ -106,15 +106,16 @@ def _failed(status: Status, options: CheckOptions) -> bool:
 
 
 def _file_row(base: Summary, result: str, status: Status, note: str, options: CheckOptions) -> Row:
-    return Row(base.model, result, base.task, "*", MACRO, "*", None, None, None, status,
-               _failed(status, options), note)
+    return Row(base.model, result, base.task, "*", MACRO, "*", None, None, None, status, _failed(status, options), note)
 
 
 def _changes(base: Summary, cur: Summary) -> list[str]:
     """What differs between the two files besides the numbers (explains a FAIL, is not one)."""
     notes = []
-    for label, old, new in (("model fingerprint", base.model_fingerprint, cur.model_fingerprint),
-                            ("harness version", base.harness, cur.harness)):
+    for label, old, new in (
+        ("model fingerprint", base.model_fingerprint, cur.model_fingerprint),
+        ("harness version", base.harness, cur.harness),
+    ):
         if old != new:
             notes.append(f"{label} changed ({str(old)[:12]} → {str(new)[:12]})")
     return notes
@@ -125,19 +126,25 @@ def compare_summaries(
 ) -> list[Row]:
     """Rows for every macro mean and every pair's mean present in the baseline."""
     if base.backend != cur.backend:
-        note = (f"not comparable (backend changed: baseline {base.backend}, results {cur.backend}; "
-                "a baseline holds for the backend it was made with)")
+        note = (
+            f"not comparable (backend changed: baseline {base.backend}, results {cur.backend}; "
+            "a baseline holds for the backend it was made with)"
+        )
         return [_file_row(base, result, Status.NOT_COMPARABLE, note, options)]
     if base.dataset_fingerprint != cur.dataset_fingerprint or base.limit != cur.limit:
         what = "dataset changed" if base.dataset_fingerprint != cur.dataset_fingerprint else "limit changed"
-        note = (f"not comparable ({what}: baseline {base.dataset_fingerprint[:12]} limit {base.limit}, "
-                f"results {cur.dataset_fingerprint[:12]} limit {cur.limit})")
+        note = (
+            f"not comparable ({what}: baseline {base.dataset_fingerprint[:12]} limit {base.limit}, "
+            f"results {cur.dataset_fingerprint[:12]} limit {cur.limit})"
+        )
         return [_file_row(base, result, Status.NOT_COMPARABLE, note, options)]
     rows = []
     for setting, macro in base.macro.items():
         levels = [(MACRO, macro, cur.macro.get(setting, {}))]
-        levels += [(pair, values, cur.pairs.get(setting, {}).get(pair, {}))
-                   for pair, values in base.pairs.get(setting, {}).items()]
+        levels += [
+            (pair, values, cur.pairs.get(setting, {}).get(pair, {}))
+            for pair, values in base.pairs.get(setting, {}).items()
+        ]
         for pair, base_values, cur_values in levels:
             for metric, old in base_values.items():
                 new = cur_values.get(metric)
@@ -145,8 +152,21 @@ def compare_summaries(
                 status = classify(old, new, tolerance, metric)
                 if status is Status.MISSING and metric in cur_values:
                     status = Status.FAIL  # present but undefined (NaN) where it used to be a number
-                rows.append(Row(base.model, result, base.task, setting, pair, metric, old, new, tolerance,
-                                status, _failed(status, options)))
+                rows.append(
+                    Row(
+                        base.model,
+                        result,
+                        base.task,
+                        setting,
+                        pair,
+                        metric,
+                        old,
+                        new,
+                        tolerance,
+                        status,
+                        _failed(status, options),
+                    )
+                )
     return rows
 
 
@@ -196,8 +216,9 @@ def with_significance(rows: list[Row], p_values: dict[int, float]) -> list[Row]:
     for index, p_value in p_values.items():
         verdict = "significant" if adjusted[index] < ALPHA else "not significant"
         note = f"{verdict} (paired randomization p={p_value:.3g}, Holm {adjusted[index]:.3g})"
-        out[index] = replace(rows[index], p_value=p_value, p_holm=adjusted[index],
-                             note="; ".join(filter(None, [rows[index].note, note])))
+        out[index] = replace(
+            rows[index], p_value=p_value, p_holm=adjusted[index], note="; ".join(filter(None, [rows[index].note, note]))
+        )
     return out
 
 

@@ -37,8 +37,14 @@ def load_summary(path: Path, role: str) -> Summary:
     """Parse one `<model>/<task>.json`; anything unusable is a one-line error naming file and field."""
     result = load_result(path, role, required=REQUIRED)
     return Summary(
-        path, result.model, result.task, str(result.dataset_fingerprint), result.model_fingerprint,
-        result.limit, result.harness, result.per_query.sha256 if result.per_query is not None else None,
+        path,
+        result.model,
+        result.task,
+        str(result.dataset_fingerprint),
+        result.model_fingerprint,
+        result.limit,
+        result.harness,
+        result.per_query.sha256 if result.per_query is not None else None,
         {setting: entry.macros() for setting, entry in result.settings.items()},
         {setting: entry.view_metrics() for setting, entry in result.settings.items()},
         backend_label(result.backend, path),

@@ -15,8 +15,14 @@ from rich.text import Text
 from harness.atomic import atomic_write_text
 from harness.check.compare import MACRO, CheckResult, Row, Status
 
-STYLES = {Status.OK: "green", Status.OKISH: "green", Status.IMPROVED: "cyan", Status.FAIL: "bold red",
-          Status.MISSING: "yellow", Status.NOT_COMPARABLE: "yellow"}
+STYLES = {
+    Status.OK: "green",
+    Status.OKISH: "green",
+    Status.IMPROVED: "cyan",
+    Status.FAIL: "bold red",
+    Status.MISSING: "yellow",
+    Status.NOT_COMPARABLE: "yellow",
+}
 
 
 def counts(result: CheckResult) -> dict[str, int]:
@@ -31,8 +37,10 @@ def summary_line(result: CheckResult) -> str:
     verdict = "FAIL" if result.failed else "PASS"
     files = len({(row.model, row.result) for row in result.rows})
     parts = ", ".join(f"{n[status.value]} {status.value}" for status in Status)
-    return (f"{verdict}: {n['failed']} failing of {len(result.rows)} checks in {files} result files "
-            f"({parts}); results {result.results_dir} vs baseline {result.baseline_dir}")
+    return (
+        f"{verdict}: {n['failed']} failing of {len(result.rows)} checks in {files} result files "
+        f"({parts}); results {result.results_dir} vs baseline {result.baseline_dir}"
+    )
 
 
 def _number(value: float | None) -> str:
@@ -68,8 +76,16 @@ def tables(result: CheckResult) -> list[Table]:
             tolerance = "" if row.tolerance is None else f"{row.tolerance:g}"
             allowed = not row.failed and row.status in (Status.MISSING, Status.NOT_COMPARABLE)
             status = Text(row.status.value + (" (allowed)" if allowed else ""), style=STYLES[row.status])
-            cells = [row.setting, _where(row), row.metric, _number(row.baseline), _number(row.current),
-                     "" if row.status is Status.OK else _delta(row), tolerance, status]
+            cells = [
+                row.setting,
+                _where(row),
+                row.metric,
+                _number(row.baseline),
+                _number(row.current),
+                "" if row.status is Status.OK else _delta(row),
+                tolerance,
+                status,
+            ]
             table.add_row(*cells, *([Text(row.note)] if len(table.columns) > len(cells) else []))
         out.append(table)
     return out
@@ -95,7 +111,8 @@ def _message(row: Row) -> str:
         return f"{row.status.value}: {row.note}"
     change = f"{_number(row.baseline)} → {_number(row.current)} (Δ {_delta(row) or '—'}, tolerance {row.tolerance:g})"
     return f"{row.status.value}: {row.setting} {_where(row)} {row.metric} {change}" + (
-        f"; {row.note}" if row.note else "")
+        f"; {row.note}" if row.note else ""
+    )
 
 
 def to_junit(result: CheckResult) -> ET.Element:

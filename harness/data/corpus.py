@@ -101,8 +101,7 @@ class Corpus:
     @property
     def fingerprint(self) -> str:
         """sha256 of the passage format and every shard's name, language and identity."""
-        return sha256_json({"format": PASSAGE_FORMAT,
-                            "shards": [[s.name, s.lang, s.identity] for s in self.shards]})
+        return sha256_json({"format": PASSAGE_FORMAT, "shards": [[s.name, s.lang, s.identity] for s in self.shards]})
 
     def size(self) -> int | None:
         """Passages in the corpus when every shard's size is known, else None."""

@@ -30,7 +30,9 @@ class QuerySet:
         """The first `limit` queries (quick runs)."""
         keep = self.query_ids[:limit]
         return replace(
-            self, query_ids=keep, queries=self.queries[:limit],
+            self,
+            query_ids=keep,
+            queries=self.queries[:limit],
             qrels={q: self.qrels[q] for q in keep if q in self.qrels},
             answers={q: self.answers[q] for q in keep if q in self.answers},
         )

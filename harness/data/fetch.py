@@ -82,8 +82,7 @@ def fetch_file(source: Source, name: str, dest: Path, timeout: float, progress: 
         actual = sha256_file(tmp)
         if actual != expected:
             raise HarnessError(
-                f"{relpath}: sha256 mismatch after download from {url}: "
-                f"expected {expected[:12]}…, got {actual[:12]}…"
+                f"{relpath}: sha256 mismatch after download from {url}: expected {expected[:12]}…, got {actual[:12]}…"
             )
 
 
@@ -114,9 +113,7 @@ def fetch_source(
     wanted = sorted(source.files) if names is None else names
     unknown = [n for n in wanted if n not in source.files]
     if unknown:
-        raise HarnessError(
-            f"{source.mirror}: no file {unknown[0]!r} declared (declared: {sorted(source.files)})"
-        )
+        raise HarnessError(f"{source.mirror}: no file {unknown[0]!r} declared (declared: {sorted(source.files)})")
     todo = [n for n in wanted if not is_present(root / source.relpath(n), source.files[n])]
     if todo and source.url is None:
         raise HarnessError(unfetchable_message(source))

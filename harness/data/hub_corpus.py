@@ -61,20 +61,29 @@ class HubCorpus(BaseModel):
         """File shards of one language (paths may be missing: Corpus.check_present says which)."""
         default_root = data_cache_dir() / self.mirror
         return [
-            CorpusShard(name, lang, f"{self.hub}@{self.revision}:{name}",
-                        path=self.local_path(name) or default_root / name, fields=FIELDS[self.fields])
+            CorpusShard(
+                name,
+                lang,
+                f"{self.hub}@{self.revision}:{name}",
+                path=self.local_path(name) or default_root / name,
+                fields=FIELDS[self.fields],
+            )
             for name in self.shard_names(lang)
         ]
 
     def unavailable_reason(self, langs: list[str]) -> str | None:
         """One line saying why the corpus cannot be used here, or None."""
         if self.revision is None:
-            return (f"hub corpus {self.hub} is not pinned to a revision (no verified commit id is recorded; "
-                    f"set corpus.revision in the task file before running it)")
+            return (
+                f"hub corpus {self.hub} is not pinned to a revision (no verified commit id is recorded; "
+                f"set corpus.revision in the task file before running it)"
+            )
         missing = self.missing(langs)
         if not missing:
             return None
         total = sum(len(self.shard_names(lang)) for lang in langs)
-        return (f"hub corpus {self.hub}@{self.revision[:10]}: {len(missing)} of {total} shards not here "
-                f"(e.g. {self.mirror}/{missing[0]}); download the repository at that revision into "
-                f"{data_cache_dir() / self.mirror} or a data mirror (docs/LARGE_CORPORA.md)")
+        return (
+            f"hub corpus {self.hub}@{self.revision[:10]}: {len(missing)} of {total} shards not here "
+            f"(e.g. {self.mirror}/{missing[0]}); download the repository at that revision into "
+            f"{data_cache_dir() / self.mirror} or a data mirror (docs/LARGE_CORPORA.md)"
+        )

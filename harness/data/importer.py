@@ -80,8 +80,10 @@ def none_found_message(src_root: Path, relpaths: list[str]) -> str:
     near = nearby_mirror(src_root, relpaths)
     hint = f"; did you mean {near}?" if near is not None else ""
     example = f" (e.g. {relpaths[0]})" if relpaths else ""
-    return (f"{src_root}: holds none of the {len(relpaths)} declared data files{example}; "
-            f"expected a folder laid out like the data mirror{hint}")
+    return (
+        f"{src_root}: holds none of the {len(relpaths)} declared data files{example}; "
+        f"expected a folder laid out like the data mirror{hint}"
+    )
 
 
 def nearby_mirror(src_root: Path, relpaths: list[str], depth: int = 2) -> Path | None:

@@ -55,10 +55,7 @@ def missing_files(source: Source, names: list[str] | None = None) -> list[str]:
 def missing_message(source: Source, names: list[str]) -> str:
     """One line telling which files are missing and how to get them."""
     shown = ", ".join(source.relpath(n) for n in names[:3]) + (" …" if len(names) > 3 else "")
-    return (
-        f"missing data files: {shown} (set {MIRROR_ENV}, run `harness data import DIR`, "
-        f"or `harness data fetch`)"
-    )
+    return f"missing data files: {shown} (set {MIRROR_ENV}, run `harness data import DIR`, or `harness data fetch`)"
 
 
 @dataclass(frozen=True)

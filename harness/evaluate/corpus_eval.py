@@ -32,8 +32,9 @@ def _run(query_ids: list[str], hits: Hits) -> dict[str, dict[str, float]]:
     return run
 
 
-def _measures(metrics: list[str], qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]],
-              query_ids: list[str]) -> dict[str, np.ndarray]:
+def _measures(
+    metrics: list[str], qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]], query_ids: list[str]
+) -> dict[str, np.ndarray]:
     """Per-query values of every metric (queries without a relevant passage score 0)."""
     names = {m: ir_measure_name(m) for m in metrics}
     judged = {q: g for q, g in qrels.items() if any(v > 0 for v in g.values())}
@@ -46,8 +47,11 @@ def _answer_qrels(queries: QuerySet, hits: Hits, texts: dict[int, str]) -> dict[
     matcher = AnswerMatcher(queries.answers)
     qrels: dict[str, dict[str, int]] = {}
     for row, qid in enumerate(queries.query_ids):
-        found = {str(d): 1 for d, r in zip(hits.doc_ids[row], hits.rows[row], strict=True)
-                 if r >= 0 and matcher.hits(qid, texts[int(r)])}
+        found = {
+            str(d): 1
+            for d, r in zip(hits.doc_ids[row], hits.rows[row], strict=True)
+            if r >= 0 and matcher.hits(qid, texts[int(r)])
+        }
         qrels[qid] = found
     return qrels
 
@@ -67,8 +71,9 @@ def search_view(spec: TaskSpec, task: CorpusTask, view: CorpusView, searcher: Co
     return searcher.search(textset, task.corpora[view.corpus], RUN_DEPTH)
 
 
-def score_view(spec: TaskSpec, task: CorpusTask, view: CorpusView, hits: Hits, searcher: CorpusSearcher,
-               texts: dict[int, str]) -> SettingResult:
+def score_view(
+    spec: TaskSpec, task: CorpusTask, view: CorpusView, hits: Hits, searcher: CorpusSearcher, texts: dict[int, str]
+) -> SettingResult:
     """One view's per-query metric values from its hits (`texts`: retrieved passages, answer judgement)."""
     queries = task.query_sets[view.queries]
     run = _run(queries.query_ids, hits)

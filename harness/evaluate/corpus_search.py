@@ -62,8 +62,9 @@ class DenseCorpusSearcher:
         if self.spec.index != "flat":
             if corpus.fingerprint not in self._indexes:
                 manifest = store.manifest() or {}
-                self._indexes[corpus.fingerprint] = build_index(self.spec, blocks, int(manifest["dim"]),
-                                                                int(manifest["rows"]))
+                self._indexes[corpus.fingerprint] = build_index(
+                    self.spec, blocks, int(manifest["dim"]), int(manifest["rows"])
+                )
             exact_rows = rows
             scores, rows = index_search(self._indexes[corpus.fingerprint], query_matrix, k)
             overlap = overlap_at_k(rows, exact_rows)
@@ -101,8 +102,9 @@ class LexicalCorpusSearcher:
                             f"corpus {corpus.name}: more than {self.spec.max_lexical_passages} passages; lexical "
                             "models index corpora in memory (use a dense model and FAISS)"
                         )
-                parts.append(TextSet(f"corpus/{corpus.fingerprint[:16]}/{shard.name}", "passage", shard_texts,
-                                     shard.lang))
+                parts.append(
+                    TextSet(f"corpus/{corpus.fingerprint[:16]}/{shard.name}", "passage", shard_texts, shard.lang)
+                )
                 ids.extend(shard_ids)
                 texts.extend(shard_texts)
             dupes = duplicate_ids(ids)

@@ -92,10 +92,18 @@ class CorpusEmbeddings:
         emb, ids_path, header = self._paths(block)
         atomic_write_bytes(ids_path, ids_raw)
         atomic_write_bytes(emb, emb_raw)
-        meta = {"block": block, "first_row": first_row, "rows": len(ids), "dim": int(matrix.shape[1]),
-                "emb_bytes": len(emb_raw), "ids_bytes": len(ids_raw),
-                "emb_sha256": hashlib.sha256(emb_raw).hexdigest(), "ids_sha256": hashlib.sha256(ids_raw).hexdigest(),
-                "model_fingerprint": self.encoder.fingerprint, "corpus": self.corpus.name}
+        meta = {
+            "block": block,
+            "first_row": first_row,
+            "rows": len(ids),
+            "dim": int(matrix.shape[1]),
+            "emb_bytes": len(emb_raw),
+            "ids_bytes": len(ids_raw),
+            "emb_sha256": hashlib.sha256(emb_raw).hexdigest(),
+            "ids_sha256": hashlib.sha256(ids_raw).hexdigest(),
+            "model_fingerprint": self.encoder.fingerprint,
+            "corpus": self.corpus.name,
+        }
         atomic_write_bytes(header, json.dumps(meta, indent=1).encode())
 
     def encode(
@@ -164,8 +172,9 @@ class CorpusEmbeddings:
         dupes = duplicate_ids(ids)
         if dupes:
             raise HarnessError(f"corpus {self.corpus.name}: {len(dupes)} duplicate passage id(s), e.g. {dupes[:3]}")
-        atomic_write_bytes(self.folder / MANIFEST, json.dumps({"blocks": blocks, "rows": rows,
-                                                               "dim": self.encoder.dim}).encode())
+        atomic_write_bytes(
+            self.folder / MANIFEST, json.dumps({"blocks": blocks, "rows": rows, "dim": self.encoder.dim}).encode()
+        )
 
     def manifest(self) -> dict | None:
         try:

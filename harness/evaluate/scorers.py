@@ -47,8 +47,11 @@ class DenseScorer:
         matrix = self.cache.load(key, len(texts))
         if matrix is None:
             matrix = self._encode(texts, textset, key)
-            self.cache.save(key, matrix, {"model_fingerprint": self.encoder.fingerprint,
-                                          "textset": textset.key, "kind": textset.kind})
+            self.cache.save(
+                key,
+                matrix,
+                {"model_fingerprint": self.encoder.fingerprint, "textset": textset.key, "kind": textset.kind},
+            )
             clear_checkpoints(self.cache.checkpoint_dir(key))
         else:
             self.stats["cached_texts"] += len(texts)

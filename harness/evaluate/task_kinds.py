@@ -41,12 +41,15 @@ class TaskKind:
         return self.declaration.metrics
 
 
-TASK_KINDS: dict[str, TaskKind] = {kind.name: kind for kind in (
-    TaskKind(KINDS["parallel-qa-retrieval"], evaluate_parallel),
-    TaskKind(KINDS["monolingual-retrieval"], evaluate_qrels),
-    TaskKind(KINDS["corpus-retrieval"], evaluate_corpus),
-    TaskKind(KINDS["answer-retrieval"], evaluate_corpus),
-)}
+TASK_KINDS: dict[str, TaskKind] = {
+    kind.name: kind
+    for kind in (
+        TaskKind(KINDS["parallel-qa-retrieval"], evaluate_parallel),
+        TaskKind(KINDS["monolingual-retrieval"], evaluate_qrels),
+        TaskKind(KINDS["corpus-retrieval"], evaluate_corpus),
+        TaskKind(KINDS["answer-retrieval"], evaluate_corpus),
+    )
+}
 
 
 def task_kind(spec: TaskSpec) -> TaskKind:

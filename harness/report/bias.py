@@ -52,10 +52,20 @@ def bias_scales(groups: Iterable[GroupBoard]) -> dict[str, BiasScale]:
     distances = [r["value"] for g in groups for r in multi_rows(g, RANK_DISTANCE)]
     high = max([*distances, 1.0])
     return {
-        OWN_LANGUAGE: BiasScale(OWN_LANGUAGE, ("own-language share", "of the top 10", "1/L ≈ unbiased,",
-                                               "higher = more biased"), "blues", (0.0, 1.0)),
-        RANK_DISTANCE: BiasScale(RANK_DISTANCE, ("rank distance", "lower = less biased", "(log scale)"), "oranges",
-                                 (0.0, high), "symlog", _powers_of_ten(high)),
+        OWN_LANGUAGE: BiasScale(
+            OWN_LANGUAGE,
+            ("own-language share", "of the top 10", "1/L ≈ unbiased,", "higher = more biased"),
+            "blues",
+            (0.0, 1.0),
+        ),
+        RANK_DISTANCE: BiasScale(
+            RANK_DISTANCE,
+            ("rank distance", "lower = less biased", "(log scale)"),
+            "oranges",
+            (0.0, high),
+            "symlog",
+            _powers_of_ten(high),
+        ),
     }
 
 
@@ -64,13 +74,23 @@ def _chart(group: GroupBoard, scale: BiasScale) -> dict | None:
     if not rows:
         return None
     models = [r.entry.model for r in group.rows]
-    return language_heatmap(rows, group.languages, models, scale.metric, list(scale.title), scale.scheme,
-                            list(scale.domain), scale.kind, list(scale.ticks) if scale.ticks else None)
+    return language_heatmap(
+        rows,
+        group.languages,
+        models,
+        scale.metric,
+        list(scale.title),
+        scale.scheme,
+        list(scale.domain),
+        scale.kind,
+        list(scale.ticks) if scale.ticks else None,
+    )
 
 
 def bias_charts(board: Board) -> dict:
     """Per task with a multi setting, its own-language and rank-distance charts on the page's shared scales."""
     groups = [g for g in board.groups if "multi" in g.settings]
     scales = bias_scales(groups)
-    return {g.key: {"own": _chart(g, scales[OWN_LANGUAGE]), "distance": _chart(g, scales[RANK_DISTANCE])}
-            for g in groups}
+    return {
+        g.key: {"own": _chart(g, scales[OWN_LANGUAGE]), "distance": _chart(g, scales[RANK_DISTANCE])} for g in groups
+    }

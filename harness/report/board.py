@@ -109,8 +109,9 @@ class GroupBoard:
     @cached_property
     def languages(self) -> list[str]:
         """Languages of the task that appear in any row, in the task's order."""
-        seen = {lang for row in self.rows for s in row.entry.settings.values() for v in s.detail
-                for lang in v.split("-")}
+        seen = {
+            lang for row in self.rows for s in row.entry.settings.values() for v in s.detail for lang in v.split("-")
+        }
         ordered = [lang for lang in self.task.languages if lang in seen]
         return ordered + sorted(seen - set(ordered))
 
@@ -196,8 +197,14 @@ def _test_group(rows: list[Row], views: dict[str, dict[ViewKey, View]], baseline
         row.comparison = Comparison(baseline or "", delta, p.value, better, floor=p.floor)
 
 
-def _group_rows(entries: list[Entry], board_models: dict[str, ModelInfo], low: set[str], options: BoardOptions,
-                warnings: list[str], cache: dict[str, set[str] | None]) -> tuple[list[Row], dict]:
+def _group_rows(
+    entries: list[Entry],
+    board_models: dict[str, ModelInfo],
+    low: set[str],
+    options: BoardOptions,
+    warnings: list[str],
+    cache: dict[str, set[str] | None],
+) -> tuple[list[Row], dict]:
     ranks = competition_ranks(entries)
     rows, views_by_model = [], {}
     for entry in entries:
@@ -260,5 +267,15 @@ def build_board(found: Collection, registries: Registries, options: BoardOptions
     for group in groups:
         if not group.task.diagnostic:
             sections[group.key.limit].append(group)
-    return Board(groups, models, warnings, found.skipped, found.hidden, classes, options, len(tests),
-                 dict(sections), [g for g in groups if g.task.diagnostic])
+    return Board(
+        groups,
+        models,
+        warnings,
+        found.skipped,
+        found.hidden,
+        classes,
+        options,
+        len(tests),
+        dict(sections),
+        [g for g in groups if g.task.diagnostic],
+    )

@@ -52,8 +52,12 @@ def cross_heatmap(rows: list[dict], languages: list[str], models: list[str], def
     mid = (low + high) / 2
     choice = alt.param(name="model", value=default, bind=alt.binding_select(options=models, name="model "))
     base = alt.Chart(DATA).transform_filter("datum.model == model")
-    tooltip = [alt.Tooltip("model:N"), alt.Tooltip("query:N", title="query"), alt.Tooltip("corpus:N", title="corpus"),
-               alt.Tooltip("value:Q", title=metric, format=".3f")]
+    tooltip = [
+        alt.Tooltip("model:N"),
+        alt.Tooltip("query:N", title="query"),
+        alt.Tooltip("corpus:N", title="corpus"),
+        alt.Tooltip("value:Q", title=metric, format=".3f"),
+    ]
     rect = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
         **_axes(languages),
         color=alt.Color("value:Q", title=metric, scale=alt.Scale(scheme="viridis", domain=[low, high])),
@@ -87,31 +91,56 @@ def difference_heatmap(
     )
     rect = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
         **_axes(languages),
-        color=alt.Color("diff:Q", title=f"Δ {metric}",
-                        scale=alt.Scale(scheme="redblue", domain=[-span, span], domainMid=0)),
-        tooltip=[alt.Tooltip("query:N"), alt.Tooltip("corpus:N"),
-                 alt.Tooltip("diff:Q", title=f"Δ {metric}", format="+.3f")],
+        color=alt.Color(
+            "diff:Q", title=f"Δ {metric}", scale=alt.Scale(scheme="redblue", domain=[-span, span], domainMid=0)
+        ),
+        tooltip=[
+            alt.Tooltip("query:N"),
+            alt.Tooltip("corpus:N"),
+            alt.Tooltip("diff:Q", title=f"Δ {metric}", format="+.3f"),
+        ],
     )
     text = base.mark_text(fontSize=9).encode(**_axes(languages), text=alt.Text("diff:Q", format="+.2f"))
     return _spec((rect + text).add_params(model_a, model_b).properties(**_size(languages)), rows)
 
 
-def language_heatmap(rows: list[dict], languages: list[str], models: list[str], metric: str, title: list[str],
-                     scheme: str, domain: list[float], kind: str = "linear", ticks: list[float] | None = None) -> dict:
+def language_heatmap(
+    rows: list[dict],
+    languages: list[str],
+    models: list[str],
+    metric: str,
+    title: list[str],
+    scheme: str,
+    domain: list[float],
+    kind: str = "linear",
+    ticks: list[float] | None = None,
+) -> dict:
     """Models (rows) x query languages (columns) of one multi-setting measure on a fixed colour domain.
 
     The same `domain` for every task's chart makes one colour mean one value across the page.
     """
     options = {"title": title, "gradientLength": 120, "labelOverlap": "greedy"}
     legend = alt.Legend(**options, values=ticks) if ticks else alt.Legend(**options)
-    rect = alt.Chart(DATA).mark_rect(stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("lang:N", sort=languages, title="query language",
-                axis=alt.Axis(orient="top", labelAngle=0, labelPadding=4)),
-        y=alt.Y("model:N", sort=models, title="model", axis=alt.Axis(labelAngle=0, labelLimit=220)),
-        color=alt.Color("value:Q", scale=alt.Scale(type=kind, scheme=scheme, domain=domain, clamp=True),
-                        legend=legend),
-        tooltip=[alt.Tooltip("model:N"), alt.Tooltip("lang:N", title="query language"),
-                 alt.Tooltip("value:Q", title=metric, format=".3f")],
+    rect = (
+        alt.Chart(DATA)
+        .mark_rect(stroke="white", strokeWidth=0.5)
+        .encode(
+            x=alt.X(
+                "lang:N",
+                sort=languages,
+                title="query language",
+                axis=alt.Axis(orient="top", labelAngle=0, labelPadding=4),
+            ),
+            y=alt.Y("model:N", sort=models, title="model", axis=alt.Axis(labelAngle=0, labelLimit=220)),
+            color=alt.Color(
+                "value:Q", scale=alt.Scale(type=kind, scheme=scheme, domain=domain, clamp=True), legend=legend
+            ),
+            tooltip=[
+                alt.Tooltip("model:N"),
+                alt.Tooltip("lang:N", title="query language"),
+                alt.Tooltip("value:Q", title=metric, format=".3f"),
+            ],
+        )
     )
     return _spec(rect.properties(width=CELL * len(languages), height=min(18 * len(models), 900)), rows)
 
@@ -119,14 +148,27 @@ def language_heatmap(rows: list[dict], languages: list[str], models: list[str], 
 def alpha_chart(rows: list[dict], title: str, lower_is_better: bool = False) -> dict:
     """One quantity against alpha: the seed-averaged value with its 95% bootstrap CI as error bars."""
     base = alt.Chart(DATA)
-    x = alt.X("alpha:Q", title="α (share of X-X-mono batches)", scale=alt.Scale(domain=[-0.05, 1.05]),
-              axis=alt.Axis(values=sorted({r["alpha"] for r in rows}) or [0, 1]))
+    x = alt.X(
+        "alpha:Q",
+        title="α (share of X-X-mono batches)",
+        scale=alt.Scale(domain=[-0.05, 1.05]),
+        axis=alt.Axis(values=sorted({r["alpha"] for r in rows}) or [0, 1]),
+    )
     y_title = "value (lower is better)" if lower_is_better else "value"
     line = base.mark_line(point=True).encode(
-        x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
-        tooltip=["alpha:Q", "model:N", alt.Tooltip("value:Q", format=".4f"), alt.Tooltip("low:Q", format=".4f"),
-                 alt.Tooltip("high:Q", format=".4f"), alt.Tooltip("seed_std:Q", format=".4f"), "seeds:Q",
-                 "n_views:Q", "view:N"],
+        x=x,
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+        tooltip=[
+            "alpha:Q",
+            "model:N",
+            alt.Tooltip("value:Q", format=".4f"),
+            alt.Tooltip("low:Q", format=".4f"),
+            alt.Tooltip("high:Q", format=".4f"),
+            alt.Tooltip("seed_std:Q", format=".4f"),
+            "seeds:Q",
+            "n_views:Q",
+            "view:N",
+        ],
     )
     bars = base.mark_errorbar(ticks=True).encode(x=x, y=alt.Y("low:Q", title=y_title), y2="high:Q")
     chart = alt.layer(bars, line).properties(width=260, height=180, description=title)

@@ -100,12 +100,16 @@ def _worst(values: dict[str, float], sign: float) -> str:
 
 def _seed_effects(a: Entry, b: Entry, comparison: Comparison, views: list[str], sign: float) -> list[float]:
     """d per training seed (seeds matched by number; one value for untrained models)."""
+
     def per_seed(entry: Entry) -> dict[int | None, dict[str, float]]:
         out = {}
         for run in entry.runs:
             detail = run.result.settings[comparison.setting].view_metrics()
-            out[run.result.seed] = {v: float(detail[v][comparison.metric]) for v in views
-                                    if detail.get(v, {}).get(comparison.metric) is not None}
+            out[run.result.seed] = {
+                v: float(detail[v][comparison.metric])
+                for v in views
+                if detail.get(v, {}).get(comparison.metric) is not None
+            }
         return out
 
     runs_a, runs_b = per_seed(a), per_seed(b)
@@ -122,8 +126,9 @@ def _seed_effects(a: Entry, b: Entry, comparison: Comparison, views: list[str], 
     return [float(e) for e in effects]
 
 
-def _prepare(claims: ClaimsFile, comparison: Comparison, entries: dict[tuple[str, str], Entry],
-             table: ResourceTable) -> tuple[ComparisonResult, list[tuple[np.ndarray, np.ndarray]] | None]:
+def _prepare(
+    claims: ClaimsFile, comparison: Comparison, entries: dict[tuple[str, str], Entry], table: ResourceTable
+) -> tuple[ComparisonResult, list[tuple[np.ndarray, np.ndarray]] | None]:
     """The comparison's numbers and, for a paired test, its (a, b) arrays per view (a already shifted by the margin)."""
     model_a, model_b = claims.model_of(comparison.a), claims.model_of(comparison.b)
     a, b = _entry(entries, model_a, comparison.task), _entry(entries, model_b, comparison.task)
@@ -143,9 +148,20 @@ def _prepare(claims: ClaimsFile, comparison: Comparison, entries: dict[tuple[str
         effect = sign * (means_a[worst_a] - means_b[worst_b])
         p = _bootstrap_p(diff, effect, comparison.margin)
         low, high = (float(x) for x in np.percentile(diff, [2.5, 97.5]))
-        result = ComparisonResult(comparison, model_a, model_b, means_a[worst_a], means_b[worst_b], effect,
-                                  (low, high), p, _seed_effects(a, b, comparison, views_a, sign), 1,
-                                  len(va.values), (worst_a, worst_b))
+        result = ComparisonResult(
+            comparison,
+            model_a,
+            model_b,
+            means_a[worst_a],
+            means_b[worst_b],
+            effect,
+            (low, high),
+            p,
+            _seed_effects(a, b, comparison, views_a, sign),
+            1,
+            len(va.values),
+            (worst_a, worst_b),
+        )
         result.floor = (1 if comparison.margin is not None else 2) / (diff.size + 1)
         return result, None
     shared = [v for v in views_a if v in set(views_b)]
@@ -158,9 +174,19 @@ def _prepare(claims: ClaimsFile, comparison: Comparison, entries: dict[tuple[str
     effect = sign * (mean_a - mean_b)
     ci = macro_mean_ci([sign * (x - y) for x, y in groups])
     assert ci is not None
-    result = ComparisonResult(comparison, model_a, model_b, mean_a, mean_b, effect, ci, 1.0,
-                              _seed_effects(a, b, comparison, shared, sign), len(groups),
-                              sum(len(x) for x, _ in groups))
+    result = ComparisonResult(
+        comparison,
+        model_a,
+        model_b,
+        mean_a,
+        mean_b,
+        effect,
+        ci,
+        1.0,
+        _seed_effects(a, b, comparison, shared, sign),
+        len(groups),
+        sum(len(x) for x, _ in groups),
+    )
     return result, [(x + sign * margin, y) for x, y in groups]
 
 

@@ -23,8 +23,9 @@ class Comparison(BaseModel):
     task: str
     setting: str
     metric: str
-    views: Views = Field(default="all", description="all views, those touching a class <= 3 language, or each "
-                         "model's worst view")
+    views: Views = Field(
+        default="all", description="all views, those touching a class <= 3 language, or each model's worst view"
+    )
     margin: float | None = Field(default=None, ge=0, description="non-inferiority margin; None: a beats b")
     better: Literal["higher", "lower"] | None = Field(default=None, description="default: the metric's direction")
 

@@ -140,9 +140,7 @@ def _setting_scores(summaries: list[SettingSummary]) -> SettingScores:
     detail: dict[str, dict[str, float | None]] = {}
     counts: dict[str, int] = {}
     for view, values in details[0].items():
-        detail[view] = {
-            m: _mean([d.get(view, {}).get(m) for d in details]) for m in values if m not in COUNT_KEYS
-        }
+        detail[view] = {m: _mean([d.get(view, {}).get(m) for d in details]) for m in values if m not in COUNT_KEYS}
         if values.get("n_queries") is not None:
             counts[view] = int(values["n_queries"])  # type: ignore[arg-type]
     return SettingScores(macro, detail, counts)

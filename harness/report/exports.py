@@ -10,8 +10,19 @@ from harness.report.board import Board, GroupBoard, Row
 from harness.report.formatting import MISSING, fmt
 
 IN_DOMAIN_MARK = "†"
-_LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
-          "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "†": r"\textsuperscript{\dag}"}
+_LATEX = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "†": r"\textsuperscript{\dag}",
+}
 
 
 def latex_escape(text: str) -> str:
@@ -81,8 +92,12 @@ def _metrics(group: GroupBoard, setting: str) -> list[str]:
 def to_markdown(table: Table, caption: str) -> str:
     """A GitHub-flavoured Markdown table with a caption line above it."""
     header, rows, bold = table
-    lines = [f"**{markdown_escape(caption)}**", "", "| " + " | ".join(markdown_escape(h) for h in header) + " |",
-             "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    lines = [
+        f"**{markdown_escape(caption)}**",
+        "",
+        "| " + " | ".join(markdown_escape(h) for h in header) + " |",
+        "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|",
+    ]
     for i, cells in enumerate(rows):
         shown = [f"**{markdown_escape(c)}**" if (i, j) in bold else markdown_escape(c) for j, c in enumerate(cells)]
         lines.append("| " + " | ".join(shown) + " |")
@@ -93,8 +108,15 @@ def to_latex(table: Table, caption: str) -> str:
     """A booktabs tabular inside a table environment (needs \\usepackage{booktabs})."""
     header, rows, bold = table
     spec = "l" + "r" * (len(header) - 1)
-    out = ["\\begin{table}[t]", "\\centering", f"\\caption{{{latex_escape(caption)}}}", f"\\begin{{tabular}}{{{spec}}}",
-           "\\toprule", " & ".join(latex_escape(h) for h in header) + " \\\\", "\\midrule"]
+    out = [
+        "\\begin{table}[t]",
+        "\\centering",
+        f"\\caption{{{latex_escape(caption)}}}",
+        f"\\begin{{tabular}}{{{spec}}}",
+        "\\toprule",
+        " & ".join(latex_escape(h) for h in header) + " \\\\",
+        "\\midrule",
+    ]
     for i, cells in enumerate(rows):
         shown = [f"\\textbf{{{latex_escape(c)}}}" if (i, j) in bold else latex_escape(c) for j, c in enumerate(cells)]
         out.append(" & ".join(shown).replace(MISSING, "--") + " \\\\")
@@ -102,10 +124,31 @@ def to_latex(table: Table, caption: str) -> str:
     return "\n".join(out) + "\n"
 
 
-CSV_COLUMNS = ["model", "family", "task", "limit", "seeds", "zero_shot", "setting", "view", "metric", "value",
-               "std_over_seeds", "ci95_low", "ci95_high", "n_queries", "caveat",
-               # the main score's row only: the paired test against the baseline (robustness page)
-               "baseline", "delta_vs_baseline", "p", "p_at_floor", "p_holm", "p_holm_upper_bound", "test_resamples"]
+CSV_COLUMNS = [
+    "model",
+    "family",
+    "task",
+    "limit",
+    "seeds",
+    "zero_shot",
+    "setting",
+    "view",
+    "metric",
+    "value",
+    "std_over_seeds",
+    "ci95_low",
+    "ci95_high",
+    "n_queries",
+    "caveat",
+    # the main score's row only: the paired test against the baseline (robustness page)
+    "baseline",
+    "delta_vs_baseline",
+    "p",
+    "p_at_floor",
+    "p_holm",
+    "p_holm_upper_bound",
+    "test_resamples",
+]
 
 
 def _cell(value: object) -> object:
@@ -135,8 +178,14 @@ def to_csv(board: Board) -> str:
     for group in board.groups:
         for row in group.rows:
             entry = row.entry
-            ident = [entry.model, row.info.family, group.key.task, group.key.limit,
-                     " ".join(map(str, entry.seeds)), entry.zero_shot]
+            ident = [
+                entry.model,
+                row.info.family,
+                group.key.task,
+                group.key.limit,
+                " ".join(map(str, entry.seeds)),
+                entry.zero_shot,
+            ]
             caveat = group.task.caveat
             for setting, scores in entry.settings.items():
                 for metric, value in scores.macro.items():
@@ -144,10 +193,41 @@ def to_csv(board: Board) -> str:
                     ci = row.cis.get(setting) if row.ci_metrics.get(setting) == metric else None
                     main = f"{setting}/{metric}" == entry.main_name
                     tests = _test_cells(row, board.options.test_resamples) if main else [None] * 7
-                    writer.writerow([_cell(v) for v in [*ident, setting, "", metric, value,
-                                     spread.std if spread else None, *(ci or (None, None)), None, caveat, *tests]])
+                    writer.writerow(
+                        [
+                            _cell(v)
+                            for v in [
+                                *ident,
+                                setting,
+                                "",
+                                metric,
+                                value,
+                                spread.std if spread else None,
+                                *(ci or (None, None)),
+                                None,
+                                caveat,
+                                *tests,
+                            ]
+                        ]
+                    )
                 for view, values in scores.detail.items():
                     for metric, value in values.items():
-                        writer.writerow([_cell(v) for v in [*ident, setting, view, metric, value, None, None, None,
-                                         scores.n_queries.get(view), caveat, *[None] * 7]])
+                        writer.writerow(
+                            [
+                                _cell(v)
+                                for v in [
+                                    *ident,
+                                    setting,
+                                    view,
+                                    metric,
+                                    value,
+                                    None,
+                                    None,
+                                    None,
+                                    scores.n_queries.get(view),
+                                    caveat,
+                                    *[None] * 7,
+                                ]
+                            ]
+                        )
     return buffer.getvalue()

@@ -86,12 +86,18 @@ def model_info(name: str, entries: list[Entry], registries: Registries) -> Model
     spec = registries.models.get(registered_name(name))  # 'model@backend' results are the model's
     if spec is None:
         recipe = next((r.result.training.get("recipe") for e in entries for r in e.runs if r.result.training), None)
-        return ModelInfo(name, UNKNOWN_FAMILY, "not in the model registry", trained,
-                         recipe=recipe if isinstance(recipe, dict) else None)
+        return ModelInfo(
+            name,
+            UNKNOWN_FAMILY,
+            "not in the model registry",
+            trained,
+            recipe=recipe if isinstance(recipe, dict) else None,
+        )
     recipe = spec.recipe.model_dump() if spec.recipe is not None else None
     languages = tuple(spec.languages) if spec.languages else None
-    return ModelInfo(name, spec.family, spec.description, trained or recipe is not None, spec.loader, spec.source,
-                     languages, recipe)
+    return ModelInfo(
+        name, spec.family, spec.description, trained or recipe is not None, spec.loader, spec.source, languages, recipe
+    )
 
 
 def task_info(name: str, entries: list[Entry], registries: Registries) -> TaskInfo:
@@ -99,11 +105,29 @@ def task_info(name: str, entries: list[Entry], registries: Registries) -> TaskIn
     spec = registries.tasks.get(name)
     if spec is not None:
         low = getattr(spec, "low_resource", None)
-        return TaskInfo(name, spec.kind, spec.description, tuple(spec.languages), tuple(spec.settings),
-                        spec.main_score, spec.citation, spec.source.licence, tuple(low) if low else None,
-                        spec.purpose, spec.caveat, spec.min_queries)
+        return TaskInfo(
+            name,
+            spec.kind,
+            spec.description,
+            tuple(spec.languages),
+            tuple(spec.settings),
+            spec.main_score,
+            spec.citation,
+            spec.source.licence,
+            tuple(low) if low else None,
+            spec.purpose,
+            spec.caveat,
+            spec.min_queries,
+        )
     first = entries[0].first
     caveat = next((e.first.caveat for e in entries if e.first.caveat), None)
-    return TaskInfo(name, first.task_kind or "unknown", "not declared in tasks/", tuple(first.languages),
-                    tuple(first.settings), first.main_score.name,
-                    purpose="diagnostic" if caveat else "benchmark", caveat=caveat)
+    return TaskInfo(
+        name,
+        first.task_kind or "unknown",
+        "not declared in tasks/",
+        tuple(first.languages),
+        tuple(first.settings),
+        first.main_score.name,
+        purpose="diagnostic" if caveat else "benchmark",
+        caveat=caveat,
+    )

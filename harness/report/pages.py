@@ -39,8 +39,9 @@ def section_ranks(board: Board) -> dict[int | None, Standing]:
     out = {}
     for limit, groups in board.sections.items():
         models = sorted({row.entry.model for g in groups for row in g.rows})
-        standing = overall_ranks(models, {g.task.name: {r.entry.model: r.rank for r in g.rows if r.rank}
-                                          for g in groups})
+        standing = overall_ranks(
+            models, {g.task.name: {r.entry.model: r.rank for r in g.rows if r.rank} for g in groups}
+        )
         for model, rank in standing.ranks.items():
             rows = [row for g in groups for row in g.rows if row.entry.model == model]
             if rank.reason == NO_RANK and rows and not any(row.entry.zero_shot for row in rows):
@@ -126,8 +127,16 @@ def view_flags(group: GroupBoard) -> list[dict]:
             minimum = summary.min_queries or group.task.min_queries
             few = summary.thin_views(minimum)
             if summary.empty_views or few:
-                flags.append({"model": row.entry.model, "setting": setting, "empty": summary.empty_views,
-                              "few": few, "min_queries": minimum, "n_pairs": summary.n_pairs})
+                flags.append(
+                    {
+                        "model": row.entry.model,
+                        "setting": setting,
+                        "empty": summary.empty_views,
+                        "few": few,
+                        "min_queries": minimum,
+                        "n_pairs": summary.n_pairs,
+                    }
+                )
     return flags
 
 
@@ -144,14 +153,28 @@ def site_pages(board: Board, study: Study | None = None) -> list[Page]:
     if study is not None:
         pages.append(Page("claims.html", "claims.html", "Claims", dict(common)))
         if study.sweep is not None and any(study.sweep.points.values()):
-            pages.append(Page("research.html", "research.html", "Research question",
-                              {**common, "quantities": QUANTITIES, "alpha_charts": alpha_charts(study.sweep)}))
+            pages.append(
+                Page(
+                    "research.html",
+                    "research.html",
+                    "Research question",
+                    {**common, "quantities": QUANTITIES, "alpha_charts": alpha_charts(study.sweep)},
+                )
+            )
     for group, path in tasks:
-        context = {**common, "group": group, "charts": _matrix_charts(group), "columns": setting_columns(group),
-                   "transfer": transfer_gaps(group), "view_flags": view_flags(group),
-                   "lang_means": {setting: {r.entry.model: query_language_means(r.entry, setting, group.main_metric)
-                                            for r in group.rows}
-                                  for setting in group.settings if setting not in ("mono", "multi")}}
+        context = {
+            **common,
+            "group": group,
+            "charts": _matrix_charts(group),
+            "columns": setting_columns(group),
+            "transfer": transfer_gaps(group),
+            "view_flags": view_flags(group),
+            "lang_means": {
+                setting: {r.entry.model: query_language_means(r.entry, setting, group.main_metric) for r in group.rows}
+                for setting in group.settings
+                if setting not in ("mono", "multi")
+            },
+        }
         pages.append(Page(path, "task.html", group.key.label, context))
     for name, info in board.models.items():
         rows = [(g, row) for g in board.groups for row in g.rows if row.entry.model == name]
@@ -163,8 +186,19 @@ def alpha_charts(sweep: Sweep) -> dict[str, dict]:
     """One Vega-Lite chart per quantity of the research question, against alpha."""
     charts = {}
     for quantity in QUANTITIES:
-        rows = [{"alpha": p.alpha, "model": p.model, "value": p.value, "low": p.ci[0], "high": p.ci[1],
-                 "seed_std": p.seed_std, "seeds": len(p.seed_values), "n_views": p.n_views, "view": p.view or "all"}
-                for p in sweep.points.get(quantity.key, [])]
+        rows = [
+            {
+                "alpha": p.alpha,
+                "model": p.model,
+                "value": p.value,
+                "low": p.ci[0],
+                "high": p.ci[1],
+                "seed_std": p.seed_std,
+                "seeds": len(p.seed_values),
+                "n_views": p.n_views,
+                "view": p.view or "all",
+            }
+            for p in sweep.points.get(quantity.key, [])
+        ]
         charts[quantity.key] = alpha_chart(rows, quantity.label, not higher_is_better(quantity.metric))
     return charts

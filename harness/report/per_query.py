@@ -54,8 +54,10 @@ class View:
 ViewKey = tuple[str, str]  # (setting, view): ('cross', 'ar-de'), ('multi', 'ar')
 
 # The header np.savez writes for a 1-d array; anything else goes through numpy's own parser.
-_HEADER = re.compile(r"\{'descr': '(?P<descr>[<|>]?(?:[fiu][1248]|U\d{1,5}))', 'fortran_order': False, "
-                     r"'shape': \((?P<n>\d+),\), \}\s*")
+_HEADER = re.compile(
+    r"\{'descr': '(?P<descr>[<|>]?(?:[fiu][1248]|U\d{1,5}))', 'fortran_order': False, "
+    r"'shape': \((?P<n>\d+),\), \}\s*"
+)
 
 
 Members = dict[str, tuple[int, int, int]]  # name -> (offset of the data, compressed size, compression method)
@@ -71,8 +73,11 @@ def _members(raw: bytes) -> Members:
         if raw[start : start + 4] != b"PK\x03\x04":
             raise ValueError(f"member {info.filename!r}: bad local header")
         name_length, extra_length = struct.unpack("<HH", raw[start + 26 : start + 30])
-        out[info.filename.removesuffix(".npy")] = (start + 30 + name_length + extra_length, info.compress_size,
-                                                   info.compress_type)
+        out[info.filename.removesuffix(".npy")] = (
+            start + 30 + name_length + extra_length,
+            info.compress_size,
+            info.compress_type,
+        )
     return out
 
 
@@ -93,8 +98,9 @@ def _member(raw: bytes, members: Members, name: str) -> np.ndarray:
     return np.lib.format.read_array(io.BytesIO(data), allow_pickle=False)
 
 
-def _read_run(run: Run, wanted: dict[str, str], views: dict[str, list[str]], with_ids: Collection[str]
-              ) -> dict[ViewKey, View]:
+def _read_run(
+    run: Run, wanted: dict[str, str], views: dict[str, list[str]], with_ids: Collection[str]
+) -> dict[ViewKey, View]:
     path = run.per_query_path
     ref = run.result.per_query
     if path is None or ref is None:

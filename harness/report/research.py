@@ -33,8 +33,14 @@ class Quantity:
 
 QUANTITIES = (
     Quantity("cross", "XQuAD-R cross mAP, all 110 pairs", "xquad-r", "cross", "mAP"),
-    Quantity("cross-low", "XQuAD-R cross mAP, low-resource pairs (el or th: class ≤ 3)", "xquad-r", "cross", "mAP",
-             "low-resource"),
+    Quantity(
+        "cross-low",
+        "XQuAD-R cross mAP, low-resource pairs (el or th: class ≤ 3)",
+        "xquad-r",
+        "cross",
+        "mAP",
+        "low-resource",
+    ),
     Quantity("cross-worst", "XQuAD-R cross mAP, worst pair", "xquad-r", "cross", "mAP", "worst"),
     Quantity("multi", "XQuAD-R multi mAP", "xquad-r", "multi", "mAP"),
     Quantity("rank-distance", "XQuAD-R multi rank distance (lower: less bias)", "xquad-r", "multi", "rank_distance"),
@@ -99,8 +105,9 @@ def point(alpha: float, entry: Entry, quantity: Quantity, table: ResourceTable) 
     return Point(alpha, entry.model, value, ci, seeds, len(arrays), sum(len(a) for a in arrays.values()))
 
 
-def sweep_points(group: str, members: dict[str, float], entries: list[Entry],
-                 table: ResourceTable | None = None) -> Sweep:
+def sweep_points(
+    group: str, members: dict[str, float], entries: list[Entry], table: ResourceTable | None = None
+) -> Sweep:
     """Points of every quantity for the members ({stored model name: alpha}) with full-size results."""
     table = table or resource_table()
     by_key = {(e.model, e.group.task): e for e in entries if e.group.limit is None}

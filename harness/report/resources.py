@@ -33,8 +33,9 @@ def resource_classes() -> ResourceClasses | None:
     return ResourceClasses(dict(table.classes), table.low_resource_max_class)
 
 
-def low_resource(languages: Iterable[str], table: ResourceClasses | None,
-                 declared: Iterable[str] | None = None) -> set[str]:
+def low_resource(
+    languages: Iterable[str], table: ResourceClasses | None, declared: Iterable[str] | None = None
+) -> set[str]:
     """Low-resource languages among `languages`: the task's own list when it declares one, else by class."""
     languages = set(languages)
     if declared is not None:

@@ -76,5 +76,17 @@ def robustness(entry: Entry, low_langs: Iterable[str], training_langs: Iterable[
     gap = cross - mono if cross is not None and mono is not None else None
     translated = entry.value("translated", metric)
     transfer = translated - cross if translated is not None and cross is not None else None
-    return Robustness(metric, setting, tuple(sorted(low)), low_mean, rest_mean, unseen_langs, unseen, seen,
-                      worst_pair, pairs.get(worst_pair) if worst_pair else None, gap, transfer)
+    return Robustness(
+        metric,
+        setting,
+        tuple(sorted(low)),
+        low_mean,
+        rest_mean,
+        unseen_langs,
+        unseen,
+        seen,
+        worst_pair,
+        pairs.get(worst_pair) if worst_pair else None,
+        gap,
+        transfer,
+    )

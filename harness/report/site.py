@@ -50,8 +50,18 @@ def environment(templates: Path = LEADERBOARD_DIR / "templates") -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(fmt=fmt, fmt_p=fmt_p, fmt_floor=fmt_floor, sort_key=sort_key, slug=slug, model_path=model_path,
-                       task_path=task_path, without=without, MISSING=MISSING, version=__version__)
+    env.globals.update(
+        fmt=fmt,
+        fmt_p=fmt_p,
+        fmt_floor=fmt_floor,
+        sort_key=sort_key,
+        slug=slug,
+        model_path=model_path,
+        task_path=task_path,
+        without=without,
+        MISSING=MISSING,
+        version=__version__,
+    )
     return env
 
 
@@ -66,8 +76,10 @@ def export_files(board: Board) -> dict[str, str]:
         md.append(exports.to_markdown(table, caption))
         tex.append(exports.to_latex(table, caption))
     for group in board.diagnostic:
-        caption = (f"Diagnostic, not ranked: {group.key.label} ({group.main_setting} {group.main_metric}). "
-                   f"CAVEAT: {group.task.caveat}")
+        caption = (
+            f"Diagnostic, not ranked: {group.key.label} ({group.main_setting} {group.main_metric}). "
+            f"CAVEAT: {group.task.caveat}"
+        )
         table = exports.group_table(group)
         md.append(exports.to_markdown(table, caption))
         tex.append(exports.to_latex(table, caption))
@@ -94,8 +106,13 @@ def render_board(board: Board, env: Environment | None = None, study: Study | No
     return files
 
 
-def render_site(results_dir: Path, out_dir: Path, options: BoardOptions | None = None,
-                claims: Path | None = None, claims_required: bool = False) -> RenderReport:
+def render_site(
+    results_dir: Path,
+    out_dir: Path,
+    options: BoardOptions | None = None,
+    claims: Path | None = None,
+    claims_required: bool = False,
+) -> RenderReport:
     """Read results, compute the board (and the study of a claims file), render every page, write the site atomically.
 
     A claims file whose models have no results here adds a warning, not pages; with `claims_required`
@@ -115,5 +132,6 @@ def render_site(results_dir: Path, out_dir: Path, options: BoardOptions | None =
     files = render_board(board, study=study)
     write_site(out_dir, files, LEADERBOARD_DIR / "static")
     pages = sum(1 for name in files if name.endswith(".html"))
-    return RenderReport(out_dir, pages, len(found.entries), board.warnings, board.skipped,
-                        time.perf_counter() - started)
+    return RenderReport(
+        out_dir, pages, len(found.entries), board.warnings, board.skipped, time.perf_counter() - started
+    )

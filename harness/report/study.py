@@ -98,15 +98,19 @@ def answer(study: Study) -> list[str]:
     w_xy, w_mono, w_hybrid = worst_ends
     assert xy and mono and hybrid and w_xy and w_mono and w_hybrid
     best = max(low, key=lambda p: p.value)
-    first = (f"On low-resource pairs cross-lingual mAP is {xy.value:.3f} with X-Y batches (α = 0) and "
-             f"{mono.value:.3f} with X-X-mono batches (α = 1); hybrid batches (α = 0.5) reach {hybrid.value:.3f}, "
-             f"{_position(hybrid.value, xy.value, mono.value)}, the sweep peaks at α = {best.alpha:g} "
-             f"({best.value:.3f}), and the worst pair scores {w_hybrid.value:.3f} ({w_hybrid.view}) against "
-             f"{w_xy.value:.3f} ({w_xy.view}) and {w_mono.value:.3f} ({w_mono.view}).")
+    first = (
+        f"On low-resource pairs cross-lingual mAP is {xy.value:.3f} with X-Y batches (α = 0) and "
+        f"{mono.value:.3f} with X-X-mono batches (α = 1); hybrid batches (α = 0.5) reach {hybrid.value:.3f}, "
+        f"{_position(hybrid.value, xy.value, mono.value)}, the sweep peaks at α = {best.alpha:g} "
+        f"({best.value:.3f}), and the worst pair scores {w_hybrid.value:.3f} ({w_hybrid.view}) against "
+        f"{w_xy.value:.3f} ({w_xy.view}) and {w_mono.value:.3f} ({w_mono.view})."
+    )
     supported = sum(c.verdict == SUPPORTED for c in research.comparisons)
     contradicted = sum(c.verdict == CONTRADICTED for c in research.comparisons)
-    second = (f"So hybrid training makes cross-lingual retrieval on low-resource pairs "
-              f"{_against(research, 'X-X-mono')} X-X-mono training and {_against(research, 'X-Y')} X-Y training: "
-              f"the research claim is {research.verdict} ({supported} of {len(research.comparisons)} comparisons "
-              f"supported, {contradicted} contradicted, Holm-corrected over all {study.n_comparisons}).")
+    second = (
+        f"So hybrid training makes cross-lingual retrieval on low-resource pairs "
+        f"{_against(research, 'X-X-mono')} X-X-mono training and {_against(research, 'X-Y')} X-Y training: "
+        f"the research claim is {research.verdict} ({supported} of {len(research.comparisons)} comparisons "
+        f"supported, {contradicted} contradicted, Holm-corrected over all {study.n_comparisons})."
+    )
     return [first, second]

@@ -72,21 +72,38 @@ def synthetic_views(task: SyntheticTask, quality: float, rng: np.random.Generato
 
 
 def write_synthetic(
-    results_dir: Path, model: str, task: SyntheticTask, *, quality: float = 0.5, seed: int | None = None,
-    limit: int | None = None, zero_shot: bool = True, training: dict | None = None, rng_seed: int = 0,
+    results_dir: Path,
+    model: str,
+    task: SyntheticTask,
+    *,
+    quality: float = 0.5,
+    seed: int | None = None,
+    limit: int | None = None,
+    zero_shot: bool = True,
+    training: dict | None = None,
+    rng_seed: int = 0,
 ) -> Path:
     """Write one synthetic result (summary + per-query file) the way `harness run` does; returns the summary path."""
     rng = np.random.default_rng([rng_seed, seed or 0, len(model), len(task.name)])
-    spec = TaskSpec.model_construct(name=task.name, kind=task.kind, settings=list(task.settings),
-                                    metrics=task.metrics, main_score=task.main_score)
+    spec = TaskSpec.model_construct(
+        name=task.name, kind=task.kind, settings=list(task.settings), metrics=task.metrics, main_score=task.main_score
+    )
     results = synthetic_views(task, quality, rng)
     settings = summarize(spec, results)
     summary: dict = {
-        "schema_version": 1, "harness": "synthetic", "model_fingerprint": f"synthetic-{model}",
-        "dataset_fingerprint": f"synthetic-{task.name}", "limit": limit, "model": model, "task": task.name,
-        "task_kind": task.kind, "zero_shot": zero_shot,
+        "schema_version": 1,
+        "harness": "synthetic",
+        "model_fingerprint": f"synthetic-{model}",
+        "dataset_fingerprint": f"synthetic-{task.name}",
+        "limit": limit,
+        "model": model,
+        "task": task.name,
+        "task_kind": task.kind,
+        "zero_shot": zero_shot,
         "main_score": {"name": task.main_score, "value": main_score(spec, settings)},
-        "languages": list(task.languages), "settings": settings, "synthetic": LABEL,
+        "languages": list(task.languages),
+        "settings": settings,
+        "synthetic": LABEL,
         "provenance": {"synthetic": True, "seconds": {"total": 0.0}},
     }
     if seed is not None:

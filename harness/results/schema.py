@@ -68,8 +68,11 @@ class SettingSummary(BaseModel):
             for key, value in values.items():
                 if key in METRICS and not _is_number(value):
                     where = key if view is None else f"{view}.{key}"
-                    raise PydanticCustomError("metric_value", "{where}: expected a number or null, got {got}",
-                                              {"where": where, "got": repr(value)[:80]})
+                    raise PydanticCustomError(
+                        "metric_value",
+                        "{where}: expected a number or null, got {got}",
+                        {"where": where, "got": repr(value)[:80]},
+                    )
         return self
 
     def macros(self) -> dict[str, float | None]:
@@ -79,8 +82,11 @@ class SettingSummary(BaseModel):
     def thin_views(self, minimum: int) -> list[str]:
         """Evaluated views with fewer than `minimum` queries (from their counts, so older files are flagged too)."""
         rows = self.by_pair or self.by_lang
-        return [view for view, values in rows.items() if _is_number(values.get("n_queries"))
-                and values["n_queries"] < minimum]
+        return [
+            view
+            for view, values in rows.items()
+            if _is_number(values.get("n_queries")) and values["n_queries"] < minimum
+        ]
 
     def detail(self) -> dict[str, dict[str, float | None]]:
         """Per view numbers (metrics and n_queries): by_pair for mono / cross, by_lang for multi."""
@@ -89,8 +95,9 @@ class SettingSummary(BaseModel):
 
     def view_metrics(self) -> dict[str, dict[str, float | None]]:
         """Per view metric means, without the counts."""
-        return {view: {m: v for m, v in values.items() if m not in NOT_METRICS}
-                for view, values in self.detail().items()}
+        return {
+            view: {m: v for m, v in values.items() if m not in NOT_METRICS} for view, values in self.detail().items()
+        }
 
 
 class PerQueryRef(BaseModel):
@@ -153,15 +160,19 @@ class ResultFile(BaseModel):
     def other_fields(self) -> dict[str, Any]:
         """Fields no page shows on their own (low-resource detail, cache, format version, newer ones), in file order."""
         extra = self.model_extra or {}
-        return {key: extra[key] if key in extra else getattr(self, key)
-                for key in self._order if key in extra or key in SHOWN_AS_OTHER}
+        return {
+            key: extra[key] if key in extra else getattr(self, key)
+            for key in self._order
+            if key in extra or key in SHOWN_AS_OTHER
+        }
 
     @field_validator("schema_version")
     @classmethod
     def _known_version(cls, value: int) -> int:
         if value > SCHEMA_VERSION:
-            raise ValueError(f"format version {value} is newer than this harness reads ({SCHEMA_VERSION}); "
-                             "upgrade xling-harness")
+            raise ValueError(
+                f"format version {value} is newer than this harness reads ({SCHEMA_VERSION}); upgrade xling-harness"
+            )
         return value
 
     @field_validator("main_score")

@@ -30,8 +30,12 @@ def _seed_mean_settings(summaries: list[ResultFile]) -> dict[str, dict]:
     """Each setting as a summary entry of means over the seeds: macro means and every view's means."""
     out: dict[str, dict] = {}
     for setting, entry in summaries[0].settings.items():
-        views = {view: {m: _mean([s.settings[setting].view_metrics().get(view, {}).get(m) for s in summaries])
-                        for m in metrics} for view, metrics in entry.view_metrics().items()}
+        views = {
+            view: {
+                m: _mean([s.settings[setting].view_metrics().get(view, {}).get(m) for s in summaries]) for m in metrics
+            }
+            for view, metrics in entry.view_metrics().items()
+        }
         macros = {m: _mean([s.settings[setting].macros().get(m) for s in summaries]) for m in entry.macros()}
         out[setting] = {**macros, "n_pairs": entry.n_pairs, ("by_lang" if entry.by_lang else "by_pair"): views}
     return out
@@ -46,16 +50,27 @@ def _training(summary: ResultFile) -> dict[str, object]:
     """How the seed's training ended: steps, best step, whether early stopping (not the step cap) ended it."""
     outcome = (summary.training or {}).get("outcome", {})
     params = (summary.training or {}).get("recipe", {}).get("params", {})
-    return {"seed": summary.seed, "steps": outcome.get("steps"), "best_step": outcome.get("best_step"),
-            "max_steps": params.get("max_steps"), "stopped_early": outcome.get("stopped_early")}
+    return {
+        "seed": summary.seed,
+        "steps": outcome.get("steps"),
+        "best_step": outcome.get("best_step"),
+        "max_steps": params.get("max_steps"),
+        "stopped_early": outcome.get("stopped_early"),
+    }
 
 
 def aggregate_seeds(results_dir: Path, model: str, task: str, limit: int | None, seeds: list[int]) -> Path:
     """Combine the per-seed results of one task into per-setting, per-metric mean ± std."""
     if not seeds or len(set(seeds)) != len(seeds):
         raise HarnessError(f"seeds: need distinct seeds, got {seeds}")
-    summaries = [load_result(result_paths(results_dir, model, task, limit, seed).summary, f"seed {seed} result",
-                             required=("dataset_fingerprint",)) for seed in seeds]
+    summaries = [
+        load_result(
+            result_paths(results_dir, model, task, limit, seed).summary,
+            f"seed {seed} result",
+            required=("dataset_fingerprint",),
+        )
+        for seed in seeds
+    ]
     first = summaries[0]
     for seed, summary in zip(seeds, summaries, strict=True):
         if summary.dataset_fingerprint != first.dataset_fingerprint:
@@ -66,7 +81,8 @@ def aggregate_seeds(results_dir: Path, model: str, task: str, limit: int | None,
     for setting, entry in first.settings.items():
         settings[setting] = {
             metric: _spread([float(s.settings[setting].macros()[metric]) for s in summaries])  # type: ignore[arg-type]
-            for metric, value in entry.macros().items() if value is not None
+            for metric, value in entry.macros().items()
+            if value is not None
         }
     means = _seed_mean_settings(summaries)
     main_values = [s.main_score.value for s in summaries]

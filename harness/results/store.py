@@ -25,9 +25,7 @@ class ResultPaths:
     per_query: Path
 
 
-def result_paths(
-    results_dir: Path, model: str, task: str, limit: int | None, seed: int | None = None
-) -> ResultPaths:
+def result_paths(results_dir: Path, model: str, task: str, limit: int | None, seed: int | None = None) -> ResultPaths:
     """Quick runs (`--limit`) and each seed of a trained model get their own file names."""
     stem = task if limit is None else f"{task}.limit{limit}"
     stem = stem if seed is None else f"{stem}.seed{seed}"

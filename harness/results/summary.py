@@ -45,9 +45,7 @@ def summarize(spec: TaskSpec, results: list[SettingResult]) -> dict[str, dict]:
         computed = [m for v in views for m in v.values]
         metrics = [m for m in dict.fromkeys([*spec.metrics, *computed]) if any(m in v.values for v in views)]
         detail_key = "by_lang" if setting == "multi" else "by_pair"
-        per_view = {
-            v.pair: {**{m: _clean(v.mean(m)) for m in metrics}, "n_queries": len(v.query_ids)} for v in views
-        }
+        per_view = {v.pair: {**{m: _clean(v.mean(m)) for m in metrics}, "n_queries": len(v.query_ids)} for v in views}
         macro = {}
         for metric in metrics:
             values = [v.mean(metric) for v in views]

@@ -31,6 +31,7 @@ from harness.stats.randomization import (
 
 Groups = Sequence[tuple[np.ndarray, np.ndarray]]
 
+
 def _shared_signs_p(weighted: np.ndarray, n_resamples: int, seed: int) -> np.ndarray:
     """p-values of the columns of `weighted` (n x k), each drawn exactly as paired_randomization draws."""
     observed = np.abs(weighted.sum(axis=0))

@@ -42,7 +42,7 @@ def paired_randomization(
     if weighted.size == 0 or observed == 0.0:
         return 1.0
     threshold = observed * (1 - 1e-12)  # floating-point ties count as 'as extreme'
-    if 2 ** weighted.size <= n_resamples:
+    if 2**weighted.size <= n_resamples:
         signs = np.array(list(itertools.product((1.0, -1.0), repeat=weighted.size)))
         return float(np.mean(np.abs(signs @ weighted) >= threshold))
     rng = np.random.default_rng(seed)

@@ -51,13 +51,21 @@ def corpus_task_fingerprint(spec: TaskSpec) -> str:
     """sha256 over the loader, every declared file's sha256, the hub corpus and the search index."""
     corpus_keys = {"hub", "revision", "shard_pattern", "shards", "fields"}
     corpus = spec.corpus.model_dump(include=corpus_keys) if spec.corpus else None
-    search = None if spec.search.index == "flat" else spec.search.model_dump(include={"index", "nlist", "nprobe",
-                                                                                        "hnsw_m", "ef_search"})
-    return sha256_json({
-        "loader": spec.source.loader, "kind": spec.kind,
-        "files": {name: spec.source.files.get(name) for name in task_files(spec)},
-        "corpus": corpus, "qrels_scope": spec.qrels_scope, "search": search,
-    })
+    search = (
+        None
+        if spec.search.index == "flat"
+        else spec.search.model_dump(include={"index", "nlist", "nprobe", "hnsw_m", "ef_search"})
+    )
+    return sha256_json(
+        {
+            "loader": spec.source.loader,
+            "kind": spec.kind,
+            "files": {name: spec.source.files.get(name) for name in task_files(spec)},
+            "corpus": corpus,
+            "qrels_scope": spec.qrels_scope,
+            "search": search,
+        }
+    )
 
 
 def _located(spec: TaskSpec, lang: str) -> dict[str, tuple[str, Path]]:
@@ -116,11 +124,17 @@ def load_afriqa(spec: TaskSpec) -> CorpusTask:
             kept = [r for r in records if r.translated]
             notes.add("translations_missing", lang, len(records) - len(kept))
             key = f"{lang}/translated"
-            query_sets[key] = QuerySet(key, pivot, [r.qid for r in kept], [r.translated for r in kept],
-                                       qrels={r.qid: qrels[r.qid] for r in kept})
+            query_sets[key] = QuerySet(
+                key,
+                pivot,
+                [r.qid for r in kept],
+                [r.translated for r in kept],
+                qrels={r.qid: qrels[r.qid] for r in kept},
+            )
             views.append(CorpusView("translated", f"{lang}-{pivot}", key, "pool"))
-    shards = tuple(memory_shard(f"pool/{pivot}", pivot, list(texts.values()), list(texts))
-                   for pivot, texts in passages.items())
+    shards = tuple(
+        memory_shard(f"pool/{pivot}", pivot, list(texts.values()), list(texts)) for pivot, texts in passages.items()
+    )
     return CorpusTask(query_sets, {"pool": Corpus("pool", shards)}, views, "qrels", notes)
 
 
@@ -149,7 +163,9 @@ def load_corpus_task(spec: TaskSpec, limit: int | None) -> CorpusTask:
     """Load a corpus-retrieval task; `limit` keeps the first N queries of every query set."""
     loader = CORPUS_LOADERS.get(spec.source.loader)
     if loader is None:
-        raise HarnessError(f"task {spec.name}: source.loader: unknown corpus loader {spec.source.loader!r} "
-                           f"(use {sorted(CORPUS_LOADERS)})")
+        raise HarnessError(
+            f"task {spec.name}: source.loader: unknown corpus loader {spec.source.loader!r} "
+            f"(use {sorted(CORPUS_LOADERS)})"
+        )
     task = loader(spec)
     return task.limited(limit) if limit is not None else task

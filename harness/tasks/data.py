@@ -88,9 +88,15 @@ def _limit_retrieval(records: dict[str, RetrievalLanguage], limit: int) -> tuple
     size = max(len(rec.query_ids) for rec in records.values())
     if limit >= size:
         return records, None, _full_run_note(limit, size, "queries of its largest language")
-    kept = {lang: replace(rec, query_ids=rec.query_ids[:limit], queries=rec.queries[:limit],
-                          qrels={q: rec.qrels[q] for q in rec.query_ids[:limit]})
-            for lang, rec in records.items()}  # the corpus stays whole: it is small and shared by all queries
+    kept = {
+        lang: replace(
+            rec,
+            query_ids=rec.query_ids[:limit],
+            queries=rec.queries[:limit],
+            qrels={q: rec.qrels[q] for q in rec.query_ids[:limit]},
+        )
+        for lang, rec in records.items()
+    }  # the corpus stays whole: it is small and shared by all queries
     return kept, limit, ""
 
 

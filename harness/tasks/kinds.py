@@ -23,11 +23,22 @@ class KindDeclaration:
         return declarable(self.name)
 
 
-KINDS: dict[str, KindDeclaration] = {k.name: k for k in (
-    KindDeclaration("parallel-qa-retrieval", ("mono", "cross", "multi"), False,
-                    "LAReQA protocol: parallel questions against candidate sentences of every language"),
-    KindDeclaration("monolingual-retrieval", ("mono",), False, "queries against their own language's corpus"),
-    KindDeclaration("corpus-retrieval", ("mono", "cross", "translated"), True,
-                    "query sets against a (hub) corpus, judged by qrels"),
-    KindDeclaration("answer-retrieval", ("cross",), True, "query sets against a corpus, judged by answer strings"),
-)}
+KINDS: dict[str, KindDeclaration] = {
+    k.name: k
+    for k in (
+        KindDeclaration(
+            "parallel-qa-retrieval",
+            ("mono", "cross", "multi"),
+            False,
+            "LAReQA protocol: parallel questions against candidate sentences of every language",
+        ),
+        KindDeclaration("monolingual-retrieval", ("mono",), False, "queries against their own language's corpus"),
+        KindDeclaration(
+            "corpus-retrieval",
+            ("mono", "cross", "translated"),
+            True,
+            "query sets against a (hub) corpus, judged by qrels",
+        ),
+        KindDeclaration("answer-retrieval", ("cross",), True, "query sets against a corpus, judged by answer strings"),
+    )
+}

@@ -16,6 +16,7 @@ Setting = Literal["mono", "cross", "multi", "translated"]
 Purpose = Literal["benchmark", "regression", "diagnostic"]
 DEFAULT_MIN_QUERIES = 10  # fewer queries than this make a view thin: flagged in results and on the site
 
+
 class TaskSpec(BaseModel):
     """One benchmark task: languages, data source, settings, metrics and the main score."""
 
@@ -49,7 +50,8 @@ class TaskSpec(BaseModel):
     )
     caveat: str | None = Field(default=None, description="shown with every result of the task")
     min_queries: int = Field(
-        default=DEFAULT_MIN_QUERIES, ge=1,
+        default=DEFAULT_MIN_QUERIES,
+        ge=1,
         description="a view with fewer queries is flagged (`few_queries`) in results and on the site",
     )
 

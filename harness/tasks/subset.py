@@ -57,8 +57,9 @@ def _exchanges(chosen: np.ndarray, available: np.ndarray, size: int) -> tuple[np
     """Every way to give back `size` chosen ids and take `size` others, as group index arrays (out, in)."""
     groups = range(len(chosen))
     outs = [c for c in combinations_with_replacement(groups, size) if all(chosen[g] >= c.count(g) for g in c)]
-    ins = [c for c in combinations_with_replacement(groups, size)
-           if all(available[g] - chosen[g] >= c.count(g) for g in c)]
+    ins = [
+        c for c in combinations_with_replacement(groups, size) if all(available[g] - chosen[g] >= c.count(g) for g in c)
+    ]
     return np.array(outs, dtype=np.int64).reshape(-1, size), np.array(ins, dtype=np.int64).reshape(-1, size)
 
 

@@ -75,9 +75,7 @@ def batch_loss(model: Any, batch: Batch, params: TrainParams, prefixes: Prefixes
     return info_nce(queries, candidates, params.temperature, mask)
 
 
-def validation_loss(
-    model: Any, batches: list[Batch], params: TrainParams, prefixes: Prefixes, device: str
-) -> float:
+def validation_loss(model: Any, batches: list[Batch], params: TrainParams, prefixes: Prefixes, device: str) -> float:
     """Mean loss over fixed held-out batches, in eval mode (no dropout), without gradients."""
     model.eval()
     with torch.no_grad(), autocast(params, device):
@@ -126,8 +124,15 @@ def train(
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=params.lr, weight_decay=params.weight_decay)
     scheduler = get_linear_schedule_with_warmup(optimizer, params.warmup_steps, params.max_steps)
-    state = {"step": 0, "best_val": float("inf"), "best_step": 0, "bad_evals": 0, "history": [],
-             "seconds": 0.0, "stopped_early": False}
+    state = {
+        "step": 0,
+        "best_val": float("inf"),
+        "best_step": 0,
+        "bad_evals": 0,
+        "history": [],
+        "seconds": 0.0,
+        "stopped_early": False,
+    }
     saved = checkpoint.load(work_dir / checkpoint.CHECKPOINT)
     if saved is not None:
         checkpoint.load_trainable(model, saved["trainable"])
@@ -156,27 +161,41 @@ def train(
         if state["step"] % params.eval_every == 0 or state["step"] == params.max_steps:
             _validate(model, val_batches, params, prefixes, device, state, train_loss, work_dir, reporter)
             state["seconds"] = time.perf_counter() - started
-            checkpoint.save(work_dir / checkpoint.CHECKPOINT, {
-                "trainable": checkpoint.trainable_state(model),
-                "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(),
-                "sampler": sampler.state(),
-                "torch_rng": torch.get_rng_state(),
-                "state": state,
-            })
+            checkpoint.save(
+                work_dir / checkpoint.CHECKPOINT,
+                {
+                    "trainable": checkpoint.trainable_state(model),
+                    "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(),
+                    "sampler": sampler.state(),
+                    "torch_rng": torch.get_rng_state(),
+                    "state": state,
+                },
+            )
     best = checkpoint.load(work_dir / checkpoint.BEST)
     if best is not None:
         checkpoint.load_trainable(model, best)
     return TrainOutcome(
-        steps=state["step"], best_step=state["best_step"], best_val_loss=state["best_val"],
-        stopped_early=state["stopped_early"], seconds=time.perf_counter() - started,
-        resumed_from=resumed_from, history=state["history"],
+        steps=state["step"],
+        best_step=state["best_step"],
+        best_val_loss=state["best_val"],
+        stopped_early=state["stopped_early"],
+        seconds=time.perf_counter() - started,
+        resumed_from=resumed_from,
+        history=state["history"],
     )
 
 
 def _validate(
-    model: Any, val_batches: list[Batch], params: TrainParams, prefixes: Prefixes, device: str,
-    state: dict[str, Any], train_loss: float | None, work_dir: Path, reporter: TrainReporter,
+    model: Any,
+    val_batches: list[Batch],
+    params: TrainParams,
+    prefixes: Prefixes,
+    device: str,
+    state: dict[str, Any],
+    train_loss: float | None,
+    work_dir: Path,
+    reporter: TrainReporter,
 ) -> None:
     """Validation loss; keep the best weights; count evaluations without improvement."""
     val = validation_loss(model, val_batches, params, prefixes, device)

@@ -71,9 +71,7 @@ class _Sampler:
 class MonoSampler(_Sampler):
     """X-X-mono batches: a language drawn uniformly, then distinct ids that have a pair in it."""
 
-    def __init__(
-        self, data: TrainingSet, batch_size: int, seed: int | list[int], hard_negatives: bool = False
-    ) -> None:
+    def __init__(self, data: TrainingSet, batch_size: int, seed: int | list[int], hard_negatives: bool = False) -> None:
         super().__init__(data, batch_size, seed, hard_negatives)
         by_lang: dict[str, list[int]] = defaultdict(list)
         for index, lang in data.mono_pairs():
@@ -99,17 +97,13 @@ class MonoSampler(_Sampler):
 class CrossSampler(_Sampler):
     """X-Y batches: distinct ids, each with a (query lang, passage lang) pair drawn among its X != Y options."""
 
-    def __init__(
-        self, data: TrainingSet, batch_size: int, seed: int | list[int], hard_negatives: bool = False
-    ) -> None:
+    def __init__(self, data: TrainingSet, batch_size: int, seed: int | list[int], hard_negatives: bool = False) -> None:
         super().__init__(data, batch_size, seed, hard_negatives)
         options: dict[int, list[tuple[str, str]]] = defaultdict(list)
         for index, x, y in data.cross_pairs():
             options[index].append((x, y))
         if not options:
-            raise HarnessError(
-                f"training set {data.name}: no cross-lingual (X-Y) pairs; use the xx-mono sampler"
-            )
+            raise HarnessError(f"training set {data.name}: no cross-lingual (X-Y) pairs; use the xx-mono sampler")
         if len(options) < batch_size:
             raise HarnessError(
                 f"batch_size: {batch_size} is larger than the {len(options)} distinct ids with "
@@ -175,7 +169,11 @@ Sampler = MonoSampler | CrossSampler | HybridSampler
 
 
 def make_sampler(
-    name: str, data: TrainingSet, batch_size: int, seed: int, alpha: float | None = None,
+    name: str,
+    data: TrainingSet,
+    batch_size: int,
+    seed: int,
+    alpha: float | None = None,
     hard_negatives: bool = False,
 ) -> Sampler:
     """The sampler a recipe names: 'xx-mono', 'xy' or 'hybrid' (with alpha)."""

@@ -44,27 +44,29 @@ def trained_prefixes(spec: ModelSpec, base: ModelSpec) -> Prefixes:
     return spec.prefixes or base.prefixes or Prefixes()
 
 
-def training_key(recipe: Recipe, base_fingerprint: str, data_fingerprint: str, seed: int,
-                 prefixes: Prefixes) -> str:
+def training_key(recipe: Recipe, base_fingerprint: str, data_fingerprint: str, seed: int, prefixes: Prefixes) -> str:
     """Identity of one trained model: everything that changes its weights."""
     dumped = recipe.model_dump(exclude={"seeds"})
     if recipe.params.autocast is None:  # float32 training: the key it had before autocast existed
         dumped["params"].pop("autocast")
-    return digest({
-        "trainer": TRAINER_VERSION,
-        "recipe": dumped,
-        "base": base_fingerprint,
-        "data": data_fingerprint,
-        "seed": seed,
-        "prefixes": prefixes.model_dump(),
-    })
+    return digest(
+        {
+            "trainer": TRAINER_VERSION,
+            "recipe": dumped,
+            "base": base_fingerprint,
+            "data": data_fingerprint,
+            "seed": seed,
+            "prefixes": prefixes.model_dump(),
+        }
+    )
 
 
 class TrainedModelRef:
     """Where a trained model lives and what it is made of (before or after training)."""
 
-    def __init__(self, name: str, spec: ModelSpec, seed: int, models: dict[str, ModelSpec],
-                 device: str | None = None) -> None:
+    def __init__(
+        self, name: str, spec: ModelSpec, seed: int, models: dict[str, ModelSpec], device: str | None = None
+    ) -> None:
         self.name, self.spec, self.seed, self.device = name, spec, seed, device
         self.recipe = recipe_of(name, spec)
         self.base_spec = get_model_spec(self.recipe.base, models)
@@ -92,16 +94,22 @@ class TrainedModelRef:
         """The base encoder (loaded on first use; fails with one line when it cannot be loaded)."""
         if self._base is None:
             # trained in torch float32 whatever backend the base declares for evaluation
-            self._base = build_model(self.recipe.base, self.base_spec, self.device, models=self.models,
-                                     backend=DEFAULT_BACKEND)
+            self._base = build_model(
+                self.recipe.base, self.base_spec, self.device, models=self.models, backend=DEFAULT_BACKEND
+            )
         return self._base
 
     @property
     def key(self) -> str:
         """The training key, from declarations and file digests alone (no weights or examples are read)."""
         if self._key is None:
-            self._key = training_key(self.recipe, weights_fingerprint(self.recipe.base, self.base_spec),
-                                     training_fingerprint(self.train_spec), self.seed, self.prefixes)
+            self._key = training_key(
+                self.recipe,
+                weights_fingerprint(self.recipe.base, self.base_spec),
+                training_fingerprint(self.train_spec),
+                self.seed,
+                self.prefixes,
+            )
         return self._key
 
     def fingerprint(self, backend: str = DEFAULT_BACKEND) -> str:
@@ -133,27 +141,30 @@ def ensure_trained(ref: TrainedModelRef, reporter: TrainReporter | None = None) 
     recipe, params = ref.recipe, ref.recipe.params
     # Samplers first: a recipe its data cannot serve fails before the base model is loaded.
     train_set, val_set = ref.data.split(params.val_fraction, ref.seed)
-    sampler = make_sampler(recipe.sampler, train_set, params.batch_size, ref.seed, recipe.alpha,
-                           params.hard_negatives)
-    val_sampler = make_sampler(recipe.sampler, val_set, params.batch_size, ref.seed + 10_000, recipe.alpha,
-                               params.hard_negatives)
+    sampler = make_sampler(recipe.sampler, train_set, params.batch_size, ref.seed, recipe.alpha, params.hard_negatives)
+    val_sampler = make_sampler(
+        recipe.sampler, val_set, params.batch_size, ref.seed + 10_000, recipe.alpha, params.hard_negatives
+    )
     if ref.is_trained():
         return ref.info()
     val_batches = [val_sampler.next_batch() for _ in range(params.val_batches)]
     model = ref.base.sentence_transformer
     work = ref.root / "work"
     work.mkdir(parents=True, exist_ok=True)
-    outcome = train(model, sampler, val_batches, params, ref.prefixes,
-                    work, ref.seed, ref.device or "cpu", reporter)
+    outcome = train(model, sampler, val_batches, params, ref.prefixes, work, ref.seed, ref.device or "cpu", reporter)
     info = {
         "name": ref.name,
         "key": ref.key,
         "seed": ref.seed,
         "recipe": recipe.model_dump(exclude={"seeds"}),
         "base": {"name": recipe.base, "fingerprint": ref.base.fingerprint},
-        "train_set": {"name": ref.data.name, "fingerprint": ref.data.fingerprint,
-                      "train_ids": len(train_set.examples), "val_ids": len(val_set.examples),
-                      "source_tasks": list(ref.data.source_tasks)},
+        "train_set": {
+            "name": ref.data.name,
+            "fingerprint": ref.data.fingerprint,
+            "train_ids": len(train_set.examples),
+            "val_ids": len(val_set.examples),
+            "source_tasks": list(ref.data.source_tasks),
+        },
         "prefixes": ref.prefixes.model_dump(),
         "outcome": asdict(outcome),
     }
@@ -166,7 +177,11 @@ def ensure_trained(ref: TrainedModelRef, reporter: TrainReporter | None = None) 
 
 
 def load_trained(
-    name: str, spec: ModelSpec, models: dict[str, ModelSpec], seed: int | None, device: str | None,
+    name: str,
+    spec: ModelSpec,
+    models: dict[str, ModelSpec],
+    seed: int | None,
+    device: str | None,
     backend: str = DEFAULT_BACKEND,
 ) -> Any:
     """The finished trained model as an encoder; one line telling how to train it when it is missing."""

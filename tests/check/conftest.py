@@ -24,8 +24,12 @@ def per_query(seed: int) -> dict[str, np.ndarray]:
     """Plausible per-query values of one view (reproducible)."""
     rng = np.random.default_rng(seed)
     ap = rng.uniform(0.2, 1.0, N_QUERIES)
-    return {"mAP": ap, "R@1": (ap > 0.6).astype(float), "R@10": (ap > 0.3).astype(float),
-            "rank_distance": rng.integers(1, 60, N_QUERIES).astype(float)}
+    return {
+        "mAP": ap,
+        "R@1": (ap > 0.6).astype(float),
+        "R@10": (ap > 0.3).astype(float),
+        "rank_distance": rng.integers(1, 60, N_QUERIES).astype(float),
+    }
 
 
 @pytest.fixture
@@ -37,8 +41,14 @@ def make_result() -> MakeResult:
     """
     spec = load_tasks()["xquad-r-ci"]
 
-    def make(root: Path, model: str = "bm25", shift: dict | None = None, fingerprint: str = FINGERPRINT,
-             limit: int | None = 200, backend: dict | None = None) -> Path:
+    def make(
+        root: Path,
+        model: str = "bm25",
+        shift: dict | None = None,
+        fingerprint: str = FINGERPRINT,
+        limit: int | None = 200,
+        backend: dict | None = None,
+    ) -> Path:
         results = []
         for index, (setting, pair) in enumerate(VIEWS):
             values = per_query(index)
@@ -49,9 +59,16 @@ def make_result() -> MakeResult:
                     values[metric] = values[metric] + delta
             ids = [f"{pair.split('-')[0]}-q{i}" for i in range(N_QUERIES)]
             results.append(SettingResult(setting, pair, ids, values))
-        summary = {"schema_version": 1, "harness": "0.1.0", "model_fingerprint": "m" * 64,
-                   "dataset_fingerprint": fingerprint, "limit": limit, "model": model, "task": spec.name,
-                   "settings": summarize(spec, results)}
+        summary = {
+            "schema_version": 1,
+            "harness": "0.1.0",
+            "model_fingerprint": "m" * 64,
+            "dataset_fingerprint": fingerprint,
+            "limit": limit,
+            "model": model,
+            "task": spec.name,
+            "settings": summarize(spec, results),
+        }
         summary["main_score"] = {"name": spec.main_score, "value": main_score(spec, summary["settings"])}
         if backend is not None:
             summary["backend"] = backend

@@ -43,8 +43,9 @@ def test_update_with_filters_keeps_history(tmp_path: Path, make_result: MakeResu
     make_result(tmp_path / "results")
     make_result(tmp_path / "results", model="me5-small")
     update_baselines(tmp_path / "results", tmp_path / "baselines", "first")
-    written = update_baselines(tmp_path / "results", tmp_path / "baselines", "bm25 only", models=["bm25"],
-                               tasks=["xquad-r-ci"])
+    written = update_baselines(
+        tmp_path / "results", tmp_path / "baselines", "bm25 only", models=["bm25"], tasks=["xquad-r-ci"]
+    )
     assert written == ["bm25/xquad-r-ci.limit200.json"]
     record = json.loads((tmp_path / "baselines" / "BASELINE.json").read_text())
     assert [h["message"] for h in record["history"]] == ["first", "bm25 only"]
@@ -54,8 +55,11 @@ def test_update_with_filters_keeps_history(tmp_path: Path, make_result: MakeResu
 
 @pytest.mark.parametrize(
     ("kwargs", "fragment"),
-    [({"message": "  "}, "--message"), ({"message": "m", "models": ["usem-v3"]}, "--model: no results for usem-v3"),
-     ({"message": "m", "tasks": ["mlqa-r"]}, "--task: no results for mlqa-r")],
+    [
+        ({"message": "  "}, "--message"),
+        ({"message": "m", "models": ["usem-v3"]}, "--model: no results for usem-v3"),
+        ({"message": "m", "tasks": ["mlqa-r"]}, "--task: no results for mlqa-r"),
+    ],
 )
 def test_update_refuses_bad_requests(tmp_path: Path, make_result: MakeResult, kwargs: dict, fragment: str) -> None:
     make_result(tmp_path / "results")

@@ -63,8 +63,14 @@ def test_drop_in_one_pair_fails_and_names_it(tmp_path: Path, make_result: MakeRe
 
 def test_small_drop_is_okish_and_improvement_never_fails(tmp_path: Path, make_result: MakeResult) -> None:
     make_result(tmp_path / "base")
-    make_result(tmp_path / "cur", shift={("mono", "de-de", "R@10"): -0.004, ("cross", "en-de", "mAP"): 0.05,
-                                         ("multi", "en", "rank_distance"): -3.0})
+    make_result(
+        tmp_path / "cur",
+        shift={
+            ("mono", "de-de", "R@10"): -0.004,
+            ("cross", "en-de", "mAP"): 0.05,
+            ("multi", "en", "rank_distance"): -3.0,
+        },
+    )
     result = check(tmp_path / "cur", tmp_path / "base", TOL, CheckOptions())
     assert not result.failed
     assert _statuses(result.rows, pair="de-de", metric="R@10") == {Status.OKISH}
@@ -121,12 +127,18 @@ def test_results_without_baseline_are_ignored(tmp_path: Path, make_result: MakeR
 
 @pytest.mark.parametrize(
     ("content", "fragment"),
-    [("{not json", "corrupt baseline file"), ('{"model": "bm25"}', "missing field 'task'"),
-     ('{"model": "m", "task": "t", "dataset_fingerprint": "f", "settings": {"mono": {"mAP": "high"}}}',
-      "settings.mono.mAP: expected a number")],
+    [
+        ("{not json", "corrupt baseline file"),
+        ('{"model": "bm25"}', "missing field 'task'"),
+        (
+            '{"model": "m", "task": "t", "dataset_fingerprint": "f", "settings": {"mono": {"mAP": "high"}}}',
+            "settings.mono.mAP: expected a number",
+        ),
+    ],
 )
-def test_corrupt_baseline_is_a_one_line_error(tmp_path: Path, make_result: MakeResult, content: str,
-                                              fragment: str) -> None:
+def test_corrupt_baseline_is_a_one_line_error(
+    tmp_path: Path, make_result: MakeResult, content: str, fragment: str
+) -> None:
     path = make_result(tmp_path / "base")
     make_result(tmp_path / "cur")
     path.write_text(content)

@@ -15,9 +15,15 @@ def _mean_difference(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray
 
 
 def _scipy_p(current: np.ndarray, baseline: np.ndarray, n_resamples: float) -> float:
-    result = stats.permutation_test((current, baseline), _mean_difference, permutation_type="samples",
-                                    alternative="two-sided", n_resamples=n_resamples, vectorized=True,
-                                    rng=np.random.default_rng(0))
+    result = stats.permutation_test(
+        (current, baseline),
+        _mean_difference,
+        permutation_type="samples",
+        alternative="two-sided",
+        n_resamples=n_resamples,
+        vectorized=True,
+        rng=np.random.default_rng(0),
+    )
     return float(result.pvalue)
 
 
@@ -28,7 +34,8 @@ def test_exact_test_equals_scipy_exact_permutation_test(seed: int) -> None:
     current = baseline + rng.normal(0.15 * (seed % 2), 0.2, 11)
     # 2^11 = 2048 sign vectors: both enumerate them all
     assert paired_randomization([(current, baseline)], n_resamples=4096) == pytest.approx(
-        _scipy_p(current, baseline, np.inf), abs=1e-12)
+        _scipy_p(current, baseline, np.inf), abs=1e-12
+    )
 
 
 @pytest.mark.parametrize("shift", [0.0, 0.03, 0.08])
@@ -47,7 +54,8 @@ def test_several_equal_groups_equal_one_pooled_group() -> None:
     pooled = (np.concatenate([c for c, _ in pairs]), np.concatenate([b for _, b in pairs]))
     # equal sizes: the mean of the group means is the pooled mean, so the tests coincide (exact, 2^12)
     assert paired_randomization(pairs, n_resamples=5000) == pytest.approx(
-        paired_randomization([pooled], n_resamples=5000))
+        paired_randomization([pooled], n_resamples=5000)
+    )
 
 
 def test_seeded_and_identical_scores_give_one() -> None:

@@ -32,8 +32,12 @@ def test_committed_tolerances_validate() -> None:
 
 @pytest.mark.parametrize(
     ("content", "fragment"),
-    [("default: -0.1\n", "default"), ("metrics: {mAP: lots}\n", "metrics.mAP"), ("tolerance: 1\n", "tolerance"),
-     ("default: [0.1\n", "malformed YAML")],
+    [
+        ("default: -0.1\n", "default"),
+        ("metrics: {mAP: lots}\n", "metrics.mAP"),
+        ("tolerance: 1\n", "tolerance"),
+        ("default: [0.1\n", "malformed YAML"),
+    ],
 )
 def test_broken_file_is_one_line_error(tmp_path: Path, content: str, fragment: str) -> None:
     path = tmp_path / "tolerances.yaml"

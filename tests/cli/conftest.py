@@ -24,7 +24,11 @@ def cli(isolated_cache: Path) -> CliRunner:
         full_env = {**os.environ, "HARNESS_CACHE_DIR": str(isolated_cache), "COLUMNS": "200", **(env or {})}
         return subprocess.run(
             [sys.executable, "-m", "harness.cli", *args],
-            capture_output=True, text=True, env=full_env, timeout=timeout, cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            env=full_env,
+            timeout=timeout,
+            cwd=REPO_ROOT,
         )
 
     return run

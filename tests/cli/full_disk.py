@@ -69,8 +69,11 @@ def install(write_glob: str | None, mkdir_glob: str | None, code: int) -> None:
 
 
 if __name__ == "__main__":
-    install(os.environ.get("HARNESS_TEST_FULL_WRITE"), os.environ.get("HARNESS_TEST_FULL_MKDIR"),
-            getattr(errno, os.environ.get("HARNESS_TEST_FULL_ERRNO", "ENOSPC")))
+    install(
+        os.environ.get("HARNESS_TEST_FULL_WRITE"),
+        os.environ.get("HARNESS_TEST_FULL_MKDIR"),
+        getattr(errno, os.environ.get("HARNESS_TEST_FULL_ERRNO", "ENOSPC")),
+    )
     from harness.cli import main
 
     sys.argv = ["harness", *sys.argv[1:]]

@@ -11,11 +11,21 @@ from .conftest import CliRunner
 
 
 @pytest.mark.slow
-def test_run_with_a_backend_stores_its_own_result_with_the_backend_recorded(cli: CliRunner, tmp_path: Path,
-                                                                             mirror: Path) -> None:
+def test_run_with_a_backend_stores_its_own_result_with_the_backend_recorded(
+    cli: CliRunner, tmp_path: Path, mirror: Path
+) -> None:
     results = tmp_path / "results"
-    args = ("run", "--model", "me5-small-torch", "--tasks", "xquad-r-ci", "--limit", "12",
-            "--results-dir", str(results))
+    args = (
+        "run",
+        "--model",
+        "me5-small-torch",
+        "--tasks",
+        "xquad-r-ci",
+        "--limit",
+        "12",
+        "--results-dir",
+        str(results),
+    )
     plain = cli(*args)
     fast = cli(*args, "--backend", "openvino-bf16")
     assert plain.returncode == 0 and fast.returncode == 0, plain.stderr + fast.stderr
@@ -34,15 +44,27 @@ def test_run_with_a_backend_stores_its_own_result_with_the_backend_recorded(cli:
     assert again.returncode == 0 and "existing:" in again.stdout  # same backend: the result is reused
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--model", "me5-small-torch", "--backend", "tensorrt"), "--backend: unknown backend 'tensorrt'; known: torch"),
-    (("--model", "bm25", "--backend", "onnx"), "--backend onnx: model 'bm25' (loader 'bm25') runs on its own engine"),
-    (("--model", "me5-small-torch", "--backend", "openvino", "--device", "cuda"),
-     "--backend openvino: runs on the cpu here"),
-    (("--model", "me5-small-torch", "--backend", "torch-fp16"), "--backend torch-fp16: float16 is for GPUs"),
-])
-def test_wrong_backends_are_one_line_errors(cli: CliRunner, tmp_path: Path, args: tuple[str, ...],
-                                            message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--model", "me5-small-torch", "--backend", "tensorrt"),
+            "--backend: unknown backend 'tensorrt'; known: torch",
+        ),
+        (
+            ("--model", "bm25", "--backend", "onnx"),
+            "--backend onnx: model 'bm25' (loader 'bm25') runs on its own engine",
+        ),
+        (
+            ("--model", "me5-small-torch", "--backend", "openvino", "--device", "cuda"),
+            "--backend openvino: runs on the cpu here",
+        ),
+        (("--model", "me5-small-torch", "--backend", "torch-fp16"), "--backend torch-fp16: float16 is for GPUs"),
+    ],
+)
+def test_wrong_backends_are_one_line_errors(
+    cli: CliRunner, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
     proc = cli("run", *args, "--tasks", "xquad-r-ci", "--results-dir", str(tmp_path / "r"))
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith(f"error: {message}") and "Traceback" not in proc.stderr
@@ -66,8 +88,11 @@ def test_a_missing_runtime_package_is_named_before_any_weights_load(monkeypatch:
 
     monkeypatch.setattr(metadata, "version", without_nncf)
     spec = declarations.load_models()["me5-small-torch"]
-    with pytest.raises(HarnessError, match=r"backend openvino-int8: needs package 'nncf', which is not installed "
-                                           r"\(pip install 'xling-harness\[backends\]'\)"):
+    with pytest.raises(
+        HarnessError,
+        match=r"backend openvino-int8: needs package 'nncf', which is not installed "
+        r"\(pip install 'xling-harness\[backends\]'\)",
+    ):
         factory.check_model_device("me5-small-torch", spec, None, "openvino-int8")
     factory.check_model_device("me5-small-torch", spec, None, "openvino")  # OpenVINO float32 needs no nncf
 

@@ -26,8 +26,17 @@ def _results_like_baselines(tmp_path: Path) -> Path:
 
 def test_committed_baselines_check_clean_with_reports(cli: CliRunner, tmp_path: Path) -> None:
     results = _results_like_baselines(tmp_path)
-    proc = cli("check", "--results", str(results), "--baseline", str(BASELINES),
-               "--json", str(tmp_path / "r" / "check.json"), "--junit", str(tmp_path / "r" / "junit.xml"))
+    proc = cli(
+        "check",
+        "--results",
+        str(results),
+        "--baseline",
+        str(BASELINES),
+        "--json",
+        str(tmp_path / "r" / "check.json"),
+        "--junit",
+        str(tmp_path / "r" / "junit.xml"),
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.strip().splitlines()[-1].startswith("PASS: 0 failing")
     assert json.loads((tmp_path / "r" / "check.json").read_text())["passed"] is True
@@ -68,8 +77,18 @@ def test_baseline_update_needs_a_message_and_records_it(cli: CliRunner, tmp_path
     target = tmp_path / "new-baselines"
     refused = cli("baseline", "update", "--results", str(results), "--baseline", str(target))
     assert refused.returncode == 2 and "--message" in refused.stderr and not target.exists()
-    proc = cli("baseline", "update", "--results", str(results), "--baseline", str(target),
-               "--message", "adopt bm25 after tokenizer fix", "--model", "bm25")
+    proc = cli(
+        "baseline",
+        "update",
+        "--results",
+        str(results),
+        "--baseline",
+        str(target),
+        "--message",
+        "adopt bm25 after tokenizer fix",
+        "--model",
+        "bm25",
+    )
     assert proc.returncode == 0, proc.stderr
     record = json.loads((target / "BASELINE.json").read_text())
     entry = record["entries"]["bm25/xquad-r-ci.limit200.json"]

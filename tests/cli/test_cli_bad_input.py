@@ -51,24 +51,48 @@ def test_schema_violation(cli: CliRunner, tmp_path: Path, edit: dict, fragment: 
     raw = yaml.safe_load((tasks / "xquad-r.yaml").read_text())
     raw.update(edit)
     (tasks / "xquad-r.yaml").write_text(yaml.safe_dump(raw))
-    proc = cli("run", "--model", "bm25", "--tasks", "xquad-r", "--results-dir", str(tmp_path / "r"),
-               env={"HARNESS_TASKS_DIR": str(tasks)})
+    proc = cli(
+        "run",
+        "--model",
+        "bm25",
+        "--tasks",
+        "xquad-r",
+        "--results-dir",
+        str(tmp_path / "r"),
+        env={"HARNESS_TASKS_DIR": str(tasks)},
+    )
     _assert_user_error(proc, "xquad-r.yaml", fragment, results=tmp_path / "r")
 
 
 def test_missing_data_files_for_a_named_task(cli: CliRunner, tmp_path: Path) -> None:
     empty = tmp_path / "empty-mirror"
     empty.mkdir()
-    proc = cli("run", "--model", "bm25", "--tasks", "xquad-r", "--results-dir", str(tmp_path / "r"),
-               env={"HARNESS_DATA_MIRROR": str(empty)})
+    proc = cli(
+        "run",
+        "--model",
+        "bm25",
+        "--tasks",
+        "xquad-r",
+        "--results-dir",
+        str(tmp_path / "r"),
+        env={"HARNESS_DATA_MIRROR": str(empty)},
+    )
     _assert_user_error(proc, "missing data files", "xquad-r/ar.json", "harness data fetch", results=tmp_path / "r")
 
 
 def test_all_skips_tasks_without_data_and_says_why(cli: CliRunner, tmp_path: Path) -> None:
     empty = tmp_path / "empty-mirror"
     empty.mkdir()
-    proc = cli("run", "--model", "bm25", "--tasks", "all", "--results-dir", str(tmp_path / "r"),
-               env={"HARNESS_DATA_MIRROR": str(empty), "HARNESS_CACHE_DIR": str(tmp_path / "cache")})
+    proc = cli(
+        "run",
+        "--model",
+        "bm25",
+        "--tasks",
+        "all",
+        "--results-dir",
+        str(tmp_path / "r"),
+        env={"HARNESS_DATA_MIRROR": str(empty), "HARNESS_CACHE_DIR": str(tmp_path / "cache")},
+    )
     assert proc.returncode == 2, proc.stderr  # nothing ran (tests/cli/test_nothing_to_do.py)
     assert "skipping xquad-r: missing data files" in proc.stderr
     assert "skipping mlqa-r" in proc.stderr and "skipping xquad-mteb" in proc.stderr
@@ -91,8 +115,16 @@ def test_checksum_mismatch(cli: CliRunner, tmp_path: Path, mirror: Path) -> None
     raw[100] ^= 0x01
     root = _fake_mirror(tmp_path, mirror, bytes(raw))
     tasks = subset_task(tmp_path / "tasks", ["en"])
-    proc = cli("run", "--model", "bm25", "--tasks", "xquad-r", "--results-dir", str(tmp_path / "r"),
-               env={"HARNESS_TASKS_DIR": str(tasks), "HARNESS_DATA_MIRROR": str(root)})
+    proc = cli(
+        "run",
+        "--model",
+        "bm25",
+        "--tasks",
+        "xquad-r",
+        "--results-dir",
+        str(tmp_path / "r"),
+        env={"HARNESS_TASKS_DIR": str(tasks), "HARNESS_DATA_MIRROR": str(root)},
+    )
     _assert_user_error(proc, "en.json", "sha256 mismatch", results=tmp_path / "r")
 
 
@@ -114,14 +146,37 @@ def _declared_task(tmp_path: Path, content: bytes) -> tuple[Path, Path]:
     [
         ({"data": []}, "empty query set"),
         ({"data": [{"paragraphs": [{"context": "A b.", "sentences": ["A b."], "qas": []}]}]}, "sentence_breaks"),
-        ({"data": [{"paragraphs": [{"context": "A b.", "sentences": ["A b."], "sentence_breaks": [[0, 4]],
-                                    "qas": [{"id": "q1", "answers": [{"answer_start": 0}]}]}]}]}, "'question'"),
+        (
+            {
+                "data": [
+                    {
+                        "paragraphs": [
+                            {
+                                "context": "A b.",
+                                "sentences": ["A b."],
+                                "sentence_breaks": [[0, 4]],
+                                "qas": [{"id": "q1", "answers": [{"answer_start": 0}]}],
+                            }
+                        ]
+                    }
+                ]
+            },
+            "'question'",
+        ),
     ],
 )
 def test_bad_data_files(cli: CliRunner, tmp_path: Path, data: dict, fragment: str) -> None:
     tasks, root = _declared_task(tmp_path, json.dumps(data).encode())
-    proc = cli("run", "--model", "bm25", "--tasks", "xquad-r", "--results-dir", str(tmp_path / "r"),
-               env={"HARNESS_TASKS_DIR": str(tasks), "HARNESS_DATA_MIRROR": str(root)})
+    proc = cli(
+        "run",
+        "--model",
+        "bm25",
+        "--tasks",
+        "xquad-r",
+        "--results-dir",
+        str(tmp_path / "r"),
+        env={"HARNESS_TASKS_DIR": str(tasks), "HARNESS_DATA_MIRROR": str(root)},
+    )
     _assert_user_error(proc, "en.json", fragment, results=tmp_path / "r")
 
 
@@ -129,8 +184,16 @@ def test_unwritable_results_dir(cli: CliRunner, tmp_path: Path, mirror: Path) ->
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     tasks = subset_task(tmp_path / "tasks", ["en"])
-    proc = cli("run", "--model", "bm25", "--tasks", "xquad-r", "--results-dir", str(blocker / "results"),
-               env={"HARNESS_TASKS_DIR": str(tasks), "HARNESS_DATA_MIRROR": str(mirror)})
+    proc = cli(
+        "run",
+        "--model",
+        "bm25",
+        "--tasks",
+        "xquad-r",
+        "--results-dir",
+        str(blocker / "results"),
+        env={"HARNESS_TASKS_DIR": str(tasks), "HARNESS_DATA_MIRROR": str(mirror)},
+    )
     _assert_user_error(proc, "--results-dir", "not writable")
 
 
@@ -141,7 +204,15 @@ def test_limit_below_one_is_a_usage_error(cli: CliRunner) -> None:
 
 def test_hub_model_offline_fails_in_one_line(cli: CliRunner, tmp_path: Path, mirror: Path) -> None:
     tasks = subset_task(tmp_path / "tasks", ["en"])
-    proc = cli("run", "--model", "labse", "--tasks", "xquad-r", "--results-dir", str(tmp_path / "r"),
-               env={"HARNESS_TASKS_DIR": str(tasks), "HARNESS_DATA_MIRROR": str(mirror), "HF_HUB_OFFLINE": "1"},
-               timeout=120)
+    proc = cli(
+        "run",
+        "--model",
+        "labse",
+        "--tasks",
+        "xquad-r",
+        "--results-dir",
+        str(tmp_path / "r"),
+        env={"HARNESS_TASKS_DIR": str(tasks), "HARNESS_DATA_MIRROR": str(mirror), "HF_HUB_OFFLINE": "1"},
+        timeout=120,
+    )
     _assert_user_error(proc, "labse", "not reachable", "me5-small", results=tmp_path / "r")

@@ -18,13 +18,17 @@ ARGS = ["run", "--model", "me5-small", "--tasks", "xquad-r", "--limit", "40", "-
 
 def test_second_run_waits_for_the_first_and_reuses_its_result(tmp_path: Path, mirror: Path) -> None:
     results, cache = tmp_path / "results", tmp_path / "cache"
-    env = {**os.environ, "HARNESS_TASKS_DIR": str(subset_task(tmp_path / "tasks", ["en", "de", "zh"])),
-           "HARNESS_DATA_MIRROR": str(mirror), "HARNESS_CACHE_DIR": str(cache), "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "HARNESS_TASKS_DIR": str(subset_task(tmp_path / "tasks", ["en", "de", "zh"])),
+        "HARNESS_DATA_MIRROR": str(mirror),
+        "HARNESS_CACHE_DIR": str(cache),
+        "COLUMNS": "200",
+    }
     command = [sys.executable, "-m", "harness.cli", *ARGS, "--results-dir", str(results)]
     summary = result_paths(results, "me5-small", "xquad-r", 40).summary
     lock = summary.with_name(".xquad-r.limit40.lock")
-    first = subprocess.Popen(command, env=env, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
+    first = subprocess.Popen(command, env=env, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and first.poll() is None and not lock.exists():
         time.sleep(0.02)

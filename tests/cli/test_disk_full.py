@@ -23,8 +23,14 @@ from .test_train_cli import models_file
 def run_on_full_disk(args: list[str], env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
     """`harness ARGS` with the full-disk fault of `env` (HARNESS_TEST_FULL_*)."""
     full_env = {**os.environ, "COLUMNS": "200", **env}
-    return subprocess.run([sys.executable, "-m", "tests.cli.full_disk", *args], capture_output=True, text=True,
-                          env=full_env, timeout=timeout, cwd=REPO_ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "tests.cli.full_disk", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=REPO_ROOT,
+    )
 
 
 def assert_disk_full(proc: subprocess.CompletedProcess, path_fragment: str, reason: str = "disk full") -> str:
@@ -46,8 +52,11 @@ def no_partial_files(*roots: Path) -> list[Path]:
 @pytest.fixture
 def xquad_en(tmp_path: Path, mirror: Path) -> dict[str, str]:
     tasks = subset_task(tmp_path / "tasks", ["en"])
-    return {"HARNESS_TASKS_DIR": str(tasks), "HARNESS_DATA_MIRROR": str(mirror),
-            "HARNESS_CACHE_DIR": str(tmp_path / "cache")}
+    return {
+        "HARNESS_TASKS_DIR": str(tasks),
+        "HARNESS_DATA_MIRROR": str(mirror),
+        "HARNESS_CACHE_DIR": str(tmp_path / "cache"),
+    }
 
 
 @pytest.mark.parametrize(("code", "reason"), [("ENOSPC", "disk full"), ("EDQUOT", "disk quota exceeded")])
@@ -55,7 +64,8 @@ def test_result_file_on_a_full_disk(tmp_path: Path, xquad_en: dict[str, str], co
     results = tmp_path / "results"
     proc = run_on_full_disk(
         ["run", "--model", "bm25", "--tasks", "xquad-r", "--limit", "5", "--results-dir", str(results)],
-        {**xquad_en, "HARNESS_TEST_FULL_WRITE": f"{results}/*.part", "HARNESS_TEST_FULL_ERRNO": code})
+        {**xquad_en, "HARNESS_TEST_FULL_WRITE": f"{results}/*.part", "HARNESS_TEST_FULL_ERRNO": code},
+    )
     line = assert_disk_full(proc, str(results / "bm25" / "xquad-r.limit5.per_query.npz"), reason)
     assert "nothing was written" in line
     assert no_partial_files(results) == []
@@ -67,7 +77,8 @@ def test_embedding_cache_on_a_full_disk(tmp_path: Path, xquad_en: dict[str, str]
     results = tmp_path / "results"
     proc = run_on_full_disk(
         ["run", "--model", "me5-small", "--tasks", "xquad-r", "--limit", "5", "--results-dir", str(results)],
-        {**xquad_en, "HARNESS_TEST_FULL_WRITE": f"{cache}/embeddings/*.part"})
+        {**xquad_en, "HARNESS_TEST_FULL_WRITE": f"{cache}/embeddings/*.part"},
+    )
     assert_disk_full(proc, f"{cache}/embeddings/")
     assert no_partial_files(cache, results) == []
     assert list((cache / "embeddings").rglob("*.npy")) == []
@@ -79,9 +90,10 @@ def test_data_import_on_a_full_disk(tmp_path: Path, mirror: Path) -> None:
     (source / "xquad-r").mkdir(parents=True)
     shutil.copy(mirror / "xquad-r" / "en.json", source / "xquad-r" / "en.json")
     cache = tmp_path / "cache"
-    proc = run_on_full_disk(["data", "import", str(source)],
-                            {"HARNESS_CACHE_DIR": str(cache), "HARNESS_DATA_MIRROR": "",
-                             "HARNESS_TEST_FULL_WRITE": f"{cache}/data/*.part"})
+    proc = run_on_full_disk(
+        ["data", "import", str(source)],
+        {"HARNESS_CACHE_DIR": str(cache), "HARNESS_DATA_MIRROR": "", "HARNESS_TEST_FULL_WRITE": f"{cache}/data/*.part"},
+    )
     assert_disk_full(proc, str(cache / "data" / "xquad-r" / "en.json"))
     assert no_partial_files(cache) == [] and not (cache / "data" / "xquad-r" / "en.json").exists()
 
@@ -90,9 +102,19 @@ def test_data_import_on_a_full_disk(tmp_path: Path, mirror: Path) -> None:
 def test_model_conversion_on_a_full_disk(tmp_path: Path, xquad_en: dict[str, str]) -> None:
     cache = Path(xquad_en["HARNESS_CACHE_DIR"])
     proc = run_on_full_disk(
-        ["run", "--model", "me5-small-torch", "--tasks", "xquad-r", "--limit", "5",
-         "--results-dir", str(tmp_path / "results")],
-        {**xquad_en, "HARNESS_TEST_FULL_WRITE": f"{cache}/models/.me5-small-torch-*.part/*"})
+        [
+            "run",
+            "--model",
+            "me5-small-torch",
+            "--tasks",
+            "xquad-r",
+            "--limit",
+            "5",
+            "--results-dir",
+            str(tmp_path / "results"),
+        ],
+        {**xquad_en, "HARNESS_TEST_FULL_WRITE": f"{cache}/models/.me5-small-torch-*.part/*"},
+    )
     assert_disk_full(proc, f"{cache}/models/me5-small-torch-")
     assert no_partial_files(cache) == [] and list((cache / "models").iterdir()) == []
 
@@ -100,9 +122,19 @@ def test_model_conversion_on_a_full_disk(tmp_path: Path, xquad_en: dict[str, str
 def test_folder_creation_on_a_full_disk_is_caught_last(tmp_path: Path, xquad_en: dict[str, str]) -> None:
     cache = Path(xquad_en["HARNESS_CACHE_DIR"])
     proc = run_on_full_disk(
-        ["run", "--model", "me5-small-torch", "--tasks", "xquad-r", "--limit", "5",
-         "--results-dir", str(tmp_path / "results")],
-        {**xquad_en, "HARNESS_TEST_FULL_MKDIR": f"{cache}/models"})
+        [
+            "run",
+            "--model",
+            "me5-small-torch",
+            "--tasks",
+            "xquad-r",
+            "--limit",
+            "5",
+            "--results-dir",
+            str(tmp_path / "results"),
+        ],
+        {**xquad_en, "HARNESS_TEST_FULL_MKDIR": f"{cache}/models"},
+    )
     line = assert_disk_full(proc, f"{cache}/models")
     assert line == f"error: {cache}/models: cannot write (disk full); free space and rerun"
 
@@ -110,9 +142,13 @@ def test_folder_creation_on_a_full_disk_is_caught_last(tmp_path: Path, xquad_en:
 @pytest.mark.slow
 def test_training_checkpoint_on_a_full_disk(tmp_path: Path, with_mirror: Path, isolated_cache: Path) -> None:
     trained = isolated_cache / "models" / "trained"
-    env = {"HARNESS_MODELS_FILE": str(models_file(tmp_path)), "HARNESS_DATA_MIRROR": str(with_mirror),
-           "HF_HUB_OFFLINE": "1", "HARNESS_CACHE_DIR": str(isolated_cache),
-           "HARNESS_TEST_FULL_WRITE": f"{trained}/tiny-seed0-*/work/.checkpoint.pt.*.part"}
+    env = {
+        "HARNESS_MODELS_FILE": str(models_file(tmp_path)),
+        "HARNESS_DATA_MIRROR": str(with_mirror),
+        "HF_HUB_OFFLINE": "1",
+        "HARNESS_CACHE_DIR": str(isolated_cache),
+        "HARNESS_TEST_FULL_WRITE": f"{trained}/tiny-seed0-*/work/.checkpoint.pt.*.part",
+    }
     for old in trained.glob("tiny-seed0-*"):
         shutil.rmtree(old)
     proc = run_on_full_disk(["train", "--model", "tiny"], env)

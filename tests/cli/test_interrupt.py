@@ -20,12 +20,31 @@ MESSAGE = "interrupted: finished results are kept; rerun to resume"
 def test_sigint_during_encoding_prints_the_message_and_exits_130(tmp_path: Path, mirror: Path) -> None:
     tasks = subset_task(tmp_path / "tasks", ["en", "de", "zh"])
     cache, results = tmp_path / "cache", tmp_path / "results"
-    env = {**os.environ, "HARNESS_TASKS_DIR": str(tasks), "HARNESS_DATA_MIRROR": str(mirror),
-           "HARNESS_CACHE_DIR": str(cache), "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "HARNESS_TASKS_DIR": str(tasks),
+        "HARNESS_DATA_MIRROR": str(mirror),
+        "HARNESS_CACHE_DIR": str(cache),
+        "COLUMNS": "200",
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", "run", "--model", "me5-small", "--tasks", "xquad-r",
-         "--results-dir", str(results)],
-        env=env, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "harness.cli",
+            "run",
+            "--model",
+            "me5-small",
+            "--tasks",
+            "xquad-r",
+            "--results-dir",
+            str(results),
+        ],
+        env=env,
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         # as at a terminal: a suite started in the background (`cmd &`) ignores SIGINT, which children inherit
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )

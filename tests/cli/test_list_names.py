@@ -28,8 +28,15 @@ def in_terminal(columns: int, *args: str) -> tuple[int, str]:
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 60, columns, 0, 0))
     env = {**os.environ, "COLUMNS": str(columns), "TERM": "xterm-256color"}
-    proc = subprocess.Popen([sys.executable, "-m", "harness.cli", *args], stdin=follower, stdout=follower,
-                            stderr=follower, env=env, cwd=REPO_ROOT, close_fds=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "harness.cli", *args],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        cwd=REPO_ROOT,
+        close_fds=True,
+    )
     os.close(follower)
     chunks = []
     while True:

@@ -23,15 +23,25 @@ def test_run_all_without_any_task_data_fails_after_the_reasons(cli: CliRunner, t
     empty = tmp_path / "empty-mirror"
     empty.mkdir()
     results = tmp_path / "results"
-    proc = cli("run", "--model", "bm25", "--tasks", "all", "--results-dir", str(results),
-               env={"HARNESS_DATA_MIRROR": str(empty), "HARNESS_CACHE_DIR": str(tmp_path / "cache")})
+    proc = cli(
+        "run",
+        "--model",
+        "bm25",
+        "--tasks",
+        "all",
+        "--results-dir",
+        str(results),
+        env={"HARNESS_DATA_MIRROR": str(empty), "HARNESS_CACHE_DIR": str(tmp_path / "cache")},
+    )
     assert proc.returncode == 2, proc.stderr
     benchmark = [spec.name for spec in load_tasks().values() if spec.purpose == "benchmark"]
     for name in benchmark:
         assert f"skipping {name}: " in proc.stderr
     errors = _error_lines(proc)
-    assert errors == [f"error: --tasks all: nothing to run, {len(benchmark)} task(s) skipped (reasons above); get "
-                      "data with `harness data fetch` or `harness data import DIR`, or set HARNESS_DATA_MIRROR"]
+    assert errors == [
+        f"error: --tasks all: nothing to run, {len(benchmark)} task(s) skipped (reasons above); get "
+        "data with `harness data fetch` or `harness data import DIR`, or set HARNESS_DATA_MIRROR"
+    ]
     assert proc.stderr.strip().splitlines()[-1] == errors[0]
     assert proc.stdout == "" and not results.exists()
 
@@ -44,9 +54,22 @@ def test_run_all_with_some_task_data_still_runs_it(cli: CliRunner, tmp_path: Pat
     (partial / "xquad-r").mkdir(parents=True)
     shutil.copy(mirror / "xquad-r" / "en.json", partial / "xquad-r" / "en.json")
     results = tmp_path / "results"
-    proc = cli("run", "--model", "bm25", "--tasks", "all", "--limit", "5", "--results-dir", str(results),
-               env={"HARNESS_TASKS_DIR": str(tasks), "HARNESS_DATA_MIRROR": str(partial),
-                    "HARNESS_CACHE_DIR": str(tmp_path / "cache")})
+    proc = cli(
+        "run",
+        "--model",
+        "bm25",
+        "--tasks",
+        "all",
+        "--limit",
+        "5",
+        "--results-dir",
+        str(results),
+        env={
+            "HARNESS_TASKS_DIR": str(tasks),
+            "HARNESS_DATA_MIRROR": str(partial),
+            "HARNESS_CACHE_DIR": str(tmp_path / "cache"),
+        },
+    )
     assert proc.returncode == 0, proc.stderr
     assert "skipping mlqa-r: missing data files" in proc.stderr and _error_lines(proc) == []
     assert (results / "bm25" / "xquad-r.limit5.json").is_file()
@@ -81,9 +104,7 @@ def test_import_of_the_folder_above_the_mirror_suggests_it(cli: CliRunner, tmp_p
     _assert_nothing_imported(proc, mirror.parent, tmp_path / "cache", mirror)
 
 
-def test_import_of_a_folder_inside_the_mirror_suggests_the_mirror(
-    cli: CliRunner, tmp_path: Path, mirror: Path
-) -> None:
+def test_import_of_a_folder_inside_the_mirror_suggests_the_mirror(cli: CliRunner, tmp_path: Path, mirror: Path) -> None:
     proc = _import(cli, mirror / "xquad-r", tmp_path / "cache")
     _assert_nothing_imported(proc, mirror / "xquad-r", tmp_path / "cache", mirror)
 

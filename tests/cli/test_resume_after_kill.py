@@ -22,13 +22,22 @@ ARGS = ["run", "--model", "me5-small", "--tasks", "xquad-r", "--limit", "40", "-
 
 def _env(tmp_path: Path, mirror: Path, name: str) -> dict[str, str]:
     tasks = subset_task(tmp_path / "tasks", ["en", "de", "zh"])
-    return {**os.environ, "HARNESS_TASKS_DIR": str(tasks), "HARNESS_DATA_MIRROR": str(mirror),
-            "HARNESS_CACHE_DIR": str(tmp_path / f"cache-{name}")}
+    return {
+        **os.environ,
+        "HARNESS_TASKS_DIR": str(tasks),
+        "HARNESS_DATA_MIRROR": str(mirror),
+        "HARNESS_CACHE_DIR": str(tmp_path / f"cache-{name}"),
+    }
 
 
 def _kill_during_encoding(env: dict[str, str], results: Path, cache: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "harness.cli", *ARGS, "--results-dir", str(results)],
-                            env=env, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "harness.cli", *ARGS, "--results-dir", str(results)],
+        env=env,
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and proc.poll() is None:
         if len(list(cache.rglob("*.npy"))) >= 2:  # some text sets encoded, others not yet

@@ -18,17 +18,34 @@ from harness.paths import REPO_ROOT
 
 from .conftest import CliRunner
 
-TINY_PARAMS = {"batch_size": 4, "max_steps": 8, "warmup_steps": 1, "max_seq_length": 32,
-               "val_batches": 1, "eval_every": 2, "patience": 10}
+TINY_PARAMS = {
+    "batch_size": 4,
+    "max_steps": 8,
+    "warmup_steps": 1,
+    "max_seq_length": 32,
+    "val_batches": 1,
+    "eval_every": 2,
+    "patience": 10,
+}
 
 
 def models_file(folder: Path, **recipe: object) -> Path:
     """A registry with me5-small-torch and one tiny recipe `tiny` (CPU seconds, not minutes)."""
     shipped = yaml.safe_load((REPO_ROOT / "models.yaml").read_text())
-    base_recipe = {"base": "me5-small-torch", "train_set": "mlqa-r", "sampler": "hybrid", "alpha": 0.5,
-                   "seeds": [0], "params": TINY_PARAMS}
-    tiny = {"loader": "trained", "family": "finetuned", "description": "tiny hybrid recipe for tests",
-            "recipe": {**base_recipe, **recipe}}
+    base_recipe = {
+        "base": "me5-small-torch",
+        "train_set": "mlqa-r",
+        "sampler": "hybrid",
+        "alpha": 0.5,
+        "seeds": [0],
+        "params": TINY_PARAMS,
+    }
+    tiny = {
+        "loader": "trained",
+        "family": "finetuned",
+        "description": "tiny hybrid recipe for tests",
+        "recipe": {**base_recipe, **recipe},
+    }
     registry = {name: shipped[name] for name in ("me5-small", "me5-small-torch", "xlm-roberta-base")}
     path = folder / "models.yaml"
     path.write_text(yaml.safe_dump({**registry, "tiny": tiny}))
@@ -37,8 +54,11 @@ def models_file(folder: Path, **recipe: object) -> Path:
 
 @pytest.fixture
 def env(tmp_path: Path, with_mirror: Path) -> dict[str, str]:
-    return {"HARNESS_MODELS_FILE": str(models_file(tmp_path)), "HARNESS_DATA_MIRROR": str(with_mirror),
-            "HF_HUB_OFFLINE": "1"}
+    return {
+        "HARNESS_MODELS_FILE": str(models_file(tmp_path)),
+        "HARNESS_DATA_MIRROR": str(with_mirror),
+        "HF_HUB_OFFLINE": "1",
+    }
 
 
 def trained_dirs(cache: Path) -> list[Path]:
@@ -52,8 +72,9 @@ def test_kill_during_training_resumes_and_matches_clean_run(cli: CliRunner, env,
         shutil.rmtree(old)
     full_env = {**os.environ, "HARNESS_CACHE_DIR": str(isolated_cache), **env}
     command = [sys.executable, "-m", "harness.cli", "train", "--model", "tiny"]
-    process = subprocess.Popen(command, env=full_env, cwd=REPO_ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, env=full_env, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 300
     checkpoint = None
     while time.monotonic() < deadline and process.poll() is None:
@@ -92,8 +113,9 @@ def test_kill_during_training_resumes_and_matches_clean_run(cli: CliRunner, env,
 
 def test_run_trains_if_needed_and_flags_in_domain_results(cli: CliRunner, env, tmp_path: Path) -> None:
     results = tmp_path / "results"
-    done = cli("run", "--model", "tiny", "--tasks", "xquad-r,mlqa-r", "--limit", "5",
-               "--results-dir", str(results), env=env)
+    done = cli(
+        "run", "--model", "tiny", "--tasks", "xquad-r,mlqa-r", "--limit", "5", "--results-dir", str(results), env=env
+    )
     assert done.returncode == 0, done.stderr
     mlqa = json.loads((results / "tiny" / "mlqa-r.limit5.seed0.json").read_text())
     xquad = json.loads((results / "tiny" / "xquad-r.limit5.seed0.json").read_text())
@@ -104,8 +126,9 @@ def test_run_trains_if_needed_and_flags_in_domain_results(cli: CliRunner, env, t
     assert seeds["main_score"]["mean"] == pytest.approx(xquad["main_score"]["value"])
 
 
-def test_stored_results_of_a_trained_recipe_need_no_training(cli: CliRunner, env, tmp_path: Path,
-                                                             isolated_cache: Path) -> None:
+def test_stored_results_of_a_trained_recipe_need_no_training(
+    cli: CliRunner, env, tmp_path: Path, isolated_cache: Path
+) -> None:
     """With every result stored, `run` finds them by fingerprint alone: the trained model may be gone."""
     import shutil
 
@@ -150,8 +173,11 @@ def test_xy_on_a_set_without_cross_lingual_pairs(cli: CliRunner, env, tmp_path: 
     raw = yaml.safe_load((REPO_ROOT / "training" / "mlqa-r.yaml").read_text())
     raw["languages"] = ["en"]
     (training / "mlqa-r.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True))
-    env = {**env, "HARNESS_TRAINING_DIR": str(training),
-           "HARNESS_MODELS_FILE": str(models_file(tmp_path, sampler="xy", alpha=None))}
+    env = {
+        **env,
+        "HARNESS_TRAINING_DIR": str(training),
+        "HARNESS_MODELS_FILE": str(models_file(tmp_path, sampler="xy", alpha=None)),
+    }
     done = cli("train", "--model", "tiny", env=env)
     assert done.returncode == 2
     assert "no cross-lingual (X-Y) pairs" in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -67,9 +67,11 @@ def test_duplicate_question_ids_are_an_error(tmp_path: Path) -> None:
 
 
 def test_empty_questions_and_missing_passages_are_counted(tmp_path: Path) -> None:
-    rows = [{"id": "1", "question_lang": " ", "question_translated": "t", "context": "c"},
-            {"id": "2", "question_lang": "q", "question_translated": "t", "context": None},
-            {"id": "3", "question_lang": "q", "question_translated": None, "context": "c"}]
+    rows = [
+        {"id": "1", "question_lang": " ", "question_translated": "t", "context": "c"},
+        {"id": "2", "question_lang": "q", "question_translated": "t", "context": None},
+        {"id": "3", "question_lang": "q", "question_translated": None, "context": "c"},
+    ]
     notes = Notes()
     records = read_gold_passages(_write(tmp_path, rows), "hau", notes)
     assert [r.qid for r in records] == ["hau:3"] and records[0].translated == ""

@@ -31,8 +31,9 @@ def test_passage_text_joins_title_and_text() -> None:
 def test_shards_stream_rows_in_order_across_files(tmp_path: Path) -> None:
     a = _jsonl(tmp_path / "a.jsonl", [{"docid": "1#0", "title": "T", "text": "x"}])
     b = _jsonl(tmp_path / "b.jsonl.gz", [{"_id": "n1", "title": "", "text": "y"}, {"_id": 7, "text": "z"}], gz=True)
-    corpus = Corpus("c", (CorpusShard("a", "sw", "sha-a", path=a),
-                          CorpusShard("b", "en", "sha-b", path=b, fields=BEIR_FIELDS)))
+    corpus = Corpus(
+        "c", (CorpusShard("a", "sw", "sha-a", path=a), CorpusShard("b", "en", "sha-b", path=b, fields=BEIR_FIELDS))
+    )
     assert list(corpus.passages()) == [("1#0", "T x", "sw"), ("n1", "y", "en"), ("7", "z", "en")]
     assert corpus.texts_at([2, 0]) == {0: "T x", 2: "z"}
     assert corpus.languages == ["sw", "en"]
@@ -70,9 +71,13 @@ def test_duplicate_ids_are_found_exactly() -> None:
 def test_hub_corpus_layout_and_unavailable_reasons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("HARNESS_DATA_MIRROR", raising=False)
-    hub = HubCorpus(hub="miracl/miracl-corpus", revision="d921ec7e349ce0d28daf30b2da9da5ee698bef0d",
-                    mirror="miracl-corpus", shard_pattern="miracl-corpus-v1.0-{lang}/docs-{shard}.jsonl.gz",
-                    shards={"sw": 2})
+    hub = HubCorpus(
+        hub="miracl/miracl-corpus",
+        revision="d921ec7e349ce0d28daf30b2da9da5ee698bef0d",
+        mirror="miracl-corpus",
+        shard_pattern="miracl-corpus-v1.0-{lang}/docs-{shard}.jsonl.gz",
+        shards={"sw": 2},
+    )
     assert hub.shard_names("sw") == ["miracl-corpus-v1.0-sw/docs-0.jsonl.gz", "miracl-corpus-v1.0-sw/docs-1.jsonl.gz"]
     reason = hub.unavailable_reason(["sw"])
     assert reason is not None and "2 of 2 shards not here" in reason and "\n" not in reason

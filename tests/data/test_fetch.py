@@ -135,9 +135,7 @@ def test_fetch_replaces_a_corrupted_cached_file(file_server: ThreadingHTTPServer
     assert sha256_file(bad) == source.files["en.json"]
 
 
-def test_fetch_rejects_a_wrong_checksum_and_leaves_nothing(
-    file_server: ThreadingHTTPServer, tmp_path: Path
-) -> None:
+def test_fetch_rejects_a_wrong_checksum_and_leaves_nothing(file_server: ThreadingHTTPServer, tmp_path: Path) -> None:
     source = local_source(file_server.server_port, ["en.json"], **{"en.json": "0" * 64})
 
     with pytest.raises(HarnessError, match=r"xquad-r/en\.json: sha256 mismatch after download from http://"):
@@ -168,9 +166,7 @@ def test_fetch_fails_fast_when_the_connection_is_refused(tmp_path: Path) -> None
         bound.bind(("127.0.0.1", 0))
         source = local_source(bound.getsockname()[1])
         start = time.monotonic()
-        with pytest.raises(
-            HarnessError, match=r"xquad-r/de\.json: download from http://.* failed: .*refused"
-        ):
+        with pytest.raises(HarnessError, match=r"xquad-r/de\.json: download from http://.* failed: .*refused"):
             fetch_source(source, dest_root=tmp_path)
     assert time.monotonic() - start < 2
     assert leftovers(tmp_path) == []

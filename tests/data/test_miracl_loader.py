@@ -13,11 +13,46 @@ from harness.tasks.corpus_loaders import load_corpus_task
 from harness.tasks.registry import load_tasks
 
 # dev topics per language (MANIFEST: 13,495 in all)
-TOPICS = {"ar": 2896, "bn": 411, "de": 305, "en": 799, "es": 648, "fa": 632, "fi": 1271, "fr": 343, "hi": 350,
-          "id": 960, "ja": 860, "ko": 213, "ru": 1252, "sw": 482, "te": 828, "th": 733, "yo": 119, "zh": 393}
+TOPICS = {
+    "ar": 2896,
+    "bn": 411,
+    "de": 305,
+    "en": 799,
+    "es": 648,
+    "fa": 632,
+    "fi": 1271,
+    "fr": 343,
+    "hi": 350,
+    "id": 960,
+    "ja": 860,
+    "ko": 213,
+    "ru": 1252,
+    "sw": 482,
+    "te": 828,
+    "th": 733,
+    "yo": 119,
+    "zh": 393,
+}
 # queries with a judged-relevant passage inside miracl/passages-partial
-IN_POOL = {"ar": 55, "bn": 19, "de": 3, "en": 10, "es": 5, "fa": 13, "fi": 6, "fr": 6, "hi": 10, "id": 90, "ja": 7,
-           "ko": 4, "ru": 14, "sw": 55, "te": 28, "yo": 3, "zh": 17}
+IN_POOL = {
+    "ar": 55,
+    "bn": 19,
+    "de": 3,
+    "en": 10,
+    "es": 5,
+    "fa": 13,
+    "fi": 6,
+    "fr": 6,
+    "hi": 10,
+    "id": 90,
+    "ja": 7,
+    "ko": 4,
+    "ru": 14,
+    "sw": 55,
+    "te": 28,
+    "yo": 3,
+    "zh": 17,
+}
 
 
 def test_dev_topic_counts(mirror: Path) -> None:
@@ -60,13 +95,15 @@ def _files(tmp_path: Path, topics: str, qrels: str) -> tuple[Path, Path]:
 
 
 def test_empty_topics_unknown_queries_and_unjudged_queries_are_counted(tmp_path: Path) -> None:
-    topics, qrels = _files(tmp_path, "1\tgood\n2\t \n3\tnot judged relevant\n",
-                           "1 Q0 d1 1\n3 Q0 d2 0\n9 Q0 d3 1\n")
+    topics, qrels = _files(tmp_path, "1\tgood\n2\t \n3\tnot judged relevant\n", "1 Q0 d1 1\n3 Q0 d2 0\n9 Q0 d3 1\n")
     notes = Notes()
     qs = miracl_query_set("xx", topics, qrels, notes)
     assert qs.query_ids == ["1"] and qs.qrels == {"1": {"d1": 1}}
-    assert notes.as_dict() == {"qrels_unknown_queries": {"xx": 1}, "queries_empty_text": {"xx": 1},
-                               "queries_without_relevant": {"xx": 1}}
+    assert notes.as_dict() == {
+        "qrels_unknown_queries": {"xx": 1},
+        "queries_empty_text": {"xx": 1},
+        "queries_without_relevant": {"xx": 1},
+    }
 
 
 def test_pool_restriction_drops_outside_judgements(tmp_path: Path) -> None:
@@ -77,13 +114,16 @@ def test_pool_restriction_drops_outside_judgements(tmp_path: Path) -> None:
     assert notes.as_dict() == {"judgements_outside_pool": {"xx": 2}, "queries_without_relevant_in_pool": {"xx": 1}}
 
 
-@pytest.mark.parametrize(("topics", "qrels", "fragment"), [
-    ("1\ta\n1\tb\n", "1 Q0 d 1\n", "topics.tsv:2: duplicate query id '1'"),
-    ("1\ta\n", "1 Q0 d\n", "qrels.tsv:1: expected 'qid Q0 docid grade'"),
-    ("1\ta\n", "1 Q0 d x\n", "qrels.tsv:1: expected 'qid Q0 docid grade'"),
-    ("\n", "1 Q0 d 1\n", "topics.tsv: no topics"),
-    ("1\ta\n", "1 Q0 d 0\n", "topics.tsv: no query with a relevant judgement"),
-])
+@pytest.mark.parametrize(
+    ("topics", "qrels", "fragment"),
+    [
+        ("1\ta\n1\tb\n", "1 Q0 d 1\n", "topics.tsv:2: duplicate query id '1'"),
+        ("1\ta\n", "1 Q0 d\n", "qrels.tsv:1: expected 'qid Q0 docid grade'"),
+        ("1\ta\n", "1 Q0 d x\n", "qrels.tsv:1: expected 'qid Q0 docid grade'"),
+        ("\n", "1 Q0 d 1\n", "topics.tsv: no topics"),
+        ("1\ta\n", "1 Q0 d 0\n", "topics.tsv: no query with a relevant judgement"),
+    ],
+)
 def test_bad_topics_and_qrels_are_one_line_errors(tmp_path: Path, topics: str, qrels: str, fragment: str) -> None:
     t, q = _files(tmp_path, topics, qrels)
     with pytest.raises(HarnessError) as info:

@@ -42,8 +42,12 @@ def test_answer_strings_skip_empty_and_duplicate_texts() -> None:
 
 def test_a_language_without_questions_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "mkqa.jsonl.gz"
-    record = {"example_id": 1, "query": "q", "queries": {"de": "f"},
-              "answers": {"en": [{"type": "entity", "text": "X", "aliases": []}]}}
+    record = {
+        "example_id": 1,
+        "query": "q",
+        "queries": {"de": "f"},
+        "answers": {"en": [{"type": "entity", "text": "X", "aliases": []}]},
+    }
     with gzip.open(path, "wt", encoding="utf-8") as handle:
         handle.write(json.dumps(record) + "\n")
     assert read_mkqa(path, ["de"], Notes())["de"].queries == ["f"]

@@ -9,8 +9,22 @@ from harness.errors import HarnessError
 from harness.tasks.registry import load_tasks
 
 # Table 1 of Joshi et al. (2020) names these as examples of their class.
-PAPER_EXAMPLES = {"en": 5, "es": 5, "de": 5, "ja": 5, "fr": 5, "ru": 4, "hu": 4, "vi": 4, "nl": 4, "ko": 4,
-                  "id": 3, "uk": 3, "he": 3, "zul": 2}
+PAPER_EXAMPLES = {
+    "en": 5,
+    "es": 5,
+    "de": 5,
+    "ja": 5,
+    "fr": 5,
+    "ru": 4,
+    "hu": 4,
+    "vi": 4,
+    "nl": 4,
+    "ko": 4,
+    "id": 3,
+    "uk": 3,
+    "he": 3,
+    "zul": 2,
+}
 
 
 @pytest.mark.parametrize(("code", "expected"), sorted(PAPER_EXAMPLES.items()))
@@ -44,9 +58,15 @@ def test_every_shipped_task_language_is_classified_or_knowingly_unknown() -> Non
     assert unknown == {"zh_hk"}
 
 
-@pytest.mark.parametrize("raw", [{"languages": {"xx": {"class": 7}}, "low_resource_max_class": 3},
-                                 {"languages": {"xx": {"class": "2"}}, "low_resource_max_class": 3},
-                                 {"languages": {"xx": {"class": 2}}}, []])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"languages": {"xx": {"class": 7}}, "low_resource_max_class": 3},
+        {"languages": {"xx": {"class": "2"}}, "low_resource_max_class": 3},
+        {"languages": {"xx": {"class": 2}}},
+        [],
+    ],
+)
 def test_malformed_table_is_a_one_line_error(raw: object) -> None:
     with pytest.raises(HarnessError) as info:
         parse_table(raw, "table.yaml")

@@ -9,8 +9,20 @@ import pytest
 from harness.data.squad_paragraphs import load_squad_paragraphs
 
 # num_queries per language as published in MTEB's XQuADRetrieval metadata; 240 documents each
-MTEB_QUERIES = {"ar": 1186, "de": 1181, "el": 1184, "en": 1185, "es": 1184, "hi": 1183,
-                "ro": 1184, "ru": 1185, "th": 1180, "tr": 1184, "vi": 1182, "zh": 1181}
+MTEB_QUERIES = {
+    "ar": 1186,
+    "de": 1181,
+    "el": 1184,
+    "en": 1185,
+    "es": 1184,
+    "hi": 1183,
+    "ro": 1184,
+    "ru": 1185,
+    "th": 1180,
+    "tr": 1184,
+    "vi": 1182,
+    "zh": 1181,
+}
 
 
 @pytest.mark.parametrize("lang", sorted(MTEB_QUERIES))

@@ -49,8 +49,13 @@ def _chunks(cache: Path) -> list[Path]:
 def test_killed_afriqa_encode_resumes_past_its_checkpoints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
     env = {**os.environ, CACHE_ENV: str(cache), CHECKPOINT_ENV: "0.5"}
-    worker = subprocess.Popen([sys.executable, "-c", WORKER, str(tmp_path / "killed")], env=env, cwd=REPO_ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    worker = subprocess.Popen(
+        [sys.executable, "-c", WORKER, str(tmp_path / "killed")],
+        env=env,
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and worker.poll() is None and len(_chunks(cache)) < 2:
         time.sleep(0.05)
@@ -62,8 +67,9 @@ def test_killed_afriqa_encode_resumes_past_its_checkpoints(tmp_path: Path, monke
 
     spec = load_tasks()["afriqa"]
     monkeypatch.setenv(CACHE_ENV, str(cache))
-    resumed = evaluate_task("trigram", TrigramEncoder(), spec, RunOptions(tmp_path / "killed", batch_size=32),
-                            NullProgress())
+    resumed = evaluate_task(
+        "trigram", TrigramEncoder(), spec, RunOptions(tmp_path / "killed", batch_size=32), NullProgress()
+    )
     pool = 2915
     assert resumed.summary is not None
     assert resumed.summary["cache"]["cached_texts"] >= checkpointed  # the finished part was not encoded again
@@ -71,8 +77,10 @@ def test_killed_afriqa_encode_resumes_past_its_checkpoints(tmp_path: Path, monke
     assert not _chunks(cache) and not list(cache.glob("embeddings/corpus/*/*/*.partial"))
 
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "clean-cache"))
-    clean = evaluate_task("trigram", TrigramEncoder(), spec, RunOptions(tmp_path / "clean", batch_size=32),
-                          NullProgress())
+    clean = evaluate_task(
+        "trigram", TrigramEncoder(), spec, RunOptions(tmp_path / "clean", batch_size=32), NullProgress()
+    )
     assert clean.summary is not None and clean.summary["cache"]["cached_texts"] == 0
-    assert json.dumps(resumed.summary["settings"], sort_keys=True) == json.dumps(clean.summary["settings"],
-                                                                                  sort_keys=True)
+    assert json.dumps(resumed.summary["settings"], sort_keys=True) == json.dumps(
+        clean.summary["settings"], sort_keys=True
+    )

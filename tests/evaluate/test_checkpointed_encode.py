@@ -57,8 +57,7 @@ class SortedPlan(StopsAfter):
         return token_budget_batches([len(t) for t in texts], self.budget, batch_size)
 
 
-def test_a_sorted_plan_resumes_and_returns_rows_in_input_order(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_sorted_plan_resumes_and_returns_rows_in_input_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(CHECKPOINT_ENV, "0")
     texts = [text * (1 + i % 4) for i, text in enumerate(TEXTS)]  # lengths 1x..4x: the plan reorders them
     folder = tmp_path / "partial"

@@ -17,31 +17,59 @@ from harness.models.spec import load_models
 from harness.tasks.data import TaskData
 from harness.tasks.schema import TaskSpec
 
-DOCS = {f"d{i}": text for i, text in enumerate([
-    "the river nile flows through egypt and sudan", "mount kilimanjaro is the highest mountain in africa",
-    "lagos is the largest city of nigeria", "the sahara is a desert in north africa",
-    "kigali is the capital of rwanda", "lake victoria borders uganda kenya and tanzania",
-    "the zambezi river ends in the indian ocean", "accra is the capital city of ghana",
-])}
-QUERIES = {"q1": ("which river flows through egypt", "d0"), "q2": ("capital of rwanda", "d4"),
-           "q3": ("largest city in nigeria", "d2"), "q4": ("desert of north africa", "d3"),
-           "q5": ("where does the zambezi end", "d6")}
+DOCS = {
+    f"d{i}": text
+    for i, text in enumerate(
+        [
+            "the river nile flows through egypt and sudan",
+            "mount kilimanjaro is the highest mountain in africa",
+            "lagos is the largest city of nigeria",
+            "the sahara is a desert in north africa",
+            "kigali is the capital of rwanda",
+            "lake victoria borders uganda kenya and tanzania",
+            "the zambezi river ends in the indian ocean",
+            "accra is the capital city of ghana",
+        ]
+    )
+}
+QUERIES = {
+    "q1": ("which river flows through egypt", "d0"),
+    "q2": ("capital of rwanda", "d4"),
+    "q3": ("largest city in nigeria", "d2"),
+    "q4": ("desert of north africa", "d3"),
+    "q5": ("where does the zambezi end", "d6"),
+}
 
 
-def _spec(kind: str = "corpus-retrieval", metrics: tuple[str, ...] = ("nDCG@10", "R@1", "R@10", "MRR@100"),
-          index: str = "flat") -> TaskSpec:
-    return TaskSpec.model_validate({
-        "name": "toy", "kind": kind, "description": "toy", "languages": ["en"],
-        "source": {"loader": "miracl", "mirror": "toy"}, "settings": ["cross"] if kind == "answer-retrieval" else
-        ["mono"], "metrics": list(metrics), "main_score": f"{'cross' if kind == 'answer-retrieval' else 'mono'}/"
-        f"{metrics[0]}", "search": {"index": index, "block_passages": 3, "nlist": 1, "nprobe": 1},
-    })
+def _spec(
+    kind: str = "corpus-retrieval",
+    metrics: tuple[str, ...] = ("nDCG@10", "R@1", "R@10", "MRR@100"),
+    index: str = "flat",
+) -> TaskSpec:
+    return TaskSpec.model_validate(
+        {
+            "name": "toy",
+            "kind": kind,
+            "description": "toy",
+            "languages": ["en"],
+            "source": {"loader": "miracl", "mirror": "toy"},
+            "settings": ["cross"] if kind == "answer-retrieval" else ["mono"],
+            "metrics": list(metrics),
+            "main_score": f"{'cross' if kind == 'answer-retrieval' else 'mono'}/{metrics[0]}",
+            "search": {"index": index, "block_passages": 3, "nlist": 1, "nprobe": 1},
+        }
+    )
 
 
 def _task(query_lang: str = "en") -> CorpusTask:
     corpus = Corpus("en", (memory_shard("en", "en", list(DOCS), list(DOCS.values())),))
-    queries = QuerySet(query_lang, query_lang, list(QUERIES), [q for q, _ in QUERIES.values()],
-                       qrels={qid: {doc: 1} for qid, (_, doc) in QUERIES.items()})
+    queries = QuerySet(
+        query_lang,
+        query_lang,
+        list(QUERIES),
+        [q for q, _ in QUERIES.values()],
+        qrels={qid: {doc: 1} for qid, (_, doc) in QUERIES.items()},
+    )
     return CorpusTask({query_lang: queries}, {"en": corpus}, [CorpusView("mono", f"{query_lang}-en", query_lang, "en")])
 
 
@@ -101,11 +129,19 @@ def test_a_view_the_lexical_tokenizer_refuses_is_skipped_and_recorded() -> None:
 def test_answer_judgement_counts_queries_with_an_answer_in_the_top_k(scorer: str) -> None:
     spec = _spec("answer-retrieval", ("Success@5", "Success@20"))
     corpus = Corpus("en", (memory_shard("en", "en", list(DOCS), list(DOCS.values())),))
-    queries = QuerySet("de", "de", ["a", "b", "c"], ["Hauptstadt von Ruanda", "größte Stadt Nigerias", "Mond"],
-                       answers={"a": ["Kigali"], "b": ["Lagos"], "c": ["Tranquility Base"]})
+    queries = QuerySet(
+        "de",
+        "de",
+        ["a", "b", "c"],
+        ["Hauptstadt von Ruanda", "größte Stadt Nigerias", "Mond"],
+        answers={"a": ["Kigali"], "b": ["Lagos"], "c": ["Tranquility Base"]},
+    )
     task = CorpusTask({"de": queries}, {"en": corpus}, [CorpusView("cross", "de-en", "de", "en")], "answers")
-    model = (DenseScorer(TrigramEncoder()) if scorer == "dense"
-             else LexicalPoolScorer(build_model("bm25", load_models()["bm25"])))
+    model = (
+        DenseScorer(TrigramEncoder())
+        if scorer == "dense"
+        else LexicalPoolScorer(build_model("bm25", load_models()["bm25"]))
+    )
     [result] = evaluate_corpus(TaskData(spec, {}, "fp", None, task), model)
     assert result.values["Success@20"].tolist() == [1.0, 1.0, 0.0]  # 8 passages: all retrieved; c has no answer
     assert set(result.values["Success@5"].tolist()) <= {0.0, 1.0}

@@ -40,8 +40,9 @@ def test_ties_go_to_the_smaller_row_whatever_the_block_split() -> None:
 
 
 def test_merge_keeps_padding_last() -> None:
-    scores, rows = merge_top_k(np.array([[0.5, -np.inf]]), np.array([[3, -1]]),
-                               np.array([[0.9, 0.1]]), np.array([[7, 8]]), 3)
+    scores, rows = merge_top_k(
+        np.array([[0.5, -np.inf]]), np.array([[3, -1]]), np.array([[0.9, 0.1]]), np.array([[7, 8]]), 3
+    )
     assert rows.tolist() == [[7, 3, 8]] and scores[0, 0] == pytest.approx(0.9)
 
 
@@ -51,8 +52,9 @@ def test_overlap_at_k_by_hand() -> None:
     assert overlap_at_k(approx, exact).tolist() == [0.5, 1.0]
 
 
-@pytest.mark.parametrize("spec", [SearchSpec(index="ivf", nlist=8, nprobe=8),
-                                  SearchSpec(index="hnsw", hnsw_m=16, ef_search=400)])
+@pytest.mark.parametrize(
+    "spec", [SearchSpec(index="ivf", nlist=8, nprobe=8), SearchSpec(index="hnsw", hnsw_m=16, ef_search=400)]
+)
 def test_approximate_indexes_find_the_exact_top_k_when_tuned_exhaustive(spec: SearchSpec) -> None:
     rng = np.random.default_rng(1)
     corpus, queries = _unit(rng, 2000, 16), _unit(rng, 20, 16)

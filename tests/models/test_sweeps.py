@@ -17,11 +17,20 @@ RECIPE = {"base": "me5-small-torch", "train_set": "mlqa-r", "sampler": "hybrid",
 
 def registry(tmp_path: Path, **sweep_entry: object) -> Path:
     shipped = yaml.safe_load((REPO_ROOT / "models.yaml").read_text())
-    entry = {"loader": "trained", "family": "finetuned", "description": "swept", "recipe": dict(RECIPE),
-             "sweep": {"alpha": [0, 0.5, 1]}, **sweep_entry}
+    entry = {
+        "loader": "trained",
+        "family": "finetuned",
+        "description": "swept",
+        "recipe": dict(RECIPE),
+        "sweep": {"alpha": [0, 0.5, 1]},
+        **sweep_entry,
+    }
     path = tmp_path / "models.yaml"
-    path.write_text(yaml.safe_dump({"me5-small-torch": shipped["me5-small-torch"], "bm25": shipped["bm25"],
-                                    "grid": entry}, sort_keys=False))
+    path.write_text(
+        yaml.safe_dump(
+            {"me5-small-torch": shipped["me5-small-torch"], "bm25": shipped["bm25"], "grid": entry}, sort_keys=False
+        )
+    )
     return path
 
 
@@ -40,22 +49,29 @@ def test_sweep_expands_into_one_declaration_per_value(tmp_path: Path) -> None:
 def test_model_argument_takes_lists_and_sweep_names(tmp_path: Path) -> None:
     models = load_models(registry(tmp_path))
     assert expand_model_names("bm25", models) == ["bm25"]
-    assert expand_model_names("bm25, grid,grid-alpha0", models) == ["bm25", "grid-alpha0", "grid-alpha0.5",
-                                                                     "grid-alpha1"]
+    assert expand_model_names("bm25, grid,grid-alpha0", models) == [
+        "bm25",
+        "grid-alpha0",
+        "grid-alpha0.5",
+        "grid-alpha1",
+    ]
     with pytest.raises(HarnessError, match="empty name"):
         expand_model_names("bm25,,grid", models)
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"sweep": {"alpha": [0.5]}}, "at least two numbers"),
-    ({"sweep": {"alpha": [0, 0]}}, "values repeat"),
-    ({"sweep": {"alpha": [0, "x"]}}, "at least two numbers"),
-    ({"sweep": {"lr": [1e-5, 2e-5]}}, "'lr' cannot be swept"),
-    ({"sweep": {"alpha": [0, 1], "seeds": [1, 2]}}, "one field"),
-    ({"recipe": {**RECIPE, "alpha": 0.5}}, "recipe.alpha is set too"),
-    ({"sweep_of": {"group": "x", "field": "alpha", "value": 1}}, "set by a sweep"),
-    ({"sweep": {"alpha": [0, 1.5]}}, "alpha: must lie in \\[0, 1\\]"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"sweep": {"alpha": [0.5]}}, "at least two numbers"),
+        ({"sweep": {"alpha": [0, 0]}}, "values repeat"),
+        ({"sweep": {"alpha": [0, "x"]}}, "at least two numbers"),
+        ({"sweep": {"lr": [1e-5, 2e-5]}}, "'lr' cannot be swept"),
+        ({"sweep": {"alpha": [0, 1], "seeds": [1, 2]}}, "one field"),
+        ({"recipe": {**RECIPE, "alpha": 0.5}}, "recipe.alpha is set too"),
+        ({"sweep_of": {"group": "x", "field": "alpha", "value": 1}}, "set by a sweep"),
+        ({"sweep": {"alpha": [0, 1.5]}}, "alpha: must lie in \\[0, 1\\]"),
+    ],
+)
 def test_bad_sweeps_are_one_line_errors(tmp_path: Path, change: dict, message: str) -> None:
     with pytest.raises(HarnessError, match=message) as caught:
         load_models(registry(tmp_path, **change))

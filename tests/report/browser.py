@@ -85,8 +85,9 @@ class Tab:
         self.page.on("pageerror", lambda exc: self.problems.errors.append(str(exc)))
         self.page.on("dialog", self._dialog)
         self.page.on("request", self._request)
-        self.page.route("http*://**/*", lambda route: route.continue_() if route.request.url.startswith(LOCAL)
-                        else route.abort())
+        self.page.route(
+            "http*://**/*", lambda route: route.continue_() if route.request.url.startswith(LOCAL) else route.abort()
+        )
 
     def _request(self, request: object) -> None:
         url = request.url  # type: ignore[attr-defined]

@@ -16,8 +16,13 @@ from .browser import SKIP_PREFIX
 
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "results"
-REAL = [("me5-small", "xquad-r"), ("bm25", "xquad-r"), ("usem-v3", "xquad-r"), ("me5-small", "xquad-mteb"),
-        ("bm25", "xquad-mteb")]
+REAL = [
+    ("me5-small", "xquad-r"),
+    ("bm25", "xquad-r"),
+    ("usem-v3", "xquad-r"),
+    ("me5-small", "xquad-mteb"),
+    ("bm25", "xquad-mteb"),
+]
 SMALL = SyntheticTask("syn-small", ("de", "en", "zh"), 30)
 
 XSS_SCRIPT = "<script>window.__xss = 1</script>"

@@ -39,8 +39,10 @@ def test_every_chart_of_a_measure_shares_one_domain(committed_board: Board) -> N
     assert all(o["scale"]["domain"] == [0.0, 1.0] and o["scale"]["type"] == "linear" for o in own)
     high = max(_committed_rank_distances())
     assert high > 10_000 and [d["scale"]["domain"] for d in distance] == [[0.0, pytest.approx(high)]] * 4
-    assert all(d["scale"]["type"] == "symlog" and d["legend"]["values"] == [0.0, 10.0, 100.0, 1000.0, 10000.0]
-               for d in distance)
+    assert all(
+        d["scale"]["type"] == "symlog" and d["legend"]["values"] == [0.0, 10.0, 100.0, 1000.0, 10000.0]
+        for d in distance
+    )
 
 
 def test_axes_and_legends_say_what_and_which_way(committed_board: Board) -> None:

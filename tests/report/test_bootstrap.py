@@ -21,8 +21,14 @@ def test_one_group_matches_scipy_percentile_bootstrap(n: int) -> None:
     rng = np.random.default_rng(n)
     values = rng.beta(2, 3, n)
     ours = macro_mean_ci([values], n_resamples=4000)
-    ref = stats.bootstrap((values,), np.mean, n_resamples=4000, confidence_level=0.95, method="percentile",
-                          random_state=np.random.default_rng(0)).confidence_interval
+    ref = stats.bootstrap(
+        (values,),
+        np.mean,
+        n_resamples=4000,
+        confidence_level=0.95,
+        method="percentile",
+        random_state=np.random.default_rng(0),
+    ).confidence_interval
     width = ref.high - ref.low
     assert ours is not None
     assert abs(ours[0] - ref.low) < 0.1 * width and abs(ours[1] - ref.high) < 0.1 * width
@@ -33,8 +39,13 @@ def test_macro_mean_of_independent_groups_matches_scipy() -> None:
     rng = np.random.default_rng(3)
     groups = [rng.random(120), rng.random(150) * 0.5, rng.random(90) + 0.2]
     ours = macro_mean_ci(groups, n_resamples=4000)
-    ref = stats.bootstrap(tuple(groups), lambda *g: np.mean([x.mean() for x in g]), n_resamples=4000,
-                          method="percentile", random_state=np.random.default_rng(1)).confidence_interval
+    ref = stats.bootstrap(
+        tuple(groups),
+        lambda *g: np.mean([x.mean() for x in g]),
+        n_resamples=4000,
+        method="percentile",
+        random_state=np.random.default_rng(1),
+    ).confidence_interval
     width = ref.high - ref.low
     assert abs(ours[0] - ref.low) < 0.1 * width and abs(ours[1] - ref.high) < 0.1 * width
 

@@ -127,8 +127,9 @@ def test_heatmap_has_one_cell_per_pair_with_the_file_numbers(browser: object, ba
     page.wait_for_function("document.querySelector('#heatmap-matrix select').selectedIndex >= 0")
     settings = summaries["bm25"]["settings"]
     expected = sorted(f"{v['mAP']:.2f}" for s in ("mono", "cross") for v in settings[s]["by_pair"].values())
-    page.wait_for_function("n => document.querySelectorAll('#heatmap-matrix g.mark-text.role-mark text').length == n",
-                           arg=len(expected))
+    page.wait_for_function(
+        "n => document.querySelectorAll('#heatmap-matrix g.mark-text.role-mark text').length == n", arg=len(expected)
+    )
     page.wait_for_timeout(200)
     assert sorted(_labels(page, "#heatmap-matrix")) == expected
     assert page.locator("#heatmap-difference g.mark-rect.role-mark > path").count() == len(languages) ** 2
@@ -136,8 +137,11 @@ def test_heatmap_has_one_cell_per_pair_with_the_file_numbers(browser: object, ba
     page.select_option("#heatmap-difference select >> nth=1", label="bm25")
     page.wait_for_timeout(300)
     usem = summaries["usem-v3"]["settings"]
-    diff = sorted(usem[s]["by_pair"][p]["mAP"] - settings[s]["by_pair"][p]["mAP"]
-                  for s in ("mono", "cross") for p in settings[s]["by_pair"])
+    diff = sorted(
+        usem[s]["by_pair"][p]["mAP"] - settings[s]["by_pair"][p]["mAP"]
+        for s in ("mono", "cross")
+        for p in settings[s]["by_pair"]
+    )
     got = sorted(float(label.replace("\u2212", "-")) for label in _labels(page, "#heatmap-difference"))  # d3: U+2212
     assert got == pytest.approx(diff, abs=0.0051)
     problems.assert_none("heatmap")
@@ -185,9 +189,14 @@ def test_hostile_names_show_literally_and_never_run(browser: object, base: str) 
         page.close()
 
 
-SCREENSHOTS = [("overview.png", "index.html", None), ("task.png", "tasks/xquad-r.html", None),
-               ("heatmap.png", "tasks/xquad-r.html", "#heatmap-matrix"), ("robustness.png", "robustness.html", None),
-               ("bias.png", "bias.html", None), ("model-card.png", "models/me5-small.html", None)]
+SCREENSHOTS = [
+    ("overview.png", "index.html", None),
+    ("task.png", "tasks/xquad-r.html", None),
+    ("heatmap.png", "tasks/xquad-r.html", "#heatmap-matrix"),
+    ("robustness.png", "robustness.html", None),
+    ("bias.png", "bias.html", None),
+    ("model-card.png", "models/me5-small.html", None),
+]
 
 
 def test_screenshots_of_the_committed_results(browser: object, committed_site: Path, tmp_path: Path) -> None:
@@ -218,8 +227,9 @@ FITS = """() => {
 
 
 @pytest.mark.parametrize("which", ["committed", "hostile names"])
-def test_every_setting_table_fits_1400_px(browser: object, which: str, committed_site: Path,
-                                          test_site: tuple[Path, Path]) -> None:
+def test_every_setting_table_fits_1400_px(
+    browser: object, which: str, committed_site: Path, test_site: tuple[Path, Path]
+) -> None:
     site = committed_site if which == "committed" else test_site[0]
     page, problems = open_page(browser, (site / "tasks" / "xquad-r.html").as_uri(), viewport=(1400, 900))
     box = page.evaluate(FITS)

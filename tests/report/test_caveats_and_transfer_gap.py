@@ -39,7 +39,7 @@ def test_diagnostic_task_is_shown_apart_with_its_caveat(site: Path) -> None:
     index = (site / "index.html").read_text(encoding="utf-8")
     overall = index[: index.index('id="diagnostic"')]
     assert 'data-task="xquad-r"' in overall and 'data-task="miracl-partial"' not in overall
-    diagnostic = index[index.index('id="diagnostic"'):]
+    diagnostic = index[index.index('id="diagnostic"') :]
     assert caveat in diagnostic and "0.750" in diagnostic
     for page in ("tasks/miracl-partial.html", "robustness.html"):
         assert f"<strong>Caveat:</strong> {caveat}" in (site / page).read_text(encoding="utf-8")
@@ -59,7 +59,7 @@ def test_exports_carry_the_caveat(site: Path) -> None:
 def test_transfer_gap_on_task_and_robustness_pages_equals_the_result(site: Path) -> None:
     gap = _summary("bm25", "afriqa")["transfer_gap"]["nDCG@10"]
     page = (site / "tasks" / "afriqa.html").read_text(encoding="utf-8")
-    table = page[page.index('id="transfer-gap"'):page.index("</table>", page.index('id="transfer-gap"'))]
+    table = page[page.index('id="transfer-gap"') : page.index("</table>", page.index('id="transfer-gap"'))]
     shown = [float(v) for v in re.findall(r'data-value="([-0-9.e]+)"', table)]
     expected = [gap["by_pair"][p] for p in sorted(gap["by_pair"])] + [gap["mean"]]  # languages in task order
     assert shown == pytest.approx(expected, abs=1e-6)
@@ -74,7 +74,7 @@ def test_undeclared_task_with_a_caveat_counts_as_diagnostic(tmp_path: Path) -> N
     (results / "bm25" / "pool-check.json").write_text(json.dumps(summary), encoding="utf-8")
     render_site(results, tmp_path / "site", FAST)
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
-    assert "only a pipeline check" in index[index.index('id="diagnostic"'):]
+    assert "only a pipeline check" in index[index.index('id="diagnostic"') :]
 
 
 def test_console_notes_name_caveat_low_resource_gap_and_warnings() -> None:
@@ -83,8 +83,12 @@ def test_console_notes_name_caveat_low_resource_gap_and_warnings() -> None:
     partial = _summary("bm25", "miracl-partial")
     assert f"miracl-partial: CAVEAT {partial['caveat']}" in lines
     low = partial["low_resource"]["settings"]["mono"]
-    assert any(line.startswith("miracl-partial: mono nDCG@10 low-resource") and f"{low['low']['nDCG@10']:.4f}" in line
-               and low["worst"]["nDCG@10"]["pair"] in line for line in lines)
+    assert any(
+        line.startswith("miracl-partial: mono nDCG@10 low-resource")
+        and f"{low['low']['nDCG@10']:.4f}" in line
+        and low["worst"]["nDCG@10"]["pair"] in line
+        for line in lines
+    )
     gap = _summary("bm25", "afriqa")["transfer_gap"]["nDCG@10"]
     assert any(line.startswith("afriqa: transfer gap") and f"{gap['mean']:+.4f}" in line for line in lines)
     assert any("records without gold passage: 4" in line for line in lines)

@@ -32,8 +32,15 @@ def entries(tmp_path_factory: pytest.TempPathFactory) -> list:
 
 def claims_file(tmp_path: Path, comparisons: list[dict]) -> Path:
     path = tmp_path / "claims.yaml"
-    path.write_text(yaml.safe_dump({"samplers": {"A": "strong", "B": "weak1"}, "level": 0.05,
-                                    "claims": [{"id": "c", "statement": "s", "all_of": comparisons}]}))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "samplers": {"A": "strong", "B": "weak1"},
+                "level": 0.05,
+                "claims": [{"id": "c", "statement": "s", "all_of": comparisons}],
+            }
+        )
+    )
     return path
 
 
@@ -92,12 +99,15 @@ def test_holm_runs_across_every_comparison_of_the_file(tmp_path: Path, entries: 
     assert claim.verdict == INCONCLUSIVE  # one comparison inconclusive, none contradicted
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"metric": "mAPP"}, "unknown metric 'mAPP'"),
-    ({"metric": "own_lang@10"}, "has no direction of its own"),
-    ({"b": "A"}, "both are 'A'"),
-    ({"views": "some"}, "views"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"metric": "mAPP"}, "unknown metric 'mAPP'"),
+        ({"metric": "own_lang@10"}, "has no direction of its own"),
+        ({"b": "A"}, "both are 'A'"),
+        ({"views": "some"}, "views"),
+    ],
+)
 def test_bad_claims_are_one_line_errors(tmp_path: Path, change: dict, message: str) -> None:
     comparison = {"a": "A", "b": "B", "task": "toy-qa", "setting": "cross", "metric": "mAP", **change}
     with pytest.raises(HarnessError, match=message) as caught:

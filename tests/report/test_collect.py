@@ -63,7 +63,8 @@ def test_seeds_json_listing_other_seeds_is_reported(tmp_path: Path) -> None:
     for seed in (0, 1):
         write_synthetic(tmp_path, "trained", SMALL, seed=seed)
     (tmp_path / "trained" / "syn-small.seeds.json").write_text(
-        json.dumps({"model": "trained", "task": "syn-small", "limit": None, "seeds": [0, 1, 2]}))
+        json.dumps({"model": "trained", "task": "syn-small", "limit": None, "seeds": [0, 1, 2]})
+    )
     found = collect(tmp_path)
     assert len(found.entries) == 1
     assert any("lists seeds [0, 1, 2]" in line for line in found.warnings)

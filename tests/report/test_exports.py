@@ -39,11 +39,25 @@ def test_csv_has_every_value_and_no_formula(real_results: Path) -> None:
     clone_result(real_results, "bm25", "xquad-mteb", "formula", model="=HYPERLINK(1)")
     rows = list(csv.DictReader(io.StringIO(to_csv(_board(real_results)))))
     summary = json.loads((COMMITTED / "bm25" / "xquad-r.json").read_text())
-    row = next(r for r in rows if r["model"] == "bm25" and r["task"] == "xquad-r" and r["setting"] == "cross"
-               and r["view"] == "ar-de" and r["metric"] == "mAP")
+    row = next(
+        r
+        for r in rows
+        if r["model"] == "bm25"
+        and r["task"] == "xquad-r"
+        and r["setting"] == "cross"
+        and r["view"] == "ar-de"
+        and r["metric"] == "mAP"
+    )
     assert float(row["value"]) == summary["settings"]["cross"]["by_pair"]["ar-de"]["mAP"]
-    macro = next(r for r in rows if r["model"] == "bm25" and r["task"] == "xquad-r" and r["setting"] == "multi"
-                 and r["view"] == "" and r["metric"] == "mAP")
+    macro = next(
+        r
+        for r in rows
+        if r["model"] == "bm25"
+        and r["task"] == "xquad-r"
+        and r["setting"] == "multi"
+        and r["view"] == ""
+        and r["metric"] == "mAP"
+    )
     assert float(macro["ci95_low"]) < float(macro["value"]) < float(macro["ci95_high"])
     assert not any(r["model"].startswith("=") for r in rows)
     assert any(r["model"] == "'=HYPERLINK(1)" for r in rows)

@@ -52,7 +52,7 @@ def test_site_names_no_network_address(test_site: tuple[Path, Path]) -> None:
             # Vega's builds name XML namespaces and the editor as strings; they load nothing by themselves.
             continue
         assert not URL.search(text), f"{name} names an http(s) address"
-        assert "//cdn" not in text and 'src="//' not in text and "href=\"//" not in text
+        assert "//cdn" not in text and 'src="//' not in text and 'href="//' not in text
 
 
 def test_regression_tasks_never_shown(tmp_path: Path) -> None:
@@ -108,8 +108,14 @@ def test_interrupted_render_leaves_the_old_site(tmp_path: Path, monkeypatch: pyt
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "harness.cli", "render", *args], capture_output=True, text=True,
-                          env=env, cwd=REPO_ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "harness.cli", "render", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+        timeout=300,
+    )
 
 
 def test_cli_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:

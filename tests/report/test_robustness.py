@@ -15,10 +15,15 @@ from harness.results.schema import ResultFile
 
 
 def _entry(model: str, main: float | None, zero_shot: bool = True, cross: dict | None = None) -> Entry:
-    result = ResultFile.model_validate({
-        "model": model, "task": "t", "zero_shot": zero_shot, "main_score": {"name": "cross/mAP", "value": main},
-        "settings": {"cross": {"mAP": main}},
-    })
+    result = ResultFile.model_validate(
+        {
+            "model": model,
+            "task": "t",
+            "zero_shot": zero_shot,
+            "main_score": {"name": "cross/mAP", "value": main},
+            "settings": {"cross": {"mAP": main}},
+        }
+    )
     cross = cross or {"en-de": 0.8, "de-en": 0.7, "en-sw": 0.3, "sw-en": 0.2}
     settings = {
         "mono": SettingScores({"mAP": 0.9}, {"en-en": {"mAP": 0.95}, "sw-sw": {"mAP": 0.85}}),
@@ -61,6 +66,11 @@ def test_low_resource_from_the_repository_table(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_ranks_skip_in_domain_and_share_ties() -> None:
-    entries = [_entry("a", 0.5), _entry("b", 0.7), _entry("c", 0.5), _entry("d", 0.9, zero_shot=False),
-               _entry("e", None)]
+    entries = [
+        _entry("a", 0.5),
+        _entry("b", 0.7),
+        _entry("c", 0.5),
+        _entry("d", 0.9, zero_shot=False),
+        _entry("e", None),
+    ]
     assert competition_ranks(entries) == {"b": 1, "a": 2, "c": 2}

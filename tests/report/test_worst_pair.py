@@ -21,14 +21,15 @@ def _worst(model: str, task: str, setting: str, metric: str) -> tuple[str, float
     return pair, pairs[pair][metric]
 
 
-def test_robustness_page_names_the_setting_of_each_worst_pair(committed_board: Board,
-                                                              committed_pages: dict[str, str]) -> None:
+def test_robustness_page_names_the_setting_of_each_worst_pair(
+    committed_board: Board, committed_pages: dict[str, str]
+) -> None:
     page = committed_pages["robustness.html"]
     for task, setting, metric in (("xquad-r", "cross", "mAP"), ("xquad-mteb", "mono", "nDCG@10")):
-        section = page[page.index(f'id="robustness-{task}"'):]
-        section = section[:section.index("</table>")]
-        row = section[section.index('<tr data-model="bm25">'):]
-        row = row[:row.index("</tr>")]
+        section = page[page.index(f'id="robustness-{task}"') :]
+        section = section[: section.index("</table>")]
+        row = section[section.index('<tr data-model="bm25">') :]
+        row = row[: row.index("</tr>")]
         pair, value = _worst("bm25", task, setting, metric)
         assert f'<td class="worst-pair">{setting} {pair}</td><td class="num " data-sort="{value!r}"' in row
         assert f">Worst {setting} pair {metric}" in section and "Worst pair (setting, pair)" in section

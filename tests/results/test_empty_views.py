@@ -20,15 +20,28 @@ from harness.tasks.schema import TaskSpec
 
 def _language(code: str, ids: list[str]) -> ParallelLanguage:
     sentences = [f"{code} sentence about topic {q} number {i}" for i, q in enumerate(ids)]
-    return ParallelLanguage(code, ids, [f"{code} question on topic {q}" for q in ids], sentences,
-                            list(range(len(ids))), {q: i for i, q in enumerate(ids)})
+    return ParallelLanguage(
+        code,
+        ids,
+        [f"{code} question on topic {q}" for q in ids],
+        sentences,
+        list(range(len(ids))),
+        {q: i for i, q in enumerate(ids)},
+    )
 
 
 def _spec(min_queries: int = 10) -> TaskSpec:
-    return TaskSpec(name="disjoint", kind="parallel-qa-retrieval", description="ids disjoint between de and zh",
-                    languages=["en", "de", "zh"], source=Source(loader="lareqa", mirror="synthetic"),
-                    settings=["mono", "cross", "multi"], metrics=["mAP", "R@1", "rank_distance"],
-                    main_score="multi/mAP", min_queries=min_queries)
+    return TaskSpec(
+        name="disjoint",
+        kind="parallel-qa-retrieval",
+        description="ids disjoint between de and zh",
+        languages=["en", "de", "zh"],
+        source=Source(loader="lareqa", mirror="synthetic"),
+        settings=["mono", "cross", "multi"],
+        metrics=["mAP", "R@1", "rank_distance"],
+        main_score="multi/mAP",
+        min_queries=min_queries,
+    )
 
 
 def _summary(tmp_path: Path, min_queries: int = 10) -> dict:
@@ -47,8 +60,12 @@ def test_empty_views_are_listed_and_not_averaged(tmp_path: Path) -> None:
     assert set(cross["by_pair"]) == {"en-de", "en-zh", "de-en", "zh-en"}
     expected = np.mean([cross["by_pair"][p]["mAP"] for p in cross["by_pair"]])
     assert abs(cross["mAP"] - expected) < 1e-6
-    assert {p: v["n_queries"] for p, v in cross["by_pair"].items()} == {"en-de": 12, "en-zh": 3, "de-en": 12,
-                                                                        "zh-en": 3}
+    assert {p: v["n_queries"] for p, v in cross["by_pair"].items()} == {
+        "en-de": 12,
+        "en-zh": 3,
+        "de-en": 12,
+        "zh-en": 3,
+    }
 
 
 def test_views_under_the_minimum_are_flagged(tmp_path: Path) -> None:

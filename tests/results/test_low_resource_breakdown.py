@@ -15,12 +15,26 @@ from harness.tasks.registry import load_tasks
 
 TABLE = ResourceTable({"en": 5, "de": 5, "th": 3, "sw": 2}, low_resource_max_class=3)
 SETTINGS = {
-    "cross": {"mAP": 0.5, "n_pairs": 4, "by_pair": {
-        "en-de": {"mAP": 0.8, "n_queries": 10}, "de-en": {"mAP": 0.6, "n_queries": 10},
-        "en-th": {"mAP": 0.4, "n_queries": 10}, "th-en": {"mAP": 0.2, "n_queries": 10}}},
-    "multi": {"mAP": 0.5, "rank_distance": 10.0, "n_pairs": 3, "by_lang": {
-        "en": {"mAP": 0.7, "rank_distance": 4.0}, "sw": {"mAP": 0.3, "rank_distance": 20.0},
-        "xx": {"mAP": 0.1, "rank_distance": 1.0}}},
+    "cross": {
+        "mAP": 0.5,
+        "n_pairs": 4,
+        "by_pair": {
+            "en-de": {"mAP": 0.8, "n_queries": 10},
+            "de-en": {"mAP": 0.6, "n_queries": 10},
+            "en-th": {"mAP": 0.4, "n_queries": 10},
+            "th-en": {"mAP": 0.2, "n_queries": 10},
+        },
+    },
+    "multi": {
+        "mAP": 0.5,
+        "rank_distance": 10.0,
+        "n_pairs": 3,
+        "by_lang": {
+            "en": {"mAP": 0.7, "rank_distance": 4.0},
+            "sw": {"mAP": 0.3, "rank_distance": 20.0},
+            "xx": {"mAP": 0.1, "rank_distance": 1.0},
+        },
+    },
 }
 
 

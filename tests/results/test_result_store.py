@@ -20,17 +20,30 @@ from harness.results.store import (
 )
 
 IDENTITY = {
-    "schema_version": 1, "harness": "0.1.0", "model_fingerprint": "m", "dataset_fingerprint": "d", "limit": None,
+    "schema_version": 1,
+    "harness": "0.1.0",
+    "model_fingerprint": "m",
+    "dataset_fingerprint": "d",
+    "limit": None,
 }
-SUMMARY = {**IDENTITY, "model": "model", "task": "task", "main_score": {"name": "multi/mAP", "value": 0.5},
-           "settings": {"mono": {"mAP": 0.75, "n_pairs": 1}, "multi": {"mAP": 0.5, "n_pairs": 1}}}
+SUMMARY = {
+    **IDENTITY,
+    "model": "model",
+    "task": "task",
+    "main_score": {"name": "multi/mAP", "value": 0.5},
+    "settings": {"mono": {"mAP": 0.75, "n_pairs": 1}, "multi": {"mAP": 0.5, "n_pairs": 1}},
+}
 
 
 def _results() -> list[SettingResult]:
     return [
         SettingResult("mono", "ar-ar", ["q1", "q2"], {"mAP": np.array([1.0, 0.5], np.float32)}),
-        SettingResult("multi", "ar", ["q1", "q2"], {"mAP": np.array([0.25, 0.75], np.float32),
-                                                     "rank_distance": np.array([3.0, 0.0], np.float32)}),
+        SettingResult(
+            "multi",
+            "ar",
+            ["q1", "q2"],
+            {"mAP": np.array([0.25, 0.75], np.float32), "rank_distance": np.array([3.0, 0.0], np.float32)},
+        ),
     ]
 
 

@@ -116,6 +116,10 @@ def test_aggregate_carries_the_breakdowns_of_single_results(tmp_path: Path) -> N
     aggregate = json.loads(aggregate_seeds(tmp_path, "m", "t", None, SEEDS).read_text())
     cross = aggregate["low_resource"]["settings"]["cross"]
     assert cross["worst"]["mAP"] == {"pair": "ar-de", "value": 0.1}
-    assert cross["spread"]["mAP"] == {"n_pairs": 2, "std": pytest.approx(np.std([0.1, 0.2], ddof=1), abs=1e-6),
-                                      "min": {"pair": "ar-de", "value": 0.1}, "max": {"pair": "de-ar", "value": 0.2}}
+    assert cross["spread"]["mAP"] == {
+        "n_pairs": 2,
+        "std": pytest.approx(np.std([0.1, 0.2], ddof=1), abs=1e-6),
+        "min": {"pair": "ar-de", "value": 0.1},
+        "max": {"pair": "de-ar", "value": 0.2},
+    }
     assert [t["seed"] for t in aggregate["training"]] == [None, None, None]  # these summaries record no training

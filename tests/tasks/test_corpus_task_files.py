@@ -19,8 +19,12 @@ def test_new_tasks_validate_with_their_kinds_and_purposes() -> None:
     tasks = load_tasks()
     names = ("miracl", "miracl-partial", "afriqa", "nq-xling")
     kinds = {name: (tasks[name].kind, tasks[name].purpose) for name in names}
-    assert kinds == {"miracl": ("corpus-retrieval", "benchmark"), "miracl-partial": ("corpus-retrieval", "diagnostic"),
-                     "afriqa": ("corpus-retrieval", "benchmark"), "nq-xling": ("answer-retrieval", "benchmark")}
+    assert kinds == {
+        "miracl": ("corpus-retrieval", "benchmark"),
+        "miracl-partial": ("corpus-retrieval", "diagnostic"),
+        "afriqa": ("corpus-retrieval", "benchmark"),
+        "nq-xling": ("answer-retrieval", "benchmark"),
+    }
     assert len(tasks["miracl"].languages) == 18 and len(tasks["miracl-partial"].languages) == 17
     assert len(tasks["nq-xling"].languages) == 25 and "en" not in tasks["nq-xling"].languages
     assert tasks["afriqa"].files_for("fon")["data"].endswith("afriqa.fon.fr.test.json")
@@ -58,14 +62,19 @@ def test_corpus_task_fingerprint_changes_with_the_index() -> None:
     assert dataset_fingerprint(hnsw) != dataset_fingerprint(spec) == dataset_fingerprint(bigger_blocks)
 
 
-@pytest.mark.parametrize(("edit", "fragment"), [
-    ({"settings": ["multi"]}, "settings: ['multi'] not available for kind corpus-retrieval"),
-    ({"metrics": ["mAP"]}, "metrics: ['mAP'] not available"),
-    ({"language_files": {"qrels": "qrels.{lang}.{oops}"}}, "file patterns"),
-    ({"language_files": {"extra": "extra.{lang}.tsv"}}, "no sha256 for 'extra.ar.tsv'"),
-    ({"corpus": {"hub": "a/b", "revision": "main", "mirror": "m", "shard_pattern": "{lang}", "shards": {}}},
-     "40-hex commit"),
-])
+@pytest.mark.parametrize(
+    ("edit", "fragment"),
+    [
+        ({"settings": ["multi"]}, "settings: ['multi'] not available for kind corpus-retrieval"),
+        ({"metrics": ["mAP"]}, "metrics: ['mAP'] not available"),
+        ({"language_files": {"qrels": "qrels.{lang}.{oops}"}}, "file patterns"),
+        ({"language_files": {"extra": "extra.{lang}.tsv"}}, "no sha256 for 'extra.ar.tsv'"),
+        (
+            {"corpus": {"hub": "a/b", "revision": "main", "mirror": "m", "shard_pattern": "{lang}", "shards": {}}},
+            "40-hex commit",
+        ),
+    ],
+)
 def test_schema_violations_name_the_field(tmp_path: Path, edit: dict, fragment: str) -> None:
     raw = yaml.safe_load((REPO_ROOT / "tasks" / "miracl.yaml").read_text())
     raw.update(edit)

@@ -40,8 +40,10 @@ def _nq_task(tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch) -> P
     """nq-xling on the real 6-record MKQA sample and a 4-passage corpus, hub revision pinned to a test value."""
     raw = yaml.safe_load((REPO_ROOT / "tasks" / "nq-xling.yaml").read_text())
     raw["languages"] = NQ_LANGS
-    raw["source"].update(file_pattern="test_mkqa_sample.jsonl.gz",
-                         files={"test_mkqa_sample.jsonl.gz": _sha(mirror / "mkqa" / "test_mkqa_sample.jsonl.gz")})
+    raw["source"].update(
+        file_pattern="test_mkqa_sample.jsonl.gz",
+        files={"test_mkqa_sample.jsonl.gz": _sha(mirror / "mkqa" / "test_mkqa_sample.jsonl.gz")},
+    )
     raw["corpus"]["revision"] = "0" * 40
     tasks = tmp_path / "tasks"
     tasks.mkdir()
@@ -74,14 +76,30 @@ def test_nq_xling_on_the_mkqa_sample(tmp_path: Path, with_mirror: Path, monkeypa
 
 
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "harness.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, "COLUMNS": "200", **env}, cwd=REPO_ROOT, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "harness.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", **env},
+        cwd=REPO_ROOT,
+        timeout=600,
+    )
 
 
 def test_afriqa_and_partial_miracl_with_bm25_through_the_cli(tmp_path: Path, mirror: Path) -> None:
     env = {"HARNESS_DATA_MIRROR": str(mirror), "HARNESS_CACHE_DIR": str(tmp_path / "cache")}
-    proc = _cli("run", "--model", "bm25", "--tasks", "afriqa,miracl-partial", "--limit", "20",
-                "--results-dir", str(tmp_path / "r"), env=env)
+    proc = _cli(
+        "run",
+        "--model",
+        "bm25",
+        "--tasks",
+        "afriqa,miracl-partial",
+        "--limit",
+        "20",
+        "--results-dir",
+        str(tmp_path / "r"),
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     afriqa = json.loads(result_paths(tmp_path / "r", "bm25", "afriqa", 20).summary.read_text())
     assert set(afriqa["settings"]) == {"cross", "translated"} and afriqa["settings"]["cross"]["n_pairs"] == 9
@@ -108,16 +126,20 @@ def test_a_missing_corpus_shard_stops_a_named_task_in_one_line(tmp_path: Path, m
     shard.parent.mkdir(parents=True)
     with gzip.open(shard, "wt") as handle:
         handle.write(json.dumps({"docid": "1#0", "title": "", "text": "x"}) + "\n")
-    env = {"HARNESS_DATA_MIRROR": str(mirror), "HARNESS_CACHE_DIR": str(tmp_path / "cache"),
-           "HARNESS_TASKS_DIR": str(tasks)}
+    env = {
+        "HARNESS_DATA_MIRROR": str(mirror),
+        "HARNESS_CACHE_DIR": str(tmp_path / "cache"),
+        "HARNESS_TASKS_DIR": str(tasks),
+    }
     proc = _cli("run", "--model", "bm25", "--tasks", "miracl", "--results-dir", str(tmp_path / "r"), env=env)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "1 of 2 shards not here (e.g. miracl-corpus/miracl-corpus-v1.0-yo/docs-1.jsonl.gz)" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and not (tmp_path / "r" / "bm25").exists()
 
 
-def test_duplicate_passage_ids_in_a_pool_are_a_one_line_error(tmp_path: Path, mirror: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_duplicate_passage_ids_in_a_pool_are_a_one_line_error(
+    tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = tmp_path / "mirror" / "miracl"
     (root / "passages-partial").mkdir(parents=True)
     shutil.copytree(mirror / "miracl" / "topics-qrels", root / "topics-qrels")

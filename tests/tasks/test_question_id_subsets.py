@@ -64,8 +64,10 @@ def test_selection_is_deterministic_and_nested_counts_grow() -> None:
 
 
 @pytest.mark.usefixtures("with_mirror")
-@pytest.mark.parametrize(("task", "limit", "size"), [("mlqa-r", 1148, 1148), ("mlqa-r", 5000, 1148),
-                                                    ("xquad-mteb", 10_000, None), ("afriqa", 10_000, None)])
+@pytest.mark.parametrize(
+    ("task", "limit", "size"),
+    [("mlqa-r", 1148, 1148), ("mlqa-r", 5000, 1148), ("xquad-mteb", 10_000, None), ("afriqa", 10_000, None)],
+)
 def test_limit_covering_the_whole_task_is_the_full_run(task: str, limit: int, size: int | None) -> None:
     spec = load_tasks()[task]
     data = load_task_data(spec, limit)
@@ -74,10 +76,12 @@ def test_limit_covering_the_whole_task_is_the_full_run(task: str, limit: int, si
     full = load_task_data(spec)
     if data.corpus_task is not None:
         assert {k: q.query_ids for k, q in data.corpus_task.query_sets.items()} == {
-            k: q.query_ids for k, q in full.corpus_task.query_sets.items()}
+            k: q.query_ids for k, q in full.corpus_task.query_sets.items()
+        }
     else:
         assert {k: len(r.queries if hasattr(r, "queries") else r.questions) for k, r in data.languages.items()} == {
-            k: len(r.queries if hasattr(r, "queries") else r.questions) for k, r in full.languages.items()}
+            k: len(r.queries if hasattr(r, "queries") else r.questions) for k, r in full.languages.items()
+        }
     if size is not None:
         assert len(question_id_order(full.languages)) == size
 
@@ -88,8 +92,14 @@ def test_selection_on_languages_without_a_shared_id(tmp_path: Path) -> None:
 
     def lang(code: str, n: int) -> ParallelLanguage:
         ids = [f"{code}{i}" for i in range(n)]
-        return ParallelLanguage(code, ids, [f"q {i}" for i in ids], [f"s {i}" for i in ids], list(range(n)),
-                                {q: i for i, q in enumerate(ids)})
+        return ParallelLanguage(
+            code,
+            ids,
+            [f"q {i}" for i in ids],
+            [f"s {i}" for i in ids],
+            list(range(n)),
+            {q: i for i, q in enumerate(ids)},
+        )
 
     records = {"en": lang("en", 20), "de": lang("de", 5), "zh": lang("zh", 8)}
     chosen = select_question_ids(records, 9)

@@ -17,8 +17,9 @@ def _unit(rows: int, dim: int, seed: int) -> torch.Tensor:
     return F.normalize(torch.randn(rows, dim, generator=generator), dim=1)
 
 
-def _numpy_loss(queries: np.ndarray, candidates: np.ndarray, temperature: float,
-                mask: np.ndarray | None = None) -> float:
+def _numpy_loss(
+    queries: np.ndarray, candidates: np.ndarray, temperature: float, mask: np.ndarray | None = None
+) -> float:
     """Mean of -log softmax(q_i . c_j / T)[i], masked entries removed from the row, in float64."""
     logits = queries.astype(np.float64) @ candidates.astype(np.float64).T / temperature
     losses = []
@@ -59,7 +60,8 @@ def test_temperature_scales_the_logits() -> None:
     for t, value in losses.items():
         assert value == pytest.approx(_numpy_loss(queries.numpy(), candidates.numpy(), t), rel=1e-4)
     assert info_nce(queries, candidates, 0.05).item() == pytest.approx(
-        info_nce(2 * queries, candidates, 0.1).item(), rel=1e-5)
+        info_nce(2 * queries, candidates, 0.1).item(), rel=1e-5
+    )
     assert len({round(v, 6) for v in losses.values()}) == 3
 
 

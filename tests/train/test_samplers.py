@@ -168,8 +168,9 @@ def test_hybrid_share_of_mono_batches_matches_alpha(mlqa: TrainingSet, alpha: fl
 
 @pytest.mark.parametrize(("alpha", "pure"), [(0.0, "xy"), (1.0, "xx-mono")])
 @pytest.mark.parametrize("seed", [0, 3])
-def test_hybrid_at_the_ends_draws_exactly_the_pure_sampler(mlqa: TrainingSet, alpha: float, pure: str,
-                                                           seed: int) -> None:
+def test_hybrid_at_the_ends_draws_exactly_the_pure_sampler(
+    mlqa: TrainingSet, alpha: float, pure: str, seed: int
+) -> None:
     """Same seed: hybrid(0) gives the X-Y sampler's batches and hybrid(1) the X-X-mono sampler's, one for one."""
     hybrid = _batches(HybridSampler(mlqa, 8, seed, alpha), 300)
     reference = _batches(make_sampler(pure, mlqa, 8, seed), 300)

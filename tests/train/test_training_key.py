@@ -15,8 +15,13 @@ def test_float32_recipes_keep_the_key_their_committed_results_were_made_with() -
     training = json.loads(COMMITTED.read_text())["training"]
     spec = load_models()["me5-small-hybrid"]
     assert spec.recipe is not None and spec.recipe.params.autocast is None
-    key = training_key(spec.recipe, training["base"]["fingerprint"], training["train_set"]["fingerprint"],
-                       training["seed"], spec.prefixes or load_models()["me5-small-torch"].prefixes)  # type: ignore[arg-type]
+    key = training_key(
+        spec.recipe,
+        training["base"]["fingerprint"],
+        training["train_set"]["fingerprint"],
+        training["seed"],
+        spec.prefixes or load_models()["me5-small-torch"].prefixes,
+    )  # type: ignore[arg-type]
     assert key == training["key"]
 
 
@@ -26,8 +31,9 @@ def test_autocast_is_part_of_the_key() -> None:
     mixed = spec.recipe.model_copy(update={"params": spec.recipe.params.model_copy(update={"autocast": "bf16"})})
     prefixes = load_models()["me5-small-torch"].prefixes
     assert prefixes is not None
-    assert training_key(mixed, "b" * 64, "d" * 64, 0, prefixes) != training_key(spec.recipe, "b" * 64, "d" * 64, 0,
-                                                                                prefixes)
+    assert training_key(mixed, "b" * 64, "d" * 64, 0, prefixes) != training_key(
+        spec.recipe, "b" * 64, "d" * 64, 0, prefixes
+    )
 
 
 def test_key_and_fingerprint_come_from_declarations_alone() -> None:

@@ -16,14 +16,17 @@ def calibration_texts(train_set: str, count: int, query_prefix: str, passage_pre
 
     data = get_training_set(train_set)
     if data.source_tasks:
-        raise HarnessError(f"calibration: training set {train_set!r} is built from evaluation task(s) "
-                           f"{', '.join(data.source_tasks)}; choose one with source_tasks: []")
+        raise HarnessError(
+            f"calibration: training set {train_set!r} is built from evaluation task(s) "
+            f"{', '.join(data.source_tasks)}; choose one with source_tasks: []"
+        )
     ranked = sorted(data.examples, key=lambda ex: hashlib.sha256(ex.id.encode()).hexdigest())
     queries = [query_prefix + text for ex in ranked for text in ex.queries.values()]
     passages = [passage_prefix + text for ex in ranked for text in ex.passages.values()]
     texts = queries[: count - count // 2] + passages[: count // 2]
     if len(texts) < count:
         raise HarnessError(f"calibration: training set {train_set!r} has {len(texts)} texts, {count} asked for")
-    fingerprint = sha256_json({"train_set": train_set, "data": data.fingerprint, "count": count,
-                               "texts": sha256_texts(texts)})
+    fingerprint = sha256_json(
+        {"train_set": train_set, "data": data.fingerprint, "count": count, "texts": sha256_texts(texts)}
+    )
     return fingerprint, texts

@@ -23,8 +23,16 @@ if TYPE_CHECKING:
 # Padded tokens per batch: the budget with the shortest time on 1,000 XQuAD-R texts + 200 MIRACL passages,
 # swept over 1024..16384 on the 2-core machine (`python bench/backends.py budget`, docs/BENCHMARKS.md).
 # torch-fp16 (GPUs only) was not measured here.
-TOKEN_BUDGET = {"torch": 1024, "torch-bf16": 2048, "torch-fp16": 16384, "onnx": 1024, "onnx-int8": 1024,
-                "openvino": 1024, "openvino-bf16": 2048, "openvino-int8": 4096}
+TOKEN_BUDGET = {
+    "torch": 1024,
+    "torch-bf16": 2048,
+    "torch-fp16": 16384,
+    "onnx": 1024,
+    "onnx-int8": 1024,
+    "openvino": 1024,
+    "openvino-bf16": 2048,
+    "openvino-int8": 4096,
+}
 CALIBRATION_BATCH = 8
 # (fingerprint of the calibration texts, the texts with their prefixes applied)
 Calibration = tuple[str, list[str]]
@@ -38,9 +46,16 @@ class SentenceTransformerEncoder(Encoder):
     precision and the export (library versions and calibration texts included).
     """
 
-    def __init__(self, name: str, model: SentenceTransformer, fingerprint: str, prefixes: Prefixes | None,
-                 backend: str = DEFAULT_BACKEND, calibration: Calibration | None = None,
-                 on_build: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        model: SentenceTransformer,
+        fingerprint: str,
+        prefixes: Prefixes | None,
+        backend: str = DEFAULT_BACKEND,
+        calibration: Calibration | None = None,
+        on_build: Callable[[str], None] | None = None,
+    ) -> None:
         self.name = name
         self._model = model
         self._prefixes = (prefixes.query, prefixes.passage) if prefixes is not None else ("", "")
@@ -52,8 +67,9 @@ class SentenceTransformerEncoder(Encoder):
         self._export: dict[str, object] | None = None
         self._runner: Runner = self._make_runner(calibration, on_build)
         # the device type matters: torch on a GPU runs autocast, on the cpu it casts the weights
-        self._fingerprint = backend_fingerprint(fingerprint, backend, model.device.type,
-                                                calibration[0] if calibration is not None else None)
+        self._fingerprint = backend_fingerprint(
+            fingerprint, backend, model.device.type, calibration[0] if calibration is not None else None
+        )
 
     def _make_runner(self, calibration: Calibration | None, on_build: Callable[[str], None] | None) -> Runner:
         info = self.info
@@ -88,9 +104,13 @@ class SentenceTransformerEncoder(Encoder):
     @property
     def backend(self) -> dict[str, object]:
         """Backend, precision, what its runtime reports, the export and the token budget (for provenance)."""
-        record: dict[str, object] = {"name": self.info.name, "precision": self.info.precision,
-                                     "runtime": f"{self.info.runtime} {version(self.info.runtime)}",
-                                     "reported": self._runner.report(), "token_budget": self.token_budget}
+        record: dict[str, object] = {
+            "name": self.info.name,
+            "precision": self.info.precision,
+            "runtime": f"{self.info.runtime} {version(self.info.runtime)}",
+            "reported": self._runner.report(),
+            "token_budget": self.token_budget,
+        }
         if self._export is not None:
             record["export"] = {"key": self._export["key"], "calibration": self._export.get("calibration")}
         return record
@@ -111,10 +131,13 @@ class SentenceTransformerEncoder(Encoder):
 
     def feeds(self, texts: Sequence[str]) -> Feeds:
         """Padded int64 input_ids and attention_mask of texts already prefixed."""
-        batch = self._model.tokenizer(list(texts), padding=True, truncation=True,
-                                      max_length=self._model.max_seq_length, return_tensors="np")
-        return {"input_ids": batch["input_ids"].astype(np.int64),
-                "attention_mask": batch["attention_mask"].astype(np.int64)}
+        batch = self._model.tokenizer(
+            list(texts), padding=True, truncation=True, max_length=self._model.max_seq_length, return_tensors="np"
+        )
+        return {
+            "input_ids": batch["input_ids"].astype(np.int64),
+            "attention_mask": batch["attention_mask"].astype(np.int64),
+        }
 
     def encode(self, texts: Sequence[str], kind: TextKind) -> np.ndarray:
         """L2-normalised float32 rows, shape (len(texts), dim)."""
@@ -124,7 +147,6 @@ class SentenceTransformerEncoder(Encoder):
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         out = out / np.maximum(norms, 1e-12)
         return np.ascontiguousarray(out, dtype=np.float32).reshape(len(texts), self.dim)
-
 
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:

@@ -34,8 +34,12 @@ ONNX_FILE = "model.onnx"
 OV_FILE = "model.xml"
 OPSET = 17
 # Packages each export is built with (its cache key); the runtime that runs it is in the model fingerprint.
-RUNTIME_PACKAGES = {"onnx": ["torch", "onnx"], "onnx-int8": ["torch", "onnx", "onnxruntime"],
-                    "openvino": ["torch", "onnx", "openvino"], "openvino-int8": ["torch", "onnx", "openvino", "nncf"]}
+RUNTIME_PACKAGES = {
+    "onnx": ["torch", "onnx"],
+    "onnx-int8": ["torch", "onnx", "onnxruntime"],
+    "openvino": ["torch", "onnx", "openvino"],
+    "openvino-int8": ["torch", "onnx", "openvino", "nncf"],
+}
 EXPORT_EXTRA = "pip install 'xling-harness[backends]'"
 INPUTS = ("input_ids", "attention_mask")
 
@@ -48,16 +52,23 @@ def library_versions(export: str, extra: tuple[str, ...] = ()) -> dict[str, str]
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
-            raise HarnessError(f"backend {export}: needs package {package!r}, which is not installed "
-                               f"({EXPORT_EXTRA})") from None
+            raise HarnessError(
+                f"backend {export}: needs package {package!r}, which is not installed ({EXPORT_EXTRA})"
+            ) from None
     return versions
 
 
 def export_key(weights_fingerprint: str, info: BackendInfo, calibration: str | None) -> dict[str, object]:
     """Everything an exported graph depends on."""
     assert info.export is not None
-    return {"exporter": EXPORTER_VERSION, "weights": weights_fingerprint, "export": info.export,
-            "opset": OPSET, "libraries": library_versions(info.export), "calibration": calibration}
+    return {
+        "exporter": EXPORTER_VERSION,
+        "weights": weights_fingerprint,
+        "export": info.export,
+        "opset": OPSET,
+        "libraries": library_versions(info.export),
+        "calibration": calibration,
+    }
 
 
 def graph_file(folder: Path, export: str) -> Path:
@@ -95,8 +106,13 @@ def ensure_export(
     return folder
 
 
-def _build(model: SentenceTransformer, weights_fingerprint: str, info: BackendInfo,
-           calibration: tuple[str, Callable[[], list[dict[str, np.ndarray]]]] | None, out: Path) -> None:
+def _build(
+    model: SentenceTransformer,
+    weights_fingerprint: str,
+    info: BackendInfo,
+    calibration: tuple[str, Callable[[], list[dict[str, np.ndarray]]]] | None,
+    out: Path,
+) -> None:
     export = info.export
     if export == "onnx":
         export_onnx(model, out / ONNX_FILE)
@@ -105,8 +121,13 @@ def _build(model: SentenceTransformer, weights_fingerprint: str, info: BackendIn
     if export == "onnx-int8":
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        quantize_dynamic(str(fp32), str(out / ONNX_FILE), weight_type=QuantType.QInt8, per_channel=True,
-                         op_types_to_quantize=["MatMul"])
+        quantize_dynamic(
+            str(fp32),
+            str(out / ONNX_FILE),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            op_types_to_quantize=["MatMul"],
+        )
         return
     import openvino as ov
 
@@ -121,8 +142,9 @@ def _build(model: SentenceTransformer, weights_fingerprint: str, info: BackendIn
 def _quantize_static(graph: Any, batches: Sequence[dict[str, np.ndarray]]) -> Any:
     import nncf
 
-    return nncf.quantize(graph, nncf.Dataset(list(batches)), model_type=nncf.ModelType.TRANSFORMER,
-                         subset_size=len(batches))
+    return nncf.quantize(
+        graph, nncf.Dataset(list(batches)), model_type=nncf.ModelType.TRANSFORMER, subset_size=len(batches)
+    )
 
 
 def export_onnx(model: SentenceTransformer, path: Path) -> None:
@@ -140,18 +162,29 @@ def export_onnx(model: SentenceTransformer, path: Path) -> None:
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
             return self.st({"input_ids": input_ids, "attention_mask": attention_mask})["sentence_embedding"]
 
-    example = model.tokenizer(["query: an example", "passage: a slightly longer example text"],
-                              padding=True, return_tensors="pt")
+    example = model.tokenizer(
+        ["query: an example", "passage: a slightly longer example text"], padding=True, return_tensors="pt"
+    )
     pipeline = Pipeline(model).eval()
-    dynamic = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
-               "embedding": {0: "batch"}}
+    dynamic = {
+        "input_ids": {0: "batch", 1: "tokens"},
+        "attention_mask": {0: "batch", 1: "tokens"},
+        "embedding": {0: "batch"},
+    }
     import warnings
 
     with torch.inference_mode(False), torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer warnings on shape-dependent Python branches (fixed for BERT)
-        torch.onnx.export(pipeline, (example["input_ids"], example["attention_mask"]), str(path),
-                          input_names=list(INPUTS), output_names=["embedding"], dynamic_axes=dynamic,
-                          opset_version=OPSET, dynamo=False)
+        torch.onnx.export(
+            pipeline,
+            (example["input_ids"], example["attention_mask"]),
+            str(path),
+            input_names=list(INPUTS),
+            output_names=["embedding"],
+            dynamic_axes=dynamic,
+            opset_version=OPSET,
+            dynamo=False,
+        )
 
 
 _ONNX_FP32 = BackendInfo("onnx", "fp32", "onnxruntime", "onnx")

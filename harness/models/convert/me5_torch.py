@@ -47,11 +47,18 @@ def convert(weights: Path, out: Path, key: str) -> None:
     q4 = read_q4_model(weights)
     h = q4.header
     config = BertConfig(
-        vocab_size=h.vocab_rows, hidden_size=h.hidden, num_hidden_layers=h.layers,
-        num_attention_heads=h.heads, intermediate_size=h.intermediate, hidden_act="gelu",
-        max_position_embeddings=h.max_positions, type_vocab_size=h.type_vocab,
-        layer_norm_eps=h.layer_norm_eps, pad_token_id=q4.special["pad"],
-        bos_token_id=q4.special["bos"], eos_token_id=q4.special["eos"],
+        vocab_size=h.vocab_rows,
+        hidden_size=h.hidden,
+        num_hidden_layers=h.layers,
+        num_attention_heads=h.heads,
+        intermediate_size=h.intermediate,
+        hidden_act="gelu",
+        max_position_embeddings=h.max_positions,
+        type_vocab_size=h.type_vocab,
+        layer_norm_eps=h.layer_norm_eps,
+        pad_token_id=q4.special["pad"],
+        bos_token_id=q4.special["bos"],
+        eos_token_id=q4.special["eos"],
     )
     bert = BertModel(config)
     state = bert_state_dict(q4)
@@ -65,10 +72,15 @@ def convert(weights: Path, out: Path, key: str) -> None:
     bert.save_pretrained(transformer_dir)
     pieces = q4.pieces
     tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=build_tokenizer(q4), model_max_length=h.max_positions,
-        bos_token=pieces[q4.special["bos"]], eos_token=pieces[q4.special["eos"]],
-        cls_token=pieces[q4.special["bos"]], sep_token=pieces[q4.special["eos"]],
-        unk_token=pieces[q4.special["unk"]], pad_token=pieces[q4.special["pad"]], mask_token="<mask>",
+        tokenizer_object=build_tokenizer(q4),
+        model_max_length=h.max_positions,
+        bos_token=pieces[q4.special["bos"]],
+        eos_token=pieces[q4.special["eos"]],
+        cls_token=pieces[q4.special["bos"]],
+        sep_token=pieces[q4.special["eos"]],
+        unk_token=pieces[q4.special["unk"]],
+        pad_token=pieces[q4.special["pad"]],
+        mask_token="<mask>",
     )
     tokenizer.save_pretrained(transformer_dir)
     model = _sentence_transformer(transformer_dir, SentenceTransformer)
@@ -101,8 +113,12 @@ def bert_state_dict(q4: Q4Model) -> dict:
         "embeddings.LayerNorm.bias": tensor("emb.ln.b"),
     }
     parts = {
-        "attention.self.query": "q", "attention.self.key": "k", "attention.self.value": "v",
-        "attention.output.dense": "ao", "intermediate.dense": "fi", "output.dense": "fo",
+        "attention.self.query": "q",
+        "attention.self.key": "k",
+        "attention.self.value": "v",
+        "attention.output.dense": "ao",
+        "intermediate.dense": "fi",
+        "output.dense": "fo",
     }
     norms = {"attention.output.LayerNorm": "aln", "output.LayerNorm": "oln"}
     for layer in range(h.layers):

