@@ -4,8 +4,8 @@
 # and mlqa-r (in-domain) with the openvino-bf16 backend (within 0.0005 mAP of torch float32 on
 # xquad-r, docs/BENCHMARKS.md). Seed-major, so that a stopped study still holds whole alpha curves;
 # each (alpha, seed) is one `harness run`, and a rerun skips what is stored.
-# `report` then writes the seed aggregates (from the stored results: nothing is trained again), the site
-# with its Claims and Research question pages, and the study section of docs/HYBRID_BATCH_TRAINING.md.
+# `report` then writes the seed aggregates of the stored seeds (nothing is trained or evaluated), the study
+# section of docs/HYBRID_BATCH_TRAINING.md, and the site with its Claims and Research question pages.
 # Usage: HARNESS_DATA_MIRROR=../shared/data experiments/alpha_sweep.sh [run [SEEDS] | report | all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +24,6 @@ if [[ "$STEP" == run || "$STEP" == all ]]; then
   done
 fi
 if [[ "$STEP" == report || "$STEP" == all ]]; then
-  "$HARNESS" run --model me5-small-sweep --seeds "$SEEDS" --tasks "$TASKS" --backend "$BACKEND"
+  .venv/bin/python experiments/study_report.py  # seed aggregates of the stored seeds, then the write-up
   "$HARNESS" render --claims experiments/claims.yaml
-  .venv/bin/python experiments/study_report.py
 fi

@@ -12,10 +12,12 @@ import pytest
 from harness.report.board import Board
 from harness.report.synthetic import SyntheticTask
 
-from .browser import SKIP_PREFIX
+from .browser import SKIP_PREFIX, chromium_path
 
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "results"
+# The first round's models: what the committed-board tests pin (the study's sweep results are tested apart).
+FIRST_ROUND = ["bm25", "me5-small", "me5-small-hybrid", "me5-small-torch", "me5-small-xx", "me5-small-xy", "usem-v3"]
 REAL = [
     ("me5-small", "xquad-r"),
     ("bm25", "xquad-r"),
@@ -117,14 +119,23 @@ def test_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="session")
-def committed_board() -> Board:
-    """The board of results/ as committed, with the page's own settings (10,000 sign flips per test)."""
+def first_round(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The first round's committed results (FIRST_ROUND), copied as they are."""
+    folder = tmp_path_factory.mktemp("first-round") / "results"
+    for model in FIRST_ROUND:
+        shutil.copytree(COMMITTED / model, folder / model)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def committed_board(first_round: Path) -> Board:
+    """The board of the first round's committed results, with the page's own settings (10,000 sign flips per test)."""
     from harness.report.board import BoardOptions, build_board
     from harness.report.collect import collect
     from harness.report.metadata import hidden_tasks, load_registries
 
     registries = load_registries()
-    return build_board(collect(COMMITTED, hidden_tasks(registries)), registries, BoardOptions())
+    return build_board(collect(first_round, hidden_tasks(registries)), registries, BoardOptions())
 
 
 @pytest.fixture(scope="session")
@@ -148,3 +159,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for reason in sorted(set(browser)):
         line = f"browser tests skipped ({browser.count(reason)}): {reason}"
         terminalreporter.write_line(line, yellow=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless chromium; session-scoped so that a missing browser skips before any site is rendered."""
+    path = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()

@@ -11,22 +11,10 @@ import pytest
 
 from harness.report.site import render_site
 
-from .browser import Tab, chromium_path, open_page, serve
+from .browser import Tab, open_page, serve
 from .conftest import COMMITTED, XSS_DESC, XSS_IMG, XSS_SCRIPT
 
 CELLS = "#heatmap-matrix g.mark-rect.role-mark > path"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One headless chromium; session-scoped so that a missing browser skips before any site is rendered."""
-    path = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +24,10 @@ def http_base(test_site: tuple[Path, Path]):
 
 
 @pytest.fixture(scope="module")
-def committed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """results/ as committed, rendered once for this module."""
+def committed_site(tmp_path_factory: pytest.TempPathFactory, first_round: Path) -> Path:
+    """The first round's committed results, rendered once for this module."""
     site = tmp_path_factory.mktemp("committed") / "site"
-    render_site(COMMITTED, site)
+    render_site(first_round, site)
     return site
 
 

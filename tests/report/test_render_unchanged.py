@@ -14,7 +14,8 @@ from pathlib import Path
 
 from harness.paths import REPO_ROOT
 
-FIRST_ROUND = ["bm25", "me5-small", "me5-small-hybrid", "me5-small-torch", "me5-small-xx", "me5-small-xy", "usem-v3"]
+from .conftest import FIRST_ROUND
+
 SNAPSHOT = Path(__file__).parent / "data" / "first_round_results.csv.gz"
 
 
