@@ -62,7 +62,7 @@ def _low_resource(entry: Entry, setting: str, metric: str) -> dict:
 
 def claims_table(study: Study) -> list[str]:
     lines = [
-        "| claim | verdict | comparison | a | b | d [95% CI] | p (Holm) | verdict |",
+        "| claim | verdict | comparison | a | b | d (+: a better) [95% CI] | p (Holm) | verdict |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for result in study.results:
@@ -127,6 +127,36 @@ def sweep_tables(members: dict[str, float], entries: dict[tuple[str, str], Entry
     return lines
 
 
+def afriqa_table(members: dict[str, float], entries: dict[tuple[str, str], Entry]) -> list[str]:
+    """Per AfriQA language: native-question nDCG@10 and the transfer gap (translated - native), means over seeds."""
+    ordered = sorted(members.items(), key=lambda item: item[1])
+    found = {m: entries.get((m, "afriqa")) for m, _ in ordered}
+    first = next((e for e in found.values() if e is not None), None)
+    if first is None:
+        return []
+    lines = [
+        "| language (pair) | " + " | ".join(f"α = {a:g}" for _, a in ordered) + " |",
+        "|---|" + "---|" * len(ordered),
+    ]
+    for pair in first.settings["cross"].detail:
+        cells = []
+        for model, _ in ordered:
+            entry = found[model]
+            if entry is None:
+                cells.append("—")
+                continue
+            native = entry.settings["cross"].detail.get(pair, {}).get("nDCG@10")
+            translated = entry.settings["translated"].detail.get(pair, {}).get("nDCG@10")
+            gap = (
+                fmt(translated - native, "nDCG@10", signed=True)
+                if native is not None and translated is not None
+                else "—"
+            )
+            cells.append(f"{fmt(native, 'nDCG@10')} (gap {gap})")
+        lines.append(f"| {pair} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def training_table(members: dict[str, float], entries: dict[tuple[str, str], Entry]) -> tuple[list[str], dict]:
     lines = [
         "| α | seeds | steps | best step | ended by early stopping | training min (mean) |",
@@ -180,12 +210,14 @@ def section(study: Study, members: dict[str, float], entries: dict[tuple[str, st
         f"{totals['runs']} runs ({(totals['train_s'] + totals['eval_s']) / 3600:.2f} h of compute).",
         "",
         f"### Claims ({len(study.results)}: {counts['supported']} supported, {counts['contradicted']} "
-        f"contradicted, {counts['inconclusive']} inconclusive; Holm over {study.n_comparisons} comparisons)",
+        f"contradicted, {counts['inconclusive']} inconclusive; Holm over {study.n_tested} distinct comparisons)",
         "",
     ]
     out += claims_table(study)
     out += ["", "### The α sweep (mean ± std over seeds)", ""]
     out += sweep_tables(members, entries)
+    out += ["", "AfriQA per language: nDCG@10 of the native questions (transfer gap: translated minus native):", ""]
+    out += afriqa_table(members, entries)
     out += ["", "### Research question quantities (95% bootstrap CI over queries)", ""]
     if study.sweep is not None:
         for quantity in QUANTITIES:

@@ -54,9 +54,10 @@ def run(
     from harness.console import RichPhases, RichTrainReporter, result_notes, summary_table
     from harness.models.backends.spec import variant_name
     from harness.models.factory import build_model, check_model_device
+    from harness.models.identity import fingerprint
     from harness.models.spec import get_model_spec, load_models, resolve_backend
     from harness.models.sweeps import expand_model_names
-    from harness.run import RunOptions, plan_tasks, run_tasks
+    from harness.run import RunOptions, plan_tasks, run_tasks, stored_outcomes
     from harness.tasks.registry import load_tasks, select_tasks
     from harness.trained_runs import resolve_seeds, run_trained
 
@@ -93,9 +94,12 @@ def run(
                     phases,
                     lambda label: RichTrainReporter(err, label),
                 )
-            else:
-                encoder = build_model(name, model_spec, device=device, models=registry, backend=chosen)
-                outcomes = run_tasks(stored_as, encoder, runnable, options, phases)
+            else:  # stored results are found by the declared model's fingerprint, before it is built
+                stored = stored_outcomes(stored_as, fingerprint(name, model_spec, chosen, device), runnable, options)
+                if stored is None:
+                    encoder = build_model(name, model_spec, device=device, models=registry, backend=chosen)
+                    stored = run_tasks(stored_as, encoder, runnable, options, phases)
+                outcomes = stored
         out.print(summary_table(stored_as, outcomes + skipped))
         for line in result_notes(outcomes):
             out.print(line, markup=False, highlight=False, soft_wrap=True)

@@ -182,8 +182,10 @@ def result_notes(outcomes: list[TaskOutcome]) -> list[str]:
             )
         gap = summary.get("transfer_gap", {}).get(metric)
         if gap:
-            per_pair = " ".join(f"{pair} {value:+.3f}" for pair, value in gap["by_pair"].items())
-            lines.append(f"{task}: transfer gap (translated - native) {metric} mean {gap['mean']:+.4f}: {per_pair}")
+            per_pair = " ".join(f"{pair} {_signed(value, 3)}" for pair, value in gap["by_pair"].items())
+            lines.append(
+                f"{task}: transfer gap (translated - native) {metric} mean {_signed(gap['mean'], 4)}: {per_pair}"
+            )
         for kind, counts in summary.get("warnings", {}).items():
             if kind == "reasons":
                 continue
@@ -225,3 +227,8 @@ class RichTrainReporter:
         self._console.print(
             f"{self._label}: step {step} validation loss {val_loss:.4f}{marker}", markup=False, highlight=False
         )
+
+
+def _signed(value: float | None, digits: int) -> str:
+    """'+0.123', or '—' for a value the result file holds as null."""
+    return "—" if value is None else f"{value:+.{digits}f}"

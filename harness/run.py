@@ -73,9 +73,10 @@ def plan_tasks(tasks: list[TaskSpec], all_tasks: bool) -> tuple[list[TaskSpec], 
 
 
 def identity(
-    fingerprint: str, dataset_fingerprint: str, limit: int | None, seed: int | None = None, kind: str | None = None
+    fingerprint: str, dataset_fingerprint: str, limit: int | None, seed: int | None = None, parallel: bool = False
 ) -> dict[str, object]:
-    """Fields that must all match for a stored result to be reused (a quick run also names its subset rule)."""
+    """Fields that must all match for a stored result to be reused (a quick run also names its subset rule:
+    question ids on parallel data, the first queries otherwise)."""
     fields: dict[str, object] = {
         "schema_version": SCHEMA_VERSION,
         "harness": __version__,
@@ -84,7 +85,7 @@ def identity(
         "limit": limit,
     }
     if limit is not None:
-        fields["subset"] = SELECTION_RULE if kind == "parallel-qa-retrieval" else "first-n-queries"
+        fields["subset"] = SELECTION_RULE if parallel else "first-n-queries"
     if seed is not None:
         fields["seed"] = seed
     return fields
@@ -96,9 +97,19 @@ def stored_outcome(model_name: str, fingerprint: str, spec: TaskSpec, options: R
         return None
     data = task_kind(spec).load(spec, options.limit)
     paths = result_paths(options.results_dir, model_name, spec.name, data.limit, options.seed)
-    if not is_complete(paths, identity(fingerprint, data.dataset_fingerprint, data.limit, options.seed, spec.kind)):
+    if not is_complete(
+        paths, identity(fingerprint, data.dataset_fingerprint, data.limit, options.seed, data.is_parallel)
+    ):
         return None
     return TaskOutcome(spec.name, "existing", data.limit_note, read_summary(paths.summary), paths.summary)
+
+
+def stored_outcomes(
+    model_name: str, fingerprint: str, tasks: list[TaskSpec], options: RunOptions
+) -> list[TaskOutcome] | None:
+    """Every task's stored result of the model with this fingerprint, or None when any is missing."""
+    found = [stored_outcome(model_name, fingerprint, spec, options) for spec in tasks]
+    return None if any(outcome is None for outcome in found) else [o for o in found if o is not None]
 
 
 def model_backend(model: Model) -> dict[str, object]:
@@ -124,7 +135,7 @@ def evaluate_task(
     if position:
         progress.stage(position)
     paths: ResultPaths = result_paths(options.results_dir, model_name, spec.name, data.limit, options.seed)
-    ident = identity(model.fingerprint, data.dataset_fingerprint, data.limit, options.seed, spec.kind)
+    ident = identity(model.fingerprint, data.dataset_fingerprint, data.limit, options.seed, data.is_parallel)
     if not options.overwrite and is_complete(paths, ident):
         return TaskOutcome(spec.name, "existing", data.limit_note, read_summary(paths.summary), paths.summary)
     waiting = f"waiting: {model_name} on {spec.name} is being computed by {{}} (same results folder)"

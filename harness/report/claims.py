@@ -1,19 +1,21 @@
 """Verdicts on a claims file: each comparison tested over queries, Holm-corrected across all of them.
 
 A comparison's effect d is the difference of macro means over its views (a - b, signed so that
-d > 0 means a is better), computed on per-query scores averaged over the seeds.
+d > 0 means a is better), on per-query scores averaged over the seeds. Its margin m (0 unless
+declared) makes the question "is a better than b by more than -m", i.e. "a beats b" for m = 0 and
+"a is no worse than b by more than m" otherwise. Every comparison is one two-sided test of
+d = -m, Holm-corrected across the distinct comparisons of the file (a repeated or reversed
+comparison is one hypothesis):
 
-- **a beats b** (no margin): two-sided paired sign-flip test of d = 0 (harness.stats). It is
-  *supported* when the Holm-adjusted p is below the level, d > 0 and every seed shows d > 0;
-  *contradicted* when the adjusted p is below the level and d < 0 in the mean and in every seed;
-  *inconclusive* otherwise.
-- **a no worse than b by more than m** (margin): one-sided test of d <= -m, by shifting a by m.
-  It is *supported* when the adjusted p is below the level and every seed shows d > -m;
-  *contradicted* when the whole 95% bootstrap CI of d lies below -m; *inconclusive* otherwise.
-- **worst view**: d compares each model's own worst view (lowest seed-averaged mean), so the
-  views may differ. It is tested by the bootstrap, whose resamples draw the same query positions
-  in every view of one size (parallel tasks: the same questions); its p is the share of resamples
-  on the other side.
+- *supported*: the adjusted p is below the level, d > -m, and every seed shows d > -m;
+- *contradicted*: the adjusted p is below the level, d < -m, and every seed shows d < -m;
+- *inconclusive* otherwise.
+
+Views: all of a setting's views, those touching a class <= 3 language, or each model's worst view
+(lowest score, highest for lower-is-better metrics), which may differ between the models. Views
+are paired sign-flip tests (harness.stats); the worst view is tested by the bootstrap, which picks
+each model's worst view again in every resample (all views of one size share the resampled query
+positions: on parallel tasks, the same questions), so the choice of the view is part of the test.
 
 A claim is supported when all its comparisons are, contradicted when any is, else inconclusive.
 """
@@ -28,7 +30,7 @@ from harness.data.resource_classes import ResourceTable, resource_table
 from harness.errors import HarnessError
 from harness.report.claims_spec import Claim, ClaimsFile, Comparison
 from harness.report.entries import Entry
-from harness.report.per_query import View, aligned, load_views
+from harness.report.per_query import aligned, load_views
 from harness.results.low_resource import pair_languages
 from harness.stats.batched_randomization import paired_tests
 from harness.stats.bootstrap import bootstrap_means, macro_mean_ci
@@ -98,38 +100,52 @@ def _worst(values: dict[str, float], sign: float) -> str:
     return min(values, key=lambda view: sign * values[view])
 
 
-def _seed_effects(a: Entry, b: Entry, comparison: Comparison, views: list[str], sign: float) -> list[float]:
-    """d per training seed (seeds matched by number; one value for untrained models)."""
+def _seed_effects(
+    a: Entry, b: Entry, comparison: Comparison, views: tuple[list[str], list[str]], sign: float
+) -> list[float]:
+    """d per training seed: seeds matched by number, or every run of a against b's only run (an untrained model)."""
 
-    def per_seed(entry: Entry) -> dict[int | None, dict[str, float]]:
+    def per_seed(entry: Entry, wanted: list[str]) -> dict[int | None, dict[str, float]]:
         out = {}
         for run in entry.runs:
             detail = run.result.settings[comparison.setting].view_metrics()
             out[run.result.seed] = {
                 v: float(detail[v][comparison.metric])
-                for v in views
+                for v in wanted
                 if detail.get(v, {}).get(comparison.metric) is not None
             }
         return out
 
-    runs_a, runs_b = per_seed(a), per_seed(b)
-    common = [s for s in runs_a if s in runs_b]
-    first_b = next(iter(runs_b.values()))
-    pairs = [(runs_a[s], runs_b[s]) for s in common] if common else [(va, first_b) for va in runs_a.values()]
+    runs_a, runs_b = per_seed(a, views[0]), per_seed(b, views[1])
+    if set(runs_a) == set(runs_b):
+        pairs = [(runs_a[s], runs_b[s]) for s in runs_a]
+    elif len(runs_b) == 1 or len(runs_a) == 1:
+        pairs = [(va, vb) for va in runs_a.values() for vb in runs_b.values()]
+    else:
+        raise HarnessError(
+            f"claims: {comparison.label}: the models have different seeds "
+            f"({sorted(runs_a, key=str)} vs {sorted(runs_b, key=str)})"
+        )
     effects = []
     for va, vb in pairs:
         if comparison.views == "worst":
             effects.append(sign * (va[_worst(va, sign)] - vb[_worst(vb, sign)]))
         else:
-            shared = [v for v in views if v in va and v in vb]
+            shared = [v for v in va if v in vb]
             effects.append(sign * (np.mean([va[v] for v in shared]) - np.mean([vb[v] for v in shared])))
     return [float(e) for e in effects]
+
+
+def _worst_replicates(views: dict[str, np.ndarray], sign: float) -> np.ndarray:
+    """Bootstrap replicates of a model's worst view mean, the worst view chosen again in every resample."""
+    replicates = np.stack([bootstrap_means([values]) for values in views.values()])  # (views, B)
+    return replicates.min(axis=0) if sign > 0 else replicates.max(axis=0)
 
 
 def _prepare(
     claims: ClaimsFile, comparison: Comparison, entries: dict[tuple[str, str], Entry], table: ResourceTable
 ) -> tuple[ComparisonResult, list[tuple[np.ndarray, np.ndarray]] | None]:
-    """The comparison's numbers and, for a paired test, its (a, b) arrays per view (a already shifted by the margin)."""
+    """The comparison's numbers and, for a paired test, its (a, b) arrays per view (a shifted by the margin)."""
     model_a, model_b = claims.model_of(comparison.a), claims.model_of(comparison.b)
     a, b = _entry(entries, model_a, comparison.task), _entry(entries, model_b, comparison.task)
     sign = 1.0 if comparison.higher_is_better else -1.0
@@ -139,15 +155,16 @@ def _prepare(
     loaded_a: dict = load_views(a, wanted, with_ids={comparison.setting})
     loaded_b: dict = load_views(b, wanted, with_ids={comparison.setting})
     if comparison.views == "worst":
-        means_a = {v: float(np.mean(loaded_a[(comparison.setting, v)].values)) for v in views_a}
-        means_b = {v: float(np.mean(loaded_b[(comparison.setting, v)].values)) for v in views_b}
+        arrays_a = {v: loaded_a[(comparison.setting, v)].values for v in views_a}
+        arrays_b = {v: loaded_b[(comparison.setting, v)].values for v in views_b}
+        means_a = {v: float(np.mean(x)) for v, x in arrays_a.items()}
+        means_b = {v: float(np.mean(x)) for v, x in arrays_b.items()}
         worst_a, worst_b = _worst(means_a, sign), _worst(means_b, sign)
-        va: View = loaded_a[(comparison.setting, worst_a)]
-        vb: View = loaded_b[(comparison.setting, worst_b)]
-        diff = sign * (bootstrap_means([va.values]) - bootstrap_means([vb.values]))
+        diff = sign * (_worst_replicates(arrays_a, sign) - _worst_replicates(arrays_b, sign))
         effect = sign * (means_a[worst_a] - means_b[worst_b])
-        p = _bootstrap_p(diff, effect, comparison.margin)
         low, high = (float(x) for x in np.percentile(diff, [2.5, 97.5]))
+        below, above = np.count_nonzero(diff <= -margin), np.count_nonzero(diff >= -margin)
+        p = float(min(1.0, 2 * (min(below, above) + 1) / (diff.size + 1)))  # two-sided, of d = -margin
         result = ComparisonResult(
             comparison,
             model_a,
@@ -157,12 +174,12 @@ def _prepare(
             effect,
             (low, high),
             p,
-            _seed_effects(a, b, comparison, views_a, sign),
+            _seed_effects(a, b, comparison, (views_a, views_b), sign),
             1,
-            len(va.values),
+            len(arrays_a[worst_a]),
             (worst_a, worst_b),
+            floor=2 / (diff.size + 1),
         )
-        result.floor = (1 if comparison.margin is not None else 2) / (diff.size + 1)
         return result, None
     shared = [v for v in views_a if v in set(views_b)]
     groups = [aligned(loaded_a[(comparison.setting, v)], loaded_b[(comparison.setting, v)]) for v in shared]
@@ -171,7 +188,6 @@ def _prepare(
         raise HarnessError(f"claims: {comparison.label}: the two models share no query")
     mean_a = float(np.mean([x.mean() for x, _ in groups]))
     mean_b = float(np.mean([y.mean() for _, y in groups]))
-    effect = sign * (mean_a - mean_b)
     ci = macro_mean_ci([sign * (x - y) for x, y in groups])
     assert ci is not None
     result = ComparisonResult(
@@ -180,54 +196,54 @@ def _prepare(
         model_b,
         mean_a,
         mean_b,
-        effect,
+        sign * (mean_a - mean_b),
         ci,
         1.0,
-        _seed_effects(a, b, comparison, shared, sign),
+        _seed_effects(a, b, comparison, (shared, shared), sign),
         len(groups),
         sum(len(x) for x, _ in groups),
     )
     return result, [(x + sign * margin, y) for x, y in groups]
 
 
-def _bootstrap_p(diff: np.ndarray, effect: float, margin: float | None) -> float:
-    if margin is not None:  # one-sided: H0 d <= -margin
-        return float((np.count_nonzero(diff <= -margin) + 1) / (diff.size + 1))
-    other_side = np.count_nonzero(diff <= 0) if effect > 0 else np.count_nonzero(diff >= 0)
-    return float(min(1.0, 2 * (other_side + 1) / (diff.size + 1)))
-
-
 def _verdict(result: ComparisonResult, level: float) -> str:
-    margin = result.comparison.margin
-    significant = result.p_holm < level
-    if margin is None:
-        if significant and result.effect > 0 and all(e > 0 for e in result.seed_effects):
-            return SUPPORTED
-        if significant and result.effect < 0 and all(e < 0 for e in result.seed_effects):
-            return CONTRADICTED
+    margin = result.comparison.margin or 0.0
+    if result.p_holm >= level:
         return INCONCLUSIVE
-    if significant and all(e > -margin for e in result.seed_effects):
+    if result.effect > -margin and all(e > -margin for e in result.seed_effects):
         return SUPPORTED
-    return CONTRADICTED if result.ci[1] < -margin else INCONCLUSIVE
+    if result.effect < -margin and all(e < -margin for e in result.seed_effects):
+        return CONTRADICTED
+    return INCONCLUSIVE
+
+
+def hypothesis(comparison: Comparison) -> tuple:
+    """What a comparison tests: a reversed copy of a comparison without margin is the same hypothesis."""
+    models = (comparison.a, comparison.b) if comparison.margin else tuple(sorted((comparison.a, comparison.b)))
+    return (*models, comparison.task, comparison.setting, comparison.metric, comparison.views, comparison.margin or 0.0)
 
 
 def evaluate_claims(claims: ClaimsFile, entries: list[Entry], table: ResourceTable | None = None) -> list[ClaimResult]:
-    """Test every comparison of every claim; Holm across all comparisons of the file."""
+    """Test every comparison of every claim; Holm across the distinct comparisons of the file."""
     table = table or resource_table()
     by_key = {(e.model, e.group.task): e for e in entries if e.group.limit is None}
     prepared = [[_prepare(claims, c, by_key, table) for c in claim.all_of] for claim in claims.claims]
     flat = [item for claim in prepared for item in claim]
     paired = [(i, groups) for i, (_, groups) in enumerate(flat) if groups is not None]
     for (index, _), p in zip(paired, paired_tests([g for _, g in paired]), strict=True):
-        result = flat[index][0]
-        if result.comparison.margin is None:
-            result.p, result.floor = p.value, p.floor
-        else:  # one-sided from the shifted two-sided test
-            shifted = result.effect + result.comparison.margin
-            result.p = p.value / 2 if shifted > 0 else 1 - p.value / 2
-            result.floor = p.floor / 2 if p.floor is not None else None
+        flat[index][0].p, flat[index][0].floor = p.value, p.floor
     results = [r for r, _ in flat]
-    for result, (adjusted, bound) in zip(results, holm_bounds([PValue(r.p, r.floor) for r in results]), strict=True):
-        result.p_holm, result.p_bound = adjusted, bound
+    distinct: dict[tuple, ComparisonResult] = {}
+    for result in results:
+        distinct.setdefault(hypothesis(result.comparison), result)
+    tested = list(distinct.values())
+    adjusted = dict(zip(distinct, holm_bounds([PValue(r.p, r.floor) for r in tested]), strict=True))
+    for result in results:
+        result.p_holm, result.p_bound = adjusted[hypothesis(result.comparison)]
         result.verdict = _verdict(result, claims.level)
     return [ClaimResult(claim, [r for r, _ in items]) for claim, items in zip(claims.claims, prepared, strict=True)]
+
+
+def n_hypotheses(results: list[ClaimResult]) -> int:
+    """How many distinct comparisons Holm's correction ran over."""
+    return len({hypothesis(c.comparison) for r in results for c in r.comparisons})

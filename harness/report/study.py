@@ -13,7 +13,7 @@ from pathlib import Path
 from harness.models.backends.spec import variant_name
 from harness.models.spec import ModelSpec
 from harness.models.sweeps import sweep_groups
-from harness.report.claims import CONTRADICTED, SUPPORTED, ClaimResult, evaluate_claims
+from harness.report.claims import CONTRADICTED, SUPPORTED, ClaimResult, evaluate_claims, n_hypotheses
 from harness.report.claims_spec import ClaimsFile, load_claims
 from harness.report.entries import Entry
 from harness.report.research import Point, Sweep, sweep_points
@@ -32,7 +32,13 @@ class Study:
 
     @property
     def n_comparisons(self) -> int:
+        """Comparisons listed (a repeated one counts each time)."""
         return sum(len(r.comparisons) for r in self.results)
+
+    @property
+    def n_tested(self) -> int:
+        """Distinct comparisons: what Holm's correction runs over."""
+        return n_hypotheses(self.results)
 
     def verdict_counts(self) -> dict[str, int]:
         counts = {SUPPORTED: 0, CONTRADICTED: 0, "inconclusive": 0}
@@ -77,10 +83,19 @@ def _position(value: float, a: float, b: float) -> str:
 
 
 def _against(result: ClaimResult, baseline: str) -> str:
-    verdicts = {c.verdict for c in result.comparisons if c.comparison.b == baseline}
-    if verdicts == {SUPPORTED}:
-        return "more robust than"
-    return "less robust than" if CONTRADICTED in verdicts else "not distinguishable from"
+    """How hybrid compares with one baseline over the research claim's comparisons against it."""
+    verdicts = [c.verdict for c in result.comparisons if c.comparison.b == baseline]
+    if verdicts and all(v == SUPPORTED for v in verdicts):
+        return "at least as robust as"
+    if verdicts and all(v == CONTRADICTED for v in verdicts):
+        return "less robust than"
+    if CONTRADICTED in verdicts and SUPPORTED in verdicts:
+        return "in part better and in part worse than"
+    if CONTRADICTED in verdicts:
+        return "in part less robust than"
+    if SUPPORTED in verdicts:
+        return "in part better than, otherwise not distinguishable from,"
+    return "not distinguishable from"
 
 
 def answer(study: Study) -> list[str]:
@@ -102,15 +117,15 @@ def answer(study: Study) -> list[str]:
         f"On low-resource pairs cross-lingual mAP is {xy.value:.3f} with X-Y batches (α = 0) and "
         f"{mono.value:.3f} with X-X-mono batches (α = 1); hybrid batches (α = 0.5) reach {hybrid.value:.3f}, "
         f"{_position(hybrid.value, xy.value, mono.value)}, the sweep peaks at α = {best.alpha:g} "
-        f"({best.value:.3f}), and the worst pair scores {w_hybrid.value:.3f} ({w_hybrid.view}) against "
+        f"({best.value:.3f}), and the worst of all pairs scores {w_hybrid.value:.3f} ({w_hybrid.view}) against "
         f"{w_xy.value:.3f} ({w_xy.view}) and {w_mono.value:.3f} ({w_mono.view})."
     )
     supported = sum(c.verdict == SUPPORTED for c in research.comparisons)
     contradicted = sum(c.verdict == CONTRADICTED for c in research.comparisons)
     second = (
-        f"So hybrid training makes cross-lingual retrieval on low-resource pairs "
-        f"{_against(research, 'X-X-mono')} X-X-mono training and {_against(research, 'X-Y')} X-Y training: "
-        f"the research claim is {research.verdict} ({supported} of {len(research.comparisons)} comparisons "
-        f"supported, {contradicted} contradicted, Holm-corrected over all {study.n_comparisons})."
+        f"So on low-resource pairs a model trained with hybrid batches is {_against(research, 'X-X-mono')} one "
+        f"trained with X-X-mono batches and {_against(research, 'X-Y')} one trained with X-Y batches: the research "
+        f"claim is {research.verdict} ({supported} of {len(research.comparisons)} comparisons supported, "
+        f"{contradicted} contradicted; Holm-corrected over the {study.n_tested} distinct comparisons)."
     )
     return [first, second]

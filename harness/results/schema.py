@@ -60,10 +60,21 @@ class SettingSummary(BaseModel):
     min_queries: int | None = None  # the task's minimum when the result was made (older files: none)
     few_queries: list[str] = Field(default_factory=list)
 
+    _order: list[str] = PrivateAttr(default_factory=list)  # the file's key order
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_order(cls, data: Any, handler: Any) -> SettingSummary:
+        summary = handler(data)
+        if isinstance(data, dict):
+            summary._order = list(data)
+        return summary
+
     @model_validator(mode="after")
     def _metric_values(self) -> SettingSummary:
         """A registered metric's value is a number or null, as a macro mean and in every view."""
-        rows = [(None, self.model_extra or {})] + [(view, v) for view, v in (self.by_pair or self.by_lang).items()]
+        views = [*self.by_pair.items(), *self.by_lang.items()]
+        rows = [(None, self.model_extra or {}), *views]
         for view, values in rows:
             for key, value in values.items():
                 if key in METRICS and not _is_number(value):
@@ -204,8 +215,16 @@ class SeedsFile(BaseModel):
 
 
 def dump_result(result: ResultFile) -> dict[str, Any]:
-    """The JSON object a result file holds (what was set, in declaration order, extras after)."""
-    return result.model_dump(mode="json", exclude_unset=True)
+    """The JSON object a result file holds: what was set, in the key order it was given (NaN as null)."""
+    dumped = result.model_dump(mode="json", exclude_unset=True)
+    dumped["settings"] = {
+        name: _ordered(dumped["settings"][name], entry._order) for name, entry in result.settings.items()
+    }
+    return _ordered(dumped, result._order)
+
+
+def _ordered(values: dict[str, Any], order: list[str]) -> dict[str, Any]:
+    return {**{k: values[k] for k in order if k in values}, **{k: v for k, v in values.items() if k not in order}}
 
 
 def result_error(path: Path, role: str, exc: ValidationError) -> str:
@@ -217,6 +236,8 @@ def result_error(path: Path, role: str, exc: ValidationError) -> str:
         problem = f"missing field {loc!r}"
     elif err["type"] == "metric_value":
         problem = f"{loc}.{err['msg']}"
+    elif loc == "schema_version" and err["type"] == "value_error":
+        return f"{path}: {err['msg'].removeprefix('Value error, ')}"
     else:
         problem = f"{loc or '(top level)'}: {err['msg']}"
     return f"{path}: corrupt {role} file: {problem}"

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from pydantic import ValidationError
 
 from harness.atomic import atomic_write_bytes, atomic_write_text
 from harness.errors import HarnessError
 from harness.evaluate.setting_result import SettingResult
-from harness.results.schema import PerQueryRef, ResultFile, dump_result
+from harness.results.schema import PerQueryRef, ResultFile, dump_result, result_error
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,10 @@ def view_query_ids(arrays: dict[str, np.ndarray], setting: str, pair: str) -> li
 def write_result(paths: ResultPaths, summary: dict, results: list[SettingResult]) -> ResultFile:
     """Validate the summary as a result file, write the per-query file, then the summary that names its
     checksum (the summary commits the pair). Returns what was written."""
-    result = ResultFile.model_validate(summary)  # what no reader could read is never written
+    try:
+        result = ResultFile.model_validate(summary)  # what no reader could read is never written
+    except ValidationError as exc:
+        raise HarnessError(result_error(paths.summary, "new result", exc)) from None
     raw = per_query_bytes(results)
     atomic_write_bytes(paths.per_query, raw)
     result.per_query = PerQueryRef(file=paths.per_query.name, sha256=hashlib.sha256(raw).hexdigest())

@@ -32,6 +32,11 @@ class TaskData:
     corpus_task: CorpusTask | None = None  # corpus-retrieval kinds (MIRACL, AfriQA, NQ-Crosslingual)
     limit_note: str = ""  # why a requested limit was not applied
 
+    @property
+    def is_parallel(self) -> bool:
+        """Parallel per-language records (a quick run selects question ids on them)."""
+        return bool(self.languages) and all(isinstance(r, ParallelLanguage) for r in self.languages.values())
+
     def parallel(self) -> dict[str, ParallelLanguage]:
         """Per-language records of a parallel task (parallel-qa-retrieval)."""
         return {lang: _shaped(self, rec, ParallelLanguage) for lang, rec in self.languages.items()}

@@ -119,3 +119,17 @@ def test_a_model_without_results_is_named(tmp_path: Path, entries: list) -> None
     path = claims_file(tmp_path, [{"a": "A", "b": "nobody", "task": "toy-qa", "setting": "cross", "metric": "mAP"}])
     with pytest.raises(HarnessError, match="no full-size result of 'nobody' on 'toy-qa'"):
         evaluate_claims(load_claims(path), entries)
+
+
+def test_a_repeated_or_reversed_comparison_is_one_hypothesis(tmp_path: Path, entries: list) -> None:
+    base = {"task": "toy-qa", "setting": "mono", "metric": "mAP"}
+    comparisons = [
+        {"a": "A", "b": "B", **base},
+        {"a": "B", "b": "A", **base},
+        {"a": "A", "b": "B", **base},
+        {"a": "weak1", "b": "weak2", **base},
+    ]
+    (claim,) = evaluate_claims(load_claims(claims_file(tmp_path, comparisons)), entries)
+    first, reversed_, again, other = claim.comparisons
+    assert first.p_holm == reversed_.p_holm == again.p_holm == pytest.approx(holm([first.p, other.p])[0])
+    assert reversed_.effect == pytest.approx(-first.effect) and reversed_.verdict == CONTRADICTED

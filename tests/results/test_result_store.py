@@ -98,10 +98,9 @@ def test_unwritable_results_dir_is_a_user_error(tmp_path: Path) -> None:
 
 def test_the_writer_refuses_what_no_reader_could_read(tmp_path: Path) -> None:
     """The result-file model validates before anything is written: a bad metric value leaves no file behind."""
-    from pydantic import ValidationError
 
     paths = result_paths(tmp_path, "model", "task", None)
     bad = {**SUMMARY, "settings": {"mono": {"mAP": "high", "n_pairs": 1}}}
-    with pytest.raises(ValidationError, match="mAP: expected a number or null"):
+    with pytest.raises(HarnessError, match="mAP: expected a number or null"):
         write_result(paths, bad, _results())
     assert not paths.summary.exists() and not paths.per_query.exists()
