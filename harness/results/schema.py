@@ -43,7 +43,21 @@ class MainScore(BaseModel):
     value: Number = None
 
 
-class SettingSummary(BaseModel):
+class KeyOrdered(BaseModel):
+    """A model that remembers the key order of the mapping it was validated from (written back in that order)."""
+
+    _order: list[str] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_order(cls, data: Any, handler: Any) -> KeyOrdered:
+        validated = handler(data)
+        if isinstance(data, dict):
+            validated._order = list(data)
+        return validated
+
+
+class SettingSummary(KeyOrdered):
     """One setting: macro means (extra numeric fields) and per pair / per query language values.
 
     Fields that are not numbers (added by later harness versions) and view counts (n_empty,
@@ -59,16 +73,6 @@ class SettingSummary(BaseModel):
     empty_views: dict[str, str] = Field(default_factory=dict)  # views without queries: never averaged
     min_queries: int | None = None  # the task's minimum when the result was made (older files: none)
     few_queries: list[str] = Field(default_factory=list)
-
-    _order: list[str] = PrivateAttr(default_factory=list)  # the file's key order
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _keep_order(cls, data: Any, handler: Any) -> SettingSummary:
-        summary = handler(data)
-        if isinstance(data, dict):
-            summary._order = list(data)
-        return summary
 
     @model_validator(mode="after")
     def _metric_values(self) -> SettingSummary:
@@ -129,7 +133,7 @@ class BackendRecord(BaseModel):
     precision: str | None = None
 
 
-class ResultFile(BaseModel):
+class ResultFile(KeyOrdered):
     """A `<task>[.limitN][.seedK].json` summary (its per-query arrays sit beside it, named in `per_query`)."""
 
     model_config = ConfigDict(extra="allow")
@@ -157,16 +161,6 @@ class ResultFile(BaseModel):
     transfer_gap: dict | None = None  # tasks with a 'translated' setting (harness/results/transfer_gap.py)
     warnings: dict | None = None  # counted data problems (records skipped, views that could not run)
     cache: dict = Field(default_factory=dict)  # embedding-cache statistics of the run
-
-    _order: list[str] = PrivateAttr(default_factory=list)  # the file's key order
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _keep_order(cls, data: Any, handler: Any) -> ResultFile:
-        result = handler(data)
-        if isinstance(data, dict):
-            result._order = list(data)
-        return result
 
     def other_fields(self) -> dict[str, Any]:
         """Fields no page shows on their own (low-resource detail, cache, format version, newer ones), in file order."""
