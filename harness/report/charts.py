@@ -152,7 +152,7 @@ def alpha_chart(rows: list[dict], title: str, lower_is_better: bool = False) -> 
         "alpha:Q",
         title="α (share of X-X-mono batches)",
         scale=alt.Scale(domain=[-0.05, 1.05]),
-        axis=alt.Axis(values=sorted({r["alpha"] for r in rows}) or [0, 1]),
+        axis=alt.Axis(values=sorted({r["alpha"] for r in rows}) or [0, 1], format=".2~f"),
     )
     y_title = "value (lower is better)" if lower_is_better else "value"
     line = base.mark_line(point=True).encode(
