@@ -207,7 +207,8 @@ def section(study: Study, members: dict[str, float], entries: dict[tuple[str, st
         "xquad-r, docs/BENCHMARKS.md); xquad-r and afriqa zero-shot, mlqa-r in-domain.",
         f"- **Hardware and time**: {hardware.get('cpu', '?')}, {hardware.get('cpu_count', '?')} cores; "
         f"training {totals['train_s'] / 3600:.2f} h and evaluation {totals['eval_s'] / 3600:.2f} h over "
-        f"{totals['runs']} runs ({(totals['train_s'] + totals['eval_s']) / 3600:.2f} h of compute).",
+        f"{totals['runs']} runs ({(totals['train_s'] + totals['eval_s']) / 3600:.2f} h; wall times on a machine "
+        "other jobs shared, so they overstate the cost).",
         "",
         f"### Claims ({len(study.results)}: {counts['supported']} supported, {counts['contradicted']} "
         f"contradicted, {counts['inconclusive']} inconclusive; Holm over {study.n_tested} distinct comparisons)",
