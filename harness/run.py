@@ -107,9 +107,15 @@ def stored_outcome(model_name: str, fingerprint: str, spec: TaskSpec, options: R
 def stored_outcomes(
     model_name: str, fingerprint: str, tasks: list[TaskSpec], options: RunOptions
 ) -> list[TaskOutcome] | None:
-    """Every task's stored result of the model with this fingerprint, or None when any is missing."""
-    found = [stored_outcome(model_name, fingerprint, spec, options) for spec in tasks]
-    return None if any(outcome is None for outcome in found) else [o for o in found if o is not None]
+    """Every task's stored result of the model with this fingerprint, or None when any is missing (checked in
+    order and stopping at the first missing one, so a model with nothing stored loads one task's data here)."""
+    found = []
+    for spec in tasks:
+        outcome = stored_outcome(model_name, fingerprint, spec, options)
+        if outcome is None:
+            return None
+        found.append(outcome)
+    return found
 
 
 def model_backend(model: Model) -> dict[str, object]:

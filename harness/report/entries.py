@@ -6,7 +6,9 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.data.resource_classes import ResourceTable
 from harness.models.backends.spec import DEFAULT_BACKEND, NATIVE
+from harness.results.low_resource import pair_languages
 from harness.results.schema import NOT_METRICS, BackendRecord, ResultFile, SettingSummary
 
 COUNT_KEYS = NOT_METRICS  # per view: n_queries is a count, not a metric
@@ -173,3 +175,13 @@ def comparable(runs: list[Run]) -> str | None:
         if set(other.settings) != set(first.settings) or other.main_score.name != first.main_score.name:
             return f"seed {other.seed} has other settings or main score than seed {first.seed}"
     return None
+
+
+def select_views(entry: Entry, setting: str, metric: str, which: str, table: ResourceTable) -> list[str]:
+    """The entry's views of a setting that hold `metric`: all of them, or (which = 'low-resource') those whose
+    query or corpus language has a low-resource class."""
+    scores = entry.settings.get(setting)
+    views = [v for v, values in scores.detail.items() if values.get(metric) is not None] if scores else []
+    if which == "low-resource":
+        views = [v for v in views if any(table.is_low_resource(lang) for lang in pair_languages(v))]
+    return views

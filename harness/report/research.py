@@ -13,9 +13,8 @@ import numpy as np
 from harness.data.resource_classes import ResourceTable, resource_table
 from harness.errors import HarnessError
 from harness.metrics import higher_is_better
-from harness.report.entries import Entry
+from harness.report.entries import Entry, select_views
 from harness.report.per_query import load_views
-from harness.results.low_resource import pair_languages
 from harness.stats.bootstrap import bootstrap_means, macro_mean_ci
 
 
@@ -75,17 +74,9 @@ class Sweep:
     missing: list[str] = field(default_factory=list)
 
 
-def _views(entry: Entry, quantity: Quantity, table: ResourceTable) -> list[str]:
-    detail = entry.settings[quantity.setting].detail
-    views = [v for v in detail if detail[v].get(quantity.metric) is not None]
-    if quantity.views == "low-resource":
-        views = [v for v in views if any(table.is_low_resource(lang) for lang in pair_languages(v))]
-    return views
-
-
 def point(alpha: float, entry: Entry, quantity: Quantity, table: ResourceTable) -> Point:
     """The quantity for one member, from its per-query files (seeds averaged) and its per-seed summaries."""
-    views = _views(entry, quantity, table)
+    views = select_views(entry, quantity.setting, quantity.metric, quantity.views, table)
     if not views:
         raise HarnessError(f"{entry.model} on {quantity.task}: no {quantity.setting} view with {quantity.metric}")
     loaded = load_views(entry, {quantity.setting: quantity.metric})
