@@ -113,6 +113,10 @@ def train(
     seeds: Annotated[int | None, typer.Option(min=1, help="Seeds 0..N-1 (default: the recipe's seeds)")] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="This seed only")] = None,
     device: Annotated[str | None, typer.Option(help="torch device, e.g. cuda")] = None,
+    nproc: Annotated[
+        int | None,
+        typer.Option(min=1, help="Data-parallel processes on this machine (torch DDP; default: the recipe's nproc)"),
+    ] = None,
 ) -> None:
     """Train a recipe (each missing seed; an interrupted run resumes from its last checkpoint)."""
     from harness.console import RichTrainReporter
@@ -131,7 +135,7 @@ def train(
         check_model_device(name, spec, device)
         plans.append((name, spec, seed_list))
     for name, spec, seed_list in plans:
-        infos = train_seeds(name, spec, registry, seed_list, device, lambda label: RichTrainReporter(err, label))
+        infos = train_seeds(name, spec, registry, seed_list, device, lambda label: RichTrainReporter(err, label), nproc)
         for info in infos:
             outcome = info["outcome"]
             out.print(

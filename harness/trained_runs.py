@@ -12,6 +12,7 @@ from harness.models.spec import ModelSpec, resolve_backend
 from harness.results.seeds import aggregate_seeds
 from harness.run import RunOptions, TaskOutcome, run_tasks, stored_outcomes
 from harness.tasks.schema import TaskSpec
+from harness.train.ddp_launch import launch_training
 from harness.train.loop import TrainReporter
 from harness.train.trained import TrainedModelRef, ensure_trained, recipe_of, trained_encoder
 
@@ -32,6 +33,19 @@ def resolve_seeds(name: str, spec: ModelSpec, seeds: int | None, seed: int | Non
     return list(recipe_of(name, spec).seeds)
 
 
+def train_one(
+    ref: TrainedModelRef, nproc: int | None = None, reporter_for: Callable[[str], TrainReporter] | None = None
+) -> dict:
+    """Train one seed unless it is trained, in this process or on `nproc` ranks (default: the recipe's
+    `nproc`) through the torch launcher; its training.json."""
+    processes = nproc or ref.recipe.params.nproc
+    if ref.is_trained():
+        return ref.info()
+    if processes > 1:
+        return launch_training(ref, processes)
+    return ensure_trained(ref, reporter_for(f"{ref.name} seed {ref.seed}") if reporter_for else None)
+
+
 def train_seeds(
     name: str,
     spec: ModelSpec,
@@ -39,13 +53,10 @@ def train_seeds(
     seeds: list[int],
     device: str | None,
     reporter_for: Callable[[str], TrainReporter] | None = None,
+    nproc: int | None = None,
 ) -> list[dict]:
     """Train every missing seed (resuming interrupted ones); training.json of each."""
-    infos = []
-    for seed in seeds:
-        ref = TrainedModelRef(name, spec, seed, models, device)
-        infos.append(ensure_trained(ref, reporter_for(f"{name} seed {seed}") if reporter_for else None))
-    return infos
+    return [train_one(TrainedModelRef(name, spec, seed, models, device), nproc, reporter_for) for seed in seeds]
 
 
 def run_trained(
@@ -70,7 +81,7 @@ def run_trained(
         if stored is not None:  # every result is there: nothing to train or load
             outcomes += stored
             continue
-        info = ensure_trained(ref, reporter_for(f"{name} seed {seed}") if reporter_for else None)
+        info = train_one(ref, None, reporter_for)
         encoder = trained_encoder(ref, backend)
         outcomes += run_tasks(stored_as, encoder, tasks, seed_options, progress, training=info)
     for task in tasks:  # the limit as run: one that covered the whole task made full results

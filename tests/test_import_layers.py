@@ -30,6 +30,7 @@ LAYERS = {
     "cli": 9,
     "console": 9,
     "name_tables": 9,
+    "train_worker": 9,  # the entry of one training rank (the torch launcher runs it), like cli
 }  # anything else under harness/ is neutral (0)
 
 

@@ -34,6 +34,15 @@ class TrainParams(BaseModel):
         description="mixed precision of the forward passes "
         "(bf16 on CPUs and GPUs, fp16 on GPUs); None: float32 throughout",
     )
+    dropout: float | None = Field(
+        default=None, ge=0, lt=1, description="dropout probability of every dropout layer; None: the base model's own"
+    )
+    nproc: int = Field(
+        default=1,
+        ge=1,
+        description="data-parallel processes (torch DDP on one machine; `harness train --nproc` overrides); "
+        "the global batch stays batch_size, so the trained model does not depend on it",
+    )
 
 
 class Recipe(BaseModel):

@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from harness.models.recipe import TrainParams
 from harness.models.spec import Prefixes
 from harness.train import checkpoint
+from harness.train.distributed import Ranks, gather_rows, slice_of
 from harness.train.infonce import false_negative_mask, info_nce
 from harness.train.samplers import Batch, Sampler
 
@@ -58,28 +59,56 @@ class TrainOutcome:
     history: list[dict[str, float]] = field(default_factory=list)
 
 
-def embed(model: Any, texts: list[str], prefix: str, device: str) -> torch.Tensor:
-    """L2-normalised sentence embeddings with gradients (sentence-transformers forward pass)."""
+def embed(model: Any, texts: list[str], prefix: str, device: str, forward: Any = None) -> torch.Tensor:
+    """L2-normalised sentence embeddings with gradients (sentence-transformers forward pass; `forward`: the
+    module to call instead of `model`, e.g. its DistributedDataParallel wrapper)."""
     tokenize = getattr(model, "preprocess", None) or model.tokenize
     features = tokenize([prefix + text for text in texts])
     features = {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in features.items()}
-    return F.normalize(model(features)["sentence_embedding"], dim=-1)
+    return F.normalize((forward or model)(features)["sentence_embedding"], dim=-1)
 
 
-def batch_loss(model: Any, batch: Batch, params: TrainParams, prefixes: Prefixes, device: str) -> torch.Tensor:
-    """InfoNCE of one batch: positives and hard negatives of all items are every query's candidates."""
-    queries = embed(model, batch.queries, prefixes.query, device)
+def batch_loss(
+    model: Any,
+    batch: Batch,
+    params: TrainParams,
+    prefixes: Prefixes,
+    device: str,
+    ranks: Ranks | None = None,
+    forward: Any = None,
+) -> torch.Tensor:
+    """InfoNCE of one batch: positives and hard negatives of all items are every query's candidates.
+
+    Across several ranks each encodes its slice of the batch and the slices are gathered with
+    gradient (harness.train.distributed), so every rank computes the loss of the whole batch.
+    """
+    ranks = ranks or Ranks()
     candidate_texts = batch.positives + batch.negatives
-    candidates = embed(model, candidate_texts, prefixes.passage, device)
     mask = false_negative_mask(batch.positives, candidate_texts)
+    if not ranks.distributed:
+        queries = embed(model, batch.queries, prefixes.query, device, forward)
+        candidates = embed(model, candidate_texts, prefixes.passage, device, forward)
+    else:  # positives and negatives gathered apart, so the candidates keep the single-process order
+
+        def gathered(texts: list[str], prefix: str) -> torch.Tensor:
+            return gather_rows(embed(model, slice_of(texts, ranks), prefix, device, forward), len(texts), ranks)
+
+        queries = gathered(batch.queries, prefixes.query)
+        parts = [gathered(batch.positives, prefixes.passage)]
+        if batch.negatives:
+            parts.append(gathered(batch.negatives, prefixes.passage))
+        candidates = torch.cat(parts)
     return info_nce(queries, candidates, params.temperature, mask)
 
 
-def validation_loss(model: Any, batches: list[Batch], params: TrainParams, prefixes: Prefixes, device: str) -> float:
-    """Mean loss over fixed held-out batches, in eval mode (no dropout), without gradients."""
+def validation_loss(
+    model: Any, batches: list[Batch], params: TrainParams, prefixes: Prefixes, device: str, ranks: Ranks | None = None
+) -> float:
+    """Mean loss over fixed held-out batches, in eval mode (no dropout), without gradients (the same value on
+    every rank, so all of them stop at the same step)."""
     model.eval()
     with torch.no_grad(), autocast(params, device):
-        losses = [float(batch_loss(model, b, params, prefixes, device)) for b in batches]
+        losses = [float(batch_loss(model, b, params, prefixes, device, ranks)) for b in batches]
     model.train()
     return sum(losses) / len(losses)
 
@@ -92,6 +121,13 @@ def autocast(params: TrainParams, device: str) -> contextlib.AbstractContextMana
     return torch.autocast(device_type=torch.device(device).type, dtype=dtype)
 
 
+def set_dropout(model: Any, probability: float) -> None:
+    """Every dropout layer of the model drops with `probability` (the recipe's `dropout`)."""
+    for module in model.modules():
+        if isinstance(module, torch.nn.Dropout):
+            module.p = probability
+
+
 def freeze_word_embeddings(model: Any) -> None:
     """Stop training the (250k-row) token embedding matrix."""
     for module in model.modules():
@@ -99,6 +135,17 @@ def freeze_word_embeddings(model: Any) -> None:
         if callable(getter) and getter() is not None:
             getter().weight.requires_grad_(False)
             return
+
+
+def data_parallel(model: Any, ranks: Ranks, device: str) -> Any:
+    """The module a training step calls: `model` itself, or its DistributedDataParallel wrapper across ranks
+    (static graph: a step calls it twice, queries then passages, and the base's pooler gets no gradient)."""
+    if not ranks.distributed:
+        return None
+    from torch.nn.parallel import DistributedDataParallel
+
+    ids = [torch.device(device).index] if torch.device(device).type == "cuda" else None
+    return DistributedDataParallel(model, device_ids=ids, static_graph=True)
 
 
 def train(
@@ -111,16 +158,24 @@ def train(
     seed: int,
     device: str = "cpu",
     reporter: TrainReporter | None = None,
+    ranks: Ranks | None = None,
 ) -> TrainOutcome:
-    """Train `model` in place (ending with its best-validation weights); resumes from `work_dir`."""
+    """Train `model` in place (ending with its best-validation weights); resumes from `work_dir`.
+
+    Across several ranks (an initialised process group) every rank runs this with the same sampler
+    seed; rank 0 alone writes checkpoints and reports, and any number of ranks resumes them.
+    """
     from transformers import get_linear_schedule_with_warmup
 
-    reporter = reporter or NullReporter()
+    ranks = ranks or Ranks()
+    reporter = (reporter or NullReporter()) if ranks.is_main else NullReporter()
     torch.manual_seed(seed)
     model.to(device)
     model.max_seq_length = params.max_seq_length
     if params.freeze_word_embeddings:
         freeze_word_embeddings(model)
+    if params.dropout is not None:
+        set_dropout(model, params.dropout)
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=params.lr, weight_decay=params.weight_decay)
     scheduler = get_linear_schedule_with_warmup(optimizer, params.warmup_steps, params.max_steps)
@@ -144,12 +199,13 @@ def train(
     resumed_from = state["step"]
     reporter.begin(params.max_steps, state["step"])
     model.train()
+    forward = data_parallel(model, ranks, device)
     started = time.perf_counter() - state["seconds"]
     if not state["history"]:  # the untrained model is a candidate too: fine-tuning may only hurt
-        _validate(model, val_batches, params, prefixes, device, state, None, work_dir, reporter)
+        _validate(model, val_batches, params, prefixes, device, state, None, work_dir, reporter, ranks)
     while state["step"] < params.max_steps and not state["stopped_early"]:
         with autocast(params, device):
-            loss = batch_loss(model, sampler.next_batch(), params, prefixes, device)
+            loss = batch_loss(model, sampler.next_batch(), params, prefixes, device, ranks, forward)
         loss.backward()
         train_loss = loss.detach().item()  # a plain float: no tensor that requires grad is converted
         torch.nn.utils.clip_grad_norm_(trainable, params.max_grad_norm)
@@ -159,19 +215,22 @@ def train(
         state["step"] += 1
         reporter.step(state["step"], train_loss)
         if state["step"] % params.eval_every == 0 or state["step"] == params.max_steps:
-            _validate(model, val_batches, params, prefixes, device, state, train_loss, work_dir, reporter)
+            _validate(model, val_batches, params, prefixes, device, state, train_loss, work_dir, reporter, ranks)
             state["seconds"] = time.perf_counter() - started
-            checkpoint.save(
-                work_dir / checkpoint.CHECKPOINT,
-                {
-                    "trainable": checkpoint.trainable_state(model),
-                    "optimizer": optimizer.state_dict(),
-                    "scheduler": scheduler.state_dict(),
-                    "sampler": sampler.state(),
-                    "torch_rng": torch.get_rng_state(),
-                    "state": state,
-                },
-            )
+            if ranks.is_main:
+                checkpoint.save(
+                    work_dir / checkpoint.CHECKPOINT,
+                    {
+                        "trainable": checkpoint.trainable_state(model),
+                        "optimizer": optimizer.state_dict(),
+                        "scheduler": scheduler.state_dict(),
+                        "sampler": sampler.state(),
+                        "torch_rng": torch.get_rng_state(),
+                        "state": state,
+                    },
+                )
+    if ranks.distributed:  # rank 0 has written the best weights before any rank reads them
+        torch.distributed.barrier()
     best = checkpoint.load(work_dir / checkpoint.BEST)
     if best is not None:
         checkpoint.load_trainable(model, best)
@@ -196,14 +255,16 @@ def _validate(
     train_loss: float | None,
     work_dir: Path,
     reporter: TrainReporter,
+    ranks: Ranks,
 ) -> None:
-    """Validation loss; keep the best weights; count evaluations without improvement."""
-    val = validation_loss(model, val_batches, params, prefixes, device)
+    """Validation loss; keep the best weights (rank 0 writes them); count evaluations without improvement."""
+    val = validation_loss(model, val_batches, params, prefixes, device, ranks)
     improved = val < state["best_val"]
     state["history"].append({"step": state["step"], "train_loss": train_loss, "val_loss": val})
     if improved:
         state["best_val"], state["best_step"], state["bad_evals"] = val, state["step"], 0
-        checkpoint.save(work_dir / checkpoint.BEST, checkpoint.trainable_state(model))
+        if ranks.is_main:
+            checkpoint.save(work_dir / checkpoint.BEST, checkpoint.trainable_state(model))
     else:
         state["bad_evals"] += 1
         state["stopped_early"] = state["bad_evals"] >= params.patience

@@ -21,6 +21,7 @@ from harness.models.identity import backend_fingerprint, device_type, digest, we
 from harness.models.recipe import Recipe
 from harness.models.spec import ModelSpec, Prefixes, get_model_spec
 from harness.paths import model_cache_dir
+from harness.train.distributed import Ranks
 from harness.train.loop import TrainReporter, train
 from harness.train.samplers import make_sampler
 from harness.trainsets.examples import TrainingSet
@@ -47,8 +48,10 @@ def trained_prefixes(spec: ModelSpec, base: ModelSpec) -> Prefixes:
 def training_key(recipe: Recipe, base_fingerprint: str, data_fingerprint: str, seed: int, prefixes: Prefixes) -> str:
     """Identity of one trained model: everything that changes its weights."""
     dumped = recipe.model_dump(exclude={"seeds"})
-    if recipe.params.autocast is None:  # float32 training: the key it had before autocast existed
-        dumped["params"].pop("autocast")
+    dumped["params"].pop("nproc")  # the same global batches on any number of processes: the same model
+    for added in ("autocast", "dropout"):  # unset: the key a recipe had before the parameter existed
+        if getattr(recipe.params, added) is None:
+            dumped["params"].pop(added)
     return digest(
         {
             "trainer": TRAINER_VERSION,
@@ -136,8 +139,14 @@ class TrainedModelRef:
         return json.loads((self.folder / INFO_FILE).read_text())
 
 
-def ensure_trained(ref: TrainedModelRef, reporter: TrainReporter | None = None) -> dict[str, Any]:
-    """Train (or resume training) unless the finished model exists; return its training.json."""
+def ensure_trained(
+    ref: TrainedModelRef, reporter: TrainReporter | None = None, ranks: Ranks | None = None
+) -> dict[str, Any]:
+    """Train (or resume training) unless the finished model exists; return its training.json.
+
+    Run by every rank of a data-parallel group (`ranks`); rank 0 alone writes the finished model.
+    """
+    ranks = ranks or Ranks()
     recipe, params = ref.recipe, ref.recipe.params
     # Samplers first: a recipe its data cannot serve fails before the base model is loaded.
     train_set, val_set = ref.data.split(params.val_fraction, ref.seed)
@@ -151,7 +160,8 @@ def ensure_trained(ref: TrainedModelRef, reporter: TrainReporter | None = None) 
     model = ref.base.sentence_transformer
     work = ref.root / "work"
     work.mkdir(parents=True, exist_ok=True)
-    outcome = train(model, sampler, val_batches, params, ref.prefixes, work, ref.seed, ref.device or "cpu", reporter)
+    device = ref.device or "cpu"
+    outcome = train(model, sampler, val_batches, params, ref.prefixes, work, ref.seed, device, reporter, ranks)
     info = {
         "name": ref.name,
         "key": ref.key,
@@ -168,6 +178,9 @@ def ensure_trained(ref: TrainedModelRef, reporter: TrainReporter | None = None) 
         "prefixes": ref.prefixes.model_dump(),
         "outcome": asdict(outcome),
     }
+    info["recipe"]["params"]["nproc"] = ranks.world  # as trained (`--nproc` overrides the declaration)
+    if not ranks.is_main:
+        return info
     model.max_seq_length = 512
     with staged_dir(ref.folder) as tmp:
         model.save(str(tmp))
