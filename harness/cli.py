@@ -49,6 +49,13 @@ def run(
     seeds: Annotated[int | None, typer.Option(min=1, help="Trained recipes: seeds 0..N-1")] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Trained recipes: this seed only")] = None,
     backend: Annotated[str | None, typer.Option(help=BACKEND_HELP)] = None,
+    executor: Annotated[str, typer.Option(help="local (this process) or ray (a Ray task per job)")] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option(help="Ray cluster to use (default: RAY_ADDRESS, else one started for the run)")
+    ] = None,
+    gpus_per_worker: Annotated[
+        float | None, typer.Option(min=0, help="--executor ray: GPUs per job (default: the model's resources)")
+    ] = None,
 ) -> None:
     """Evaluate a model on tasks (training a recipe first if needed) and store results with provenance."""
     from harness.console import RichPhases, RichTrainReporter, result_notes, summary_table
@@ -69,7 +76,7 @@ def run(
         model_spec = get_model_spec(name, registry)
         seed_list = resolve_seeds(name, model_spec, seeds, seed)
         chosen = resolve_backend(name, model_spec, backend)
-        check_model_device(name, model_spec, device, chosen)
+        check_model_device(name, model_spec, device if not gpus_per_worker else None, chosen)
         plans.append((name, model_spec, seed_list, chosen))
     runnable, skipped = plan_tasks(selected, all_tasks=tasks.strip() == "all")
     for outcome in skipped:
@@ -79,6 +86,14 @@ def run(
             f"--tasks {tasks}: nothing to run, {len(skipped)} task(s) skipped (reasons above); get "
             "data with `harness data fetch` or `harness data import DIR`, or set HARNESS_DATA_MIRROR"
         )
+    if executor not in ("local", "ray"):
+        raise HarnessError(f"--executor {executor}: expected local or ray")
+    if executor == "ray":
+        options = RunOptions(results_dir, overwrite, batch_size, device, limit)
+        run_with_ray(plans, runnable, skipped, options, ray_address, gpus_per_worker)
+        return
+    if gpus_per_worker:
+        raise HarnessError("--gpus-per-worker: only with --executor ray (locally, use --device cuda)")
     for name, model_spec, seed_list, chosen in plans:
         options = RunOptions(results_dir, overwrite, batch_size, device, limit, backend=chosen)
         stored_as = variant_name(name, chosen, model_spec.loader)
@@ -105,6 +120,39 @@ def run(
             out.print(line, markup=False, highlight=False, soft_wrap=True)
         for outcome in outcomes:
             out.print(f"{outcome.status}: {outcome.path}")
+
+
+def run_with_ray(
+    plans: list[tuple], runnable: list, skipped: list, options: object, address: str | None, gpus: float | None
+) -> None:
+    """`harness run --executor ray`: send the jobs, print each model's table and where the jobs ran."""
+    from harness.cluster.connection import ray_cluster, require_ray
+    from harness.cluster.executor import ModelPlan, run_on_ray
+    from harness.console import result_notes, summary_table
+
+    require_ray()
+    model_plans = [ModelPlan(*plan) for plan in plans]
+    with ray_cluster(address) as ray:
+        err.print(f"Ray: {int(ray.cluster_resources().get('CPU', 0))} CPUs on {len(ray.nodes())} node(s)")
+        outcome = run_on_ray(model_plans, runnable, options, gpus, lambda line: err.print(line, markup=False))
+    for plan in model_plans:
+        mine = [j for j in outcome.jobs if j.job.model.model == plan.name]
+        stored_as = mine[0].outcome.path.parent.name if mine and mine[0].outcome.path else plan.name
+        out.print(summary_table(stored_as, [j.outcome for j in mine] + skipped))
+        for line in result_notes([j.outcome for j in mine if j.outcome.summary is not None]):
+            out.print(line, markup=False, highlight=False, soft_wrap=True)
+        for j in mine:
+            seed = "" if j.job.model.seed is None else f" (seed {j.job.model.seed})"
+            out.print(f"{j.outcome.status}: {j.outcome.path or j.outcome.reason}{seed}", markup=False)
+    nodes = outcome.nodes()
+    if nodes:
+        out.print("jobs per Ray node: " + ", ".join(f"{node[:12]} {n}" for node, n in sorted(nodes.items())))
+    failed = outcome.failed()
+    if failed:
+        raise HarnessError(
+            f"{len(failed)} of {len(outcome.jobs)} job(s) failed: "
+            + "; ".join(f"{j.job.label}: {j.outcome.reason}" for j in failed)
+        )
 
 
 @app.command()

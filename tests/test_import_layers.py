@@ -27,6 +27,7 @@ LAYERS = {
     "trained_runs": 7,
     "report": 8,
     "check": 8,
+    "cluster": 8,  # jobs of a run as Ray tasks (uses run and trained_runs, like report uses results)
     "cli": 9,
     "console": 9,
     "name_tables": 9,

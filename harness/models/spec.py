@@ -14,6 +14,7 @@ from pydantic_core import PydanticCustomError
 from harness.errors import HarnessError
 from harness.models.backends.spec import BACKENDS, NATIVE, Backend, default_backend, takes_backend
 from harness.models.recipe import Recipe
+from harness.models.resources import Resources
 from harness.models.sweeps import expand_sweeps
 from harness.paths import REPO_ROOT
 from harness.yaml_io import read_yaml, suggest, validation_message
@@ -95,6 +96,7 @@ class ModelSpec(BaseModel):
     backend: Backend | None = Field(default=None, description="inference backend (torch loaders; default torch)")
     calibration: CalibrationSpec = Field(default_factory=CalibrationSpec)
     sweep_of: SweepMember | None = Field(default=None, description="set on the members of a `sweep:`")
+    resources: Resources = Field(default_factory=Resources, description="per job under `--executor ray`")
 
     @field_validator("loader")
     @classmethod

@@ -1,0 +1,157 @@
+"""`harness run --executor ray`: every (model, task, seed) job as a Ray task, training as a task it waits on.
+
+The driver checks stored results first (a job whose result is stored with the same identity is never
+sent), then sends each training seed that is missing as one task and each evaluation as one task with
+the model's declared resources, spread over the nodes. Workers write results through the atomic result
+store under the run's (absolute) results folder, so that folder must be shared by every node; the
+driver then checks that each file is there. A worker that dies mid-job is retried by Ray (the result
+lock is released by the kernel, and encoding resumes from its checkpoints); a job that raises is
+reported with its one-line reason while the others go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from harness.cluster.jobs import EvalJob, ModelJob, evaluate_job, stored_name, train_job, trained_ref
+from harness.errors import HarnessError
+from harness.models.identity import fingerprint
+from harness.models.spec import ModelSpec
+from harness.results.seeds import aggregate_seeds
+from harness.run import RunOptions, TaskOutcome, stored_outcome
+from harness.tasks.schema import TaskSpec
+
+RETRIES = 3  # times Ray reruns a job whose worker process died (not one that raised)
+
+
+@dataclass(frozen=True)
+class ModelPlan:
+    """One model of the run: its declaration, its seeds (None: not trained) and its resolved backend."""
+
+    name: str
+    spec: ModelSpec
+    seeds: list[int] | None
+    backend: str
+
+
+@dataclass
+class JobOutcome:
+    """What became of one job, and the Ray node that ran it (None: not sent, it was stored)."""
+
+    job: EvalJob
+    outcome: TaskOutcome
+    node: str | None = None
+
+
+@dataclass
+class ClusterRun:
+    """Every job's outcome, in plan order."""
+
+    jobs: list[JobOutcome] = field(default_factory=list)
+
+    def failed(self) -> list[JobOutcome]:
+        return [j for j in self.jobs if j.outcome.status == "failed"]
+
+    def nodes(self) -> dict[str, int]:
+        """Jobs run per node id."""
+        counts: dict[str, int] = {}
+        for j in self.jobs:
+            if j.node is not None:
+                counts[j.node] = counts.get(j.node, 0) + 1
+        return counts
+
+
+def evaluate_on_node(job: EvalJob, options: RunOptions, trained: object = None) -> tuple[TaskOutcome, str]:
+    """The Ray task of one evaluation (`trained` is the training task it waits for); outcome and node id."""
+    import ray
+
+    return evaluate_job(job, options), ray.get_runtime_context().get_node_id()
+
+
+def one_line(error: BaseException) -> str:
+    """The reason a job failed, in one line: the worker's own error when Ray carries it."""
+    cause = getattr(error, "cause", None)
+    while cause is not None and getattr(cause, "cause", None) is not None:  # a failed training it waited for
+        cause = cause.cause
+    error = cause if isinstance(cause, BaseException) else error
+    text = (str(error).strip().splitlines() or [""])[0]
+    return text if isinstance(error, HarnessError) else f"{type(error).__name__}: {text}"[:300]
+
+
+def _model_fingerprint(plan: ModelPlan, job: ModelJob, device: str | None) -> str:
+    if job.seed is None:
+        return fingerprint(plan.name, plan.spec, plan.backend, device)
+    return trained_ref(job, device).fingerprint(plan.backend)
+
+
+def run_on_ray(
+    plans: list[ModelPlan],
+    tasks: list[TaskSpec],
+    options: RunOptions,
+    gpus_per_worker: float | None = None,
+    report: Callable[[str], None] = lambda line: None,
+) -> ClusterRun:
+    """Send every job that is not stored, wait for all of them, then write the seed aggregates."""
+    import ray
+
+    options = replace(options, results_dir=options.results_dir.resolve())
+    train_remote, eval_remote = ray.remote(train_job), ray.remote(evaluate_on_node)
+    run, waiting = ClusterRun(), {}
+    for plan in plans:
+        resources = plan.spec.resources.ray_options(None if plan.spec.loader == "bm25" else gpus_per_worker)
+        device = options.device or ("cuda" if resources["num_gpus"] else None)
+        job_options = replace(options, device=device, backend=plan.backend)
+        send = {**resources, "max_retries": RETRIES, "retry_exceptions": False, "scheduling_strategy": "SPREAD"}
+        for seed in plan.seeds if plan.seeds is not None else [None]:
+            model = ModelJob(plan.name, seed, plan.backend)
+            folder, identity = stored_name(model), _model_fingerprint(plan, model, device)
+            training = None
+            for spec in tasks:
+                job = EvalJob(model, spec.name)
+                stored = stored_outcome(folder, identity, spec, replace(job_options, seed=seed))
+                if stored is not None:
+                    run.jobs.append(JobOutcome(job, stored))
+                    continue
+                if seed is not None and training is None and not trained_ref(model, device).is_trained():
+                    training = train_remote.options(**send).remote(model, device)
+                    report(f"sent: training {model.label}")
+                run.jobs.append(JobOutcome(job, TaskOutcome(spec.name, "failed", "not finished")))
+                waiting[eval_remote.options(**send).remote(job, job_options, training)] = run.jobs[-1]
+                report(f"sent: {job.label}")
+    while waiting:
+        done, _ = ray.wait(list(waiting), num_returns=1)
+        entry = waiting.pop(done[0])
+        try:
+            outcome, entry.node = ray.get(done[0])
+        except Exception as exc:  # any job error is reported and the others go on
+            entry.outcome = TaskOutcome(entry.job.task, "failed", one_line(exc))
+            report(f"failed: {entry.job.label}: {entry.outcome.reason}")
+            continue
+        if outcome.path is None or not outcome.path.is_file():
+            outcome = TaskOutcome(
+                entry.job.task,
+                "failed",
+                f"the worker wrote {outcome.path}, which the driver does "
+                "not see: --results-dir must be on storage every node shares",
+            )
+        entry.outcome = outcome
+        report(f"{outcome.status}: {entry.job.label} (node {entry.node[:8]})")
+    _aggregate(plans, tasks, options, run)
+    return run
+
+
+def _aggregate(plans: list[ModelPlan], tasks: list[TaskSpec], options: RunOptions, run: ClusterRun) -> None:
+    """Mean ± std over the seeds of each trained model and task whose every seed finished."""
+    for plan in plans:
+        if plan.seeds is None:
+            continue
+        name = stored_name(ModelJob(plan.name, None, plan.backend))
+        for spec in tasks:
+            mine = [j.outcome for j in run.jobs if j.job.model.model == plan.name and j.job.task == spec.name]
+            if any(o.status == "failed" for o in mine):
+                continue
+            limits = {o.summary.get("limit") for o in mine if o.summary is not None}
+            aggregate_seeds(
+                options.results_dir, name, spec.name, limits.pop() if len(limits) == 1 else options.limit, plan.seeds
+            )
