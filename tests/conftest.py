@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import secrets
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,3 +80,24 @@ def with_mirror(mirror: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the harness at the real-data mirror for one test."""
     monkeypatch.setenv(MIRROR_ENV, str(mirror))
     return mirror
+
+
+@pytest.fixture
+def ray_env(tmp_path: Path, with_mirror: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """Loopback, token auth from the environment, session files in a short temporary folder (socket paths
+    have a length limit, which pytest's folders exceed)."""
+    session = Path(tempfile.mkdtemp(prefix="ray-", dir="/tmp"))
+    env = {
+        "RAY_AUTH_MODE": "token",
+        "RAY_AUTH_TOKEN": secrets.token_hex(16),
+        "RAY_TMPDIR": str(session),
+        "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
+        "RAY_USAGE_STATS_ENABLED": "0",
+        "HARNESS_DATA_MIRROR": str(with_mirror),
+        "HF_HUB_OFFLINE": "1",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    yield env
+    shutil.rmtree(session, ignore_errors=True)

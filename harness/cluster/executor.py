@@ -2,11 +2,13 @@
 
 The driver checks stored results first (a job whose result is stored with the same identity is never
 sent), then sends each training seed that is missing as one task and each evaluation as one task with
-the model's declared resources, spread over the nodes. Workers write results through the atomic result
-store under the run's (absolute) results folder, so that folder must be shared by every node; the
-driver then checks that each file is there. A worker that dies mid-job is retried by Ray (the result
-lock is released by the kernel, and encoding resumes from its checkpoints); a job that raises is
-reported with its one-line reason while the others go on.
+the model's declared resources, spread over the nodes; a dense model's corpus task first has its corpora
+encoded by Ray Data actors (harness.cluster.corpus_encoding), so the job itself only searches.
+Workers write results through the atomic result store under the run's (absolute) results folder, so
+that folder (and the cache) must be shared by every node; the driver then checks each file is there.
+A worker that dies mid-job is retried by Ray (the result lock is released by the kernel, and encoding
+resumes from its checkpoints); a job that raises is reported with its one-line reason while the others
+go on.
 """
 
 from __future__ import annotations
@@ -14,12 +16,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from harness.cluster.corpus_encoding import encode_corpus_with_ray
 from harness.cluster.jobs import EvalJob, ModelJob, evaluate_job, stored_name, train_job, trained_ref
 from harness.errors import HarnessError
+from harness.evaluate.embedding_blocks import CorpusEmbeddings
+from harness.evaluate.task_kinds import task_kind
 from harness.models.identity import fingerprint
 from harness.models.spec import ModelSpec
 from harness.results.seeds import aggregate_seeds
 from harness.run import RunOptions, TaskOutcome, stored_outcome
+from harness.tasks.kinds import KINDS
 from harness.tasks.schema import TaskSpec
 
 RETRIES = 3  # times Ray reruns a job whose worker process died (not one that raised)
@@ -79,6 +85,17 @@ def one_line(error: BaseException) -> str:
     return text if isinstance(error, HarnessError) else f"{type(error).__name__}: {text}"[:300]
 
 
+def encode_task_corpora(
+    job: EvalJob, spec: TaskSpec, options: RunOptions, identity: str, send: dict, report: Callable[[str], None]
+) -> None:
+    """Every corpus of a corpus task encoded into the shared block store by Ray Data actors."""
+    resources = {k: v for k, v in send.items() if k in ("num_cpus", "num_gpus", "memory")}
+    for corpus in task_kind(spec).load(spec, options.limit).corpus().corpora.values():
+        store = CorpusEmbeddings.of_fingerprint(identity, corpus, spec.search.block_passages)
+        encoded = encode_corpus_with_ray(store, job.model, options.device, options.batch_size, resources, None, report)
+        report(f"corpus {corpus.name}: {encoded} block(s) encoded with Ray Data for {job.model.label}")
+
+
 def _model_fingerprint(plan: ModelPlan, job: ModelJob, device: str | None) -> str:
     if job.seed is None:
         return fingerprint(plan.name, plan.spec, plan.backend, device)
@@ -97,7 +114,7 @@ def run_on_ray(
 
     options = replace(options, results_dir=options.results_dir.resolve())
     train_remote, eval_remote = ray.remote(train_job), ray.remote(evaluate_on_node)
-    run, waiting = ClusterRun(), {}
+    run, waiting, later = ClusterRun(), {}, []
     for plan in plans:
         resources = plan.spec.resources.ray_options(None if plan.spec.loader == "bm25" else gpus_per_worker)
         device = options.device or ("cuda" if resources["num_gpus"] else None)
@@ -117,8 +134,22 @@ def run_on_ray(
                     training = train_remote.options(**send).remote(model, device)
                     report(f"sent: training {model.label}")
                 run.jobs.append(JobOutcome(job, TaskOutcome(spec.name, "failed", "not finished")))
+                if KINDS[spec.kind].corpus and plan.spec.loader != "bm25":  # its corpora first, with Ray Data
+                    later.append((run.jobs[-1], spec, training, job_options, send, identity))
+                    continue
                 waiting[eval_remote.options(**send).remote(job, job_options, training)] = run.jobs[-1]
                 report(f"sent: {job.label}")
+    for entry, spec, training, job_options, send, identity in later:
+        try:
+            if training is not None:
+                ray.get(training)
+            encode_task_corpora(entry.job, spec, job_options, identity, send, report)
+        except Exception as exc:  # this job fails; the others go on
+            entry.outcome = TaskOutcome(spec.name, "failed", one_line(exc))
+            report(f"failed: {entry.job.label}: {entry.outcome.reason}")
+            continue
+        waiting[eval_remote.options(**send).remote(entry.job, job_options, training)] = entry
+        report(f"sent: {entry.job.label}")
     while waiting:
         done, _ = ray.wait(list(waiting), num_returns=1)
         entry = waiting.pop(done[0])

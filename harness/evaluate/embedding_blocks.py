@@ -6,7 +6,7 @@ the block size): `block-00000.npy` (float32 rows), `block-00000.ids.npy` (docids
 when all three are there and agree. A block being encoded keeps a checkpoint every minute in
 `block-00000.partial/` (harness.evaluate.checkpointed_encode), so a killed run loses at most about
 a minute of encoding, however large the block; blocks are fixed by global passage order, so any
-machine can encode any subset of them (`part`) and the folders can be merged before searching.
+process can encode any of them (harness.cluster.corpus_encoding: Ray Data actors) into the same files.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,27 +39,43 @@ def _npy_bytes(array: np.ndarray) -> bytes:
 
 
 @dataclass(frozen=True)
-class Part:
-    """Encode only blocks with index % count == index_mod (spreading one corpus over machines)."""
+class CorpusBlock:
+    """One block of the corpus in global passage order: its index, first row, docids and texts."""
 
     index: int
-    count: int
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.index < self.count:
-            raise HarnessError(f"encode part {self.index}/{self.count}: need 0 <= part < count")
-
-    def owns(self, block: int) -> bool:
-        return block % self.count == self.index
+    first_row: int
+    ids: list[str]
+    texts: list[str]
 
 
 class CorpusEmbeddings:
-    """The block store of one (model, corpus, block size)."""
+    """The block store of one (model, corpus, block size).
 
-    def __init__(self, encoder: Encoder, corpus: Corpus, block_passages: int, root: Path | None = None) -> None:
+    Encoding is in three steps that any process can take: `corpus_blocks` streams the corpus as blocks,
+    `embed_block` encodes one (with checkpoints), `save_block` stores it; `close` writes the manifest once
+    every block is there. `encode` takes them all in this process; harness.cluster.corpus_encoding spreads
+    the middle one over Ray Data actors.
+    """
+
+    def __init__(self, encoder: Encoder | None, corpus: Corpus, block_passages: int, root: Path | None = None) -> None:
         self.encoder, self.corpus, self.block_passages = encoder, corpus, block_passages
-        key = hashlib.sha256(f"{encoder.fingerprint}\n{corpus.fingerprint}\n{block_passages}".encode()).hexdigest()
-        self.folder = (root or embedding_cache_dir() / "corpus") / key[:2] / key
+        self.fingerprint = encoder.fingerprint if encoder is not None else ""
+        self.root = root or embedding_cache_dir() / "corpus"
+        self.folder = self._folder()
+
+    @classmethod
+    def of_fingerprint(
+        cls, fingerprint: str, corpus: Corpus, block_passages: int, root: Path | None = None
+    ) -> CorpusEmbeddings:
+        """The store of a model known by its fingerprint (a driver that never loads the model)."""
+        store = cls(None, corpus, block_passages, root)
+        store.fingerprint = fingerprint
+        store.folder = store._folder()
+        return store
+
+    def _folder(self) -> Path:
+        key = hashlib.sha256(f"{self.fingerprint}\n{self.corpus.fingerprint}\n{self.block_passages}".encode())
+        return self.root / key.hexdigest()[:2] / key.hexdigest()
 
     def _paths(self, block: int) -> tuple[Path, Path, Path]:
         stem = self.folder / f"block-{block:05d}"
@@ -86,81 +103,82 @@ class CorpusEmbeddings:
         except (OSError, KeyError):
             return False
 
-    def _save(self, block: int, first_row: int, ids: list[str], matrix: np.ndarray) -> None:
-        emb_raw = _npy_bytes(np.ascontiguousarray(matrix, dtype=np.float32))
-        ids_raw = _npy_bytes(np.array(ids, dtype=np.str_))
-        emb, ids_path, header = self._paths(block)
-        atomic_write_bytes(ids_path, ids_raw)
-        atomic_write_bytes(emb, emb_raw)
-        meta = {
-            "block": block,
-            "first_row": first_row,
-            "rows": len(ids),
-            "dim": int(matrix.shape[1]),
-            "emb_bytes": len(emb_raw),
-            "ids_bytes": len(ids_raw),
-            "emb_sha256": hashlib.sha256(emb_raw).hexdigest(),
-            "ids_sha256": hashlib.sha256(ids_raw).hexdigest(),
-            "model_fingerprint": self.encoder.fingerprint,
-            "corpus": self.corpus.name,
-        }
-        atomic_write_bytes(header, json.dumps(meta, indent=1).encode())
-
-    def encode(
-        self,
-        batch_size: int = 64,
-        progress: Progress | None = None,
-        stats: dict | None = None,
-        part: Part | None = None,
-    ) -> int:
-        """Encode every block that is not done yet (of this `part`); returns the number of blocks encoded.
-
-        The corpus is streamed once; finished blocks are skipped without encoding. Without `part`, a
-        manifest with the block count and a duplicate-id check closes the store.
-        """
-        progress = progress or NullProgress()
-        stats = stats if stats is not None else {}
-        handle = progress.start(f"encode corpus {self.corpus.name}", self.corpus.size() or 0)
-        encoded = block = row = 0
+    def corpus_blocks(self) -> Iterator[CorpusBlock]:
+        """Every block of the corpus, streamed once; a corpus without passages is a one-line error."""
         ids: list[str] = []
         texts: list[str] = []
-
-        def flush() -> None:
-            nonlocal encoded
-            if (part is None or part.owns(block)) and not self.is_done(block):
-                start = time.perf_counter()
-                checkpoints = self.checkpoint_dir(block)
-                matrix, resumed = encode_with_checkpoints(
-                    self.encoder, texts, "passage", batch_size, checkpoints, lambda n: progress.advance(handle, n)
-                )
-                self._save(block, row - len(ids), ids, matrix)
-                clear_checkpoints(checkpoints)
-                stats["encoded_texts"] = stats.get("encoded_texts", 0) + len(texts) - resumed
-                stats["cached_texts"] = stats.get("cached_texts", 0) + resumed
-                stats["encode_seconds"] = stats.get("encode_seconds", 0.0) + time.perf_counter() - start
-                encoded += 1
-            else:
-                stats["cached_texts"] = stats.get("cached_texts", 0) + len(texts)
-                progress.advance(handle, len(texts))
-
+        block = row = 0
         for docid, text, _ in self.corpus.passages():
             ids.append(docid)
             texts.append(text)
             row += 1
             if len(ids) == self.block_passages:
-                flush()
+                yield CorpusBlock(block, row - len(ids), ids, texts)
                 block, ids, texts = block + 1, [], []
         if ids:
-            flush()
-            block += 1
-        progress.finish(handle)
+            yield CorpusBlock(block, row - len(ids), ids, texts)
         if row == 0:
             raise HarnessError(f"corpus {self.corpus.name}: no passages")
-        if part is None:
-            self._close(block, row)
+
+    def embed_block(
+        self, encoder: Encoder, block: CorpusBlock, batch_size: int, on_batch: Callable[[int], None] | None = None
+    ) -> tuple[np.ndarray, int]:
+        """(embeddings of one block's texts, rows resumed from its checkpoints)."""
+        return encode_with_checkpoints(
+            encoder, block.texts, "passage", batch_size, self.checkpoint_dir(block.index), on_batch
+        )
+
+    def save_block(self, block: CorpusBlock, matrix: np.ndarray) -> None:
+        """Store one encoded block (ids, embeddings, then the header that marks it done); drop its checkpoints."""
+        emb_raw = _npy_bytes(np.ascontiguousarray(matrix, dtype=np.float32))
+        ids_raw = _npy_bytes(np.array(block.ids, dtype=np.str_))
+        emb, ids_path, header = self._paths(block.index)
+        atomic_write_bytes(ids_path, ids_raw)
+        atomic_write_bytes(emb, emb_raw)
+        meta = {
+            "block": block.index,
+            "first_row": block.first_row,
+            "rows": len(block.ids),
+            "dim": int(matrix.shape[1]),
+            "emb_bytes": len(emb_raw),
+            "ids_bytes": len(ids_raw),
+            "emb_sha256": hashlib.sha256(emb_raw).hexdigest(),
+            "ids_sha256": hashlib.sha256(ids_raw).hexdigest(),
+            "model_fingerprint": self.fingerprint,
+            "corpus": self.corpus.name,
+        }
+        atomic_write_bytes(header, json.dumps(meta, indent=1).encode())
+        clear_checkpoints(self.checkpoint_dir(block.index))
+
+    def encode(self, batch_size: int = 64, progress: Progress | None = None, stats: dict | None = None) -> int:
+        """Encode every block that is not done yet in this process, then close the store; blocks encoded.
+
+        The corpus is streamed once; finished blocks are skipped without encoding.
+        """
+        if self.encoder is None:
+            raise ValueError("a store made from a fingerprint has no encoder")
+        progress = progress or NullProgress()
+        stats = stats if stats is not None else {}
+        handle = progress.start(f"encode corpus {self.corpus.name}", self.corpus.size() or 0)
+        encoded = blocks = rows = 0
+        for block in self.corpus_blocks():
+            blocks, rows = block.index + 1, block.first_row + len(block.ids)
+            if self.is_done(block.index):
+                stats["cached_texts"] = stats.get("cached_texts", 0) + len(block.texts)
+                progress.advance(handle, len(block.texts))
+                continue
+            start = time.perf_counter()
+            matrix, resumed = self.embed_block(self.encoder, block, batch_size, lambda n: progress.advance(handle, n))
+            self.save_block(block, matrix)
+            stats["encoded_texts"] = stats.get("encoded_texts", 0) + len(block.texts) - resumed
+            stats["cached_texts"] = stats.get("cached_texts", 0) + resumed
+            stats["encode_seconds"] = stats.get("encode_seconds", 0.0) + time.perf_counter() - start
+            encoded += 1
+        progress.finish(handle)
+        self.close(blocks, rows)
         return encoded
 
-    def _close(self, blocks: int, rows: int) -> None:
+    def close(self, blocks: int, rows: int) -> None:
         """Write the manifest once every block is there and the docids are unique."""
         manifest = self.manifest()
         if manifest is not None and manifest.get("blocks") == blocks:
@@ -173,7 +191,7 @@ class CorpusEmbeddings:
         if dupes:
             raise HarnessError(f"corpus {self.corpus.name}: {len(dupes)} duplicate passage id(s), e.g. {dupes[:3]}")
         atomic_write_bytes(
-            self.folder / MANIFEST, json.dumps({"blocks": blocks, "rows": rows, "dim": self.encoder.dim}).encode()
+            self.folder / MANIFEST, json.dumps({"blocks": blocks, "rows": rows, "dim": self._header(0)["dim"]}).encode()
         )
 
     def manifest(self) -> dict | None:

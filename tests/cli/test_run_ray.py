@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,27 +28,6 @@ from .test_train_cli import models_file
 pytestmark = pytest.mark.slow
 TASK, LIMIT = "xquad-r-ci", "30"
 VARYING = {"provenance", "cache"}  # timings, host and package versions; what was read from the cache
-
-
-@pytest.fixture
-def ray_env(tmp_path: Path, with_mirror: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    """Loopback, token auth from the environment, session files in a short temporary folder (socket paths
-    have a length limit, which pytest's folders exceed)."""
-    session = Path(tempfile.mkdtemp(prefix="ray-", dir="/tmp"))
-    env = {
-        "RAY_AUTH_MODE": "token",
-        "RAY_AUTH_TOKEN": secrets.token_hex(16),
-        "RAY_TMPDIR": str(session),
-        "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
-        "RAY_USAGE_STATS_ENABLED": "0",
-        "HARNESS_DATA_MIRROR": str(with_mirror),
-        "HF_HUB_OFFLINE": "1",
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("RAY_ADDRESS", raising=False)
-    yield env
-    shutil.rmtree(session, ignore_errors=True)
 
 
 def run_args(results: Path, *extra: str) -> list[str]:

@@ -11,7 +11,7 @@ from trigram_encoder import TrigramEncoder
 
 from harness.data.corpus import Corpus, memory_shard
 from harness.errors import HarnessError
-from harness.evaluate.embedding_blocks import CorpusEmbeddings, Part
+from harness.evaluate.embedding_blocks import CorpusEmbeddings
 from harness.models.base import TextKind
 
 
@@ -63,16 +63,25 @@ def test_a_killed_run_resumes_from_the_last_finished_block(tmp_path: Path) -> No
         np.testing.assert_array_equal(store.block_embeddings(b), fresh.block_embeddings(b))
 
 
-def test_parts_encode_disjoint_blocks_that_merge(tmp_path: Path) -> None:
+def test_blocks_embedded_by_other_encoders_in_any_order_close_into_the_same_store(tmp_path: Path) -> None:
+    """What the Ray Data path does: blocks streamed here, embedded elsewhere, saved out of order."""
     first, second, final = CountingEncoder(), CountingEncoder(), CountingEncoder()
-    assert CorpusEmbeddings(first, _corpus(), 5, root=tmp_path).encode(part=Part(0, 2)) == 3
-    assert CorpusEmbeddings(second, _corpus(), 5, root=tmp_path).encode(part=Part(1, 2)) == 2
-    store = CorpusEmbeddings(final, _corpus(), 5, root=tmp_path)
+    store = CorpusEmbeddings.of_fingerprint(first.fingerprint, _corpus(), 5, root=tmp_path)
+    blocks = list(store.corpus_blocks())
+    assert [b.index for b in blocks] == [0, 1, 2, 3, 4] and [len(b.ids) for b in blocks] == [5, 5, 5, 5, 3]
+    for block in reversed(blocks):
+        encoder = first if block.index % 2 else second
+        store.save_block(block, store.embed_block(encoder, block, batch_size=2)[0])
     assert store.manifest() is None
-    assert store.encode() == 0 and final.texts == 0 and store.blocks() == 5
+    store.close(len(blocks), 23)
+    local = CorpusEmbeddings(final, _corpus(), 5, root=tmp_path)
+    assert local.folder == store.folder and local.encode() == 0 and final.texts == 0 and local.blocks() == 5
     assert first.texts + second.texts == 23
-    with pytest.raises(HarnessError, match="need 0 <= part < count"):
-        Part(2, 2)
+    fresh = CorpusEmbeddings(CountingEncoder(), _corpus(), 5, root=tmp_path / "fresh")
+    fresh.encode()
+    for b in range(5):
+        names = [f"block-{b:05d}{suffix}" for suffix in (".npy", ".ids.npy", ".json")]
+        assert [(store.folder / n).read_bytes() for n in names] == [(fresh.folder / n).read_bytes() for n in names]
 
 
 def test_a_corrupted_block_is_detected(tmp_path: Path) -> None:
