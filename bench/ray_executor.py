@@ -1,12 +1,15 @@
 """Ray on this machine: executor overhead against the in-process executor, Ray Data encoding against the local path.
 
 Phases (a Ray cluster on 127.0.0.1 is started first and not timed; rounds alternate the order):
-  overhead  `harness run --model bm25,me5-small --tasks xquad-r-ci --limit 30` wall time, in-process vs
+  overhead  `harness run --model bm25,me5-small --tasks xquad-r-ci [--limit N]` wall time, in-process vs
             `--executor ray` on the running cluster; a fresh results folder and cache every run, so
-            both encode everything
+            both encode everything; me5-small declares every core (`resources: {cpus: N}`), so its
+            job has the threads the in-process run has
   encode    passages/s of one corpus (the first N passages of miracl-partial sw) into the block store:
-            `CorpusEmbeddings.encode` in this process vs `encode_corpus_with_ray` with one actor per CPU
-Usage: HARNESS_DATA_MIRROR=../shared/data python bench/ray_executor.py PHASE [--rounds N] [--passages N]
+            `CorpusEmbeddings.encode` in this process vs `encode_corpus_with_ray` with actors of
+            --actor-cpus CPUs each (as many as the cluster holds)
+Usage: HARNESS_DATA_MIRROR=../shared/data python bench/ray_executor.py PHASE [--rounds N] [--limit N|full]
+       [--passages N] [--block N]
 """
 
 from __future__ import annotations
@@ -34,7 +37,11 @@ os.environ.update(  # before Ray is imported: it reads its auth settings once
     }
 )
 REPO = Path(__file__).resolve().parent.parent
-RUN = ["run", "--model", "bm25,me5-small", "--tasks", "xquad-r-ci", "--limit", "30"]
+RUN = ["run", "--model", "bm25,me5-small", "--tasks", "xquad-r-ci"]
+
+
+LIMIT = ["--limit", "30"]
+MODELS = SESSION / "models.yaml"
 
 
 def load() -> str:
@@ -42,11 +49,23 @@ def load() -> str:
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
 
 
+def models_file(folder: Path) -> Path:
+    """models.yaml with me5-small declaring every core per job (its threads under Ray), as a user would."""
+    import yaml
+
+    registry = yaml.safe_load((REPO / "models.yaml").read_text())
+    registry["me5-small"]["resources"] = {"cpus": os.cpu_count()}
+    path = folder / "models.yaml"
+    path.write_text(yaml.safe_dump(registry))
+    return path
+
+
 def harness_run(extra: list[str], scratch: Path) -> float:
-    env = {**os.environ, "HARNESS_CACHE_DIR": str(scratch / "cache")}
+    """Wall seconds of one `harness run` in a fresh process (imports and model loading included)."""
+    env = {**os.environ, "HARNESS_CACHE_DIR": str(scratch / "cache"), "HARNESS_MODELS_FILE": str(MODELS)}
     started = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "harness.cli", *RUN, "--results-dir", str(scratch / "results"), *extra],
+        [sys.executable, "-m", "harness.cli", *RUN, "--results-dir", str(scratch / "results"), *extra, *LIMIT],
         env=env,
         cwd=REPO,
         capture_output=True,
@@ -59,6 +78,7 @@ def harness_run(extra: list[str], scratch: Path) -> float:
 
 
 def overhead(address: str, rounds: int) -> dict:
+    models_file(SESSION)
     times: dict[str, list[float]] = {"in-process": [], "ray": []}
     for round_ in range(rounds):
         order = ["in-process", "ray"] if round_ % 2 == 0 else ["ray", "in-process"]
@@ -71,7 +91,7 @@ def overhead(address: str, rounds: int) -> dict:
     return {"seconds": times, "best": best, "ratio_ray_over_in_process": best["ray"] / best["in-process"]}
 
 
-def encode(address: str, rounds: int, passages: int, block: int) -> dict:
+def encode(address: str, rounds: int, passages: int, block: int, actor_cpus: int) -> dict:
     import ray
 
     from harness.cluster.corpus_encoding import encode_corpus_with_ray
@@ -89,7 +109,7 @@ def encode(address: str, rounds: int, passages: int, block: int) -> dict:
     model = ModelJob("me5-small", None, "native")
     encoder, _ = build_encoder(model, None)
     ray.init(address=address, log_to_driver=False)
-    cpus = int(ray.cluster_resources()["CPU"])
+    actors = int(ray.cluster_resources()["CPU"]) // actor_cpus
     rates: dict[str, list[float]] = {"in-process": [], "ray-data": []}
     for round_ in range(rounds):
         for name in ["in-process", "ray-data"] if round_ % 2 == 0 else ["ray-data", "in-process"]:
@@ -99,7 +119,7 @@ def encode(address: str, rounds: int, passages: int, block: int) -> dict:
                 CorpusEmbeddings(encoder, corpus, block, root=root).encode(batch_size=64)
             else:
                 store = CorpusEmbeddings.of_fingerprint(encoder.fingerprint, corpus, block, root=root)
-                encode_corpus_with_ray(store, model, None, 64, {"num_cpus": 1.0}, actors=cpus)
+                encode_corpus_with_ray(store, model, None, 64, {"num_cpus": float(actor_cpus)}, actors=actors)
             rates[name].append(passages / (time.perf_counter() - started))
             shutil.rmtree(root)
     ray.shutdown()
@@ -107,7 +127,8 @@ def encode(address: str, rounds: int, passages: int, block: int) -> dict:
     return {
         "passages": passages,
         "block": block,
-        "actors": cpus,
+        "actors": actors,
+        "cpus_per_actor": actor_cpus,
         "passages_per_s": rates,
         "best": best,
         "ratio_ray_over_in_process": best["ray-data"] / best["in-process"],
@@ -118,9 +139,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("phase", choices=["overhead", "encode"])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--limit", default="30", help="overhead: the run's --limit, or 'full'")
     parser.add_argument("--passages", type=int, default=256)
     parser.add_argument("--block", type=int, default=32)
+    parser.add_argument("--actor-cpus", type=int, default=1, help="encode: CPUs (threads) of each encoder actor")
     args = parser.parse_args()
+    LIMIT[:] = [] if args.limit == "full" else ["--limit", args.limit]
     from ray.cluster_utils import Cluster
 
     cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": os.cpu_count(), "include_dashboard": False})
@@ -129,7 +153,7 @@ def main() -> None:
         if args.phase == "overhead":
             result = overhead(cluster.address, args.rounds)
         else:
-            result = encode(cluster.address, args.rounds, args.passages, args.block)
+            result = encode(cluster.address, args.rounds, args.passages, args.block, args.actor_cpus)
         print(json.dumps({"phase": args.phase, "cpus": os.cpu_count(), "before": before, "after": load(), **result}))
     finally:
         cluster.shutdown()

@@ -102,6 +102,25 @@ def _model_fingerprint(plan: ModelPlan, job: ModelJob, device: str | None) -> st
     return trained_ref(job, device).fingerprint(plan.backend)
 
 
+def job_resources(plan: ModelPlan, gpus_per_worker: float | None) -> dict[str, float]:
+    """What each job of the model asks Ray for (bm25 never takes a GPU)."""
+    return plan.spec.resources.ray_options(None if plan.spec.loader == "bm25" else gpus_per_worker)
+
+
+def check_fits(plans: list[ModelPlan], gpus_per_worker: float | None, nodes: list[dict]) -> None:
+    """A job no node can hold would wait forever: say so in one line before anything is sent."""
+    alive = [n.get("Resources", {}) for n in nodes if n.get("Alive", True)]
+    for plan in plans:
+        wants = job_resources(plan, gpus_per_worker)
+        for key, resource in (("num_cpus", "CPU"), ("num_gpus", "GPU")):
+            most = max((node.get(resource, 0.0) for node in alive), default=0.0)
+            if wants[key] > most:
+                raise HarnessError(
+                    f"model {plan.name}: each job asks for {wants[key]:g} {resource}(s) but the largest Ray node has "
+                    f"{most:g} (models.yaml resources, --gpus-per-worker)"
+                )
+
+
 def run_on_ray(
     plans: list[ModelPlan],
     tasks: list[TaskSpec],
@@ -112,11 +131,12 @@ def run_on_ray(
     """Send every job that is not stored, wait for all of them, then write the seed aggregates."""
     import ray
 
+    check_fits(plans, gpus_per_worker, ray.nodes())
     options = replace(options, results_dir=options.results_dir.resolve())
     train_remote, eval_remote = ray.remote(train_job), ray.remote(evaluate_on_node)
     run, waiting, later = ClusterRun(), {}, []
     for plan in plans:
-        resources = plan.spec.resources.ray_options(None if plan.spec.loader == "bm25" else gpus_per_worker)
+        resources = job_resources(plan, gpus_per_worker)
         device = options.device or ("cuda" if resources["num_gpus"] else None)
         job_options = replace(options, device=device, backend=plan.backend)
         send = {**resources, "max_retries": RETRIES, "retry_exceptions": False, "scheduling_strategy": "SPREAD"}

@@ -162,3 +162,23 @@ def test_without_ray_installed_the_executor_is_one_line(tmp_path: Path, with_mir
     assert proc.stderr.strip().splitlines() == [
         "error: --executor ray needs Ray, which is not installed: pip install 'xling-harness[ray]'"
     ]
+
+
+def test_a_corpus_task_encodes_its_corpus_with_ray_data_into_the_local_blocks(
+    cli: CliRunner, ray_env: dict[str, str], tmp_path: Path
+) -> None:
+    """usem-v3 (the fastest dense model here) on afriqa: the corpus pool goes through Ray Data actors."""
+    stem = "afriqa.limit5"
+    args = ["run", "--model", "usem-v3", "--tasks", "afriqa", "--limit", "5"]
+    local = cli(*args, "--results-dir", str(tmp_path / "local"), env={"HARNESS_CACHE_DIR": str(tmp_path / "c1")})
+    assert local.returncode == 0, local.stderr
+    env = {**ray_env, "HARNESS_CACHE_DIR": str(tmp_path / "c2")}
+    remote = cli(*args, "--results-dir", str(tmp_path / "ray"), "--executor", "ray", env=env)
+    assert remote.returncode == 0, remote.stderr
+    assert "block(s) encoded with Ray Data for usem-v3" in remote.stderr
+    mine, theirs = (json.loads((tmp_path / r / "usem-v3" / f"{stem}.json").read_text()) for r in ("ray", "local"))
+    assert {k: v for k, v in mine.items() if k not in VARYING} == {k: v for k, v in theirs.items() if k not in VARYING}
+    assert mine["cache"]["cached_texts"] > 2000  # the job found the corpus encoded and only searched
+    blocks = [sorted((tmp_path / c / "embeddings" / "corpus").rglob("block-*")) for c in ("c2", "c1")]
+    assert [p.name for p in blocks[0]] == [p.name for p in blocks[1]] and blocks[0]
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(*blocks, strict=True))
