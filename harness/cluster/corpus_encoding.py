@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from harness.cluster.jobs import ModelJob, build_encoder
+from harness.cluster.threads import use_assigned_cpus
 from harness.errors import HarnessError
 from harness.evaluate.embedding_blocks import CorpusBlock, CorpusEmbeddings
 
@@ -52,6 +53,7 @@ class BlockEncoder:
     """The encode step: an actor holding the model; embeds every pending block of its batch."""
 
     def __init__(self, model: ModelJob, device: str | None, store: CorpusEmbeddings, batch_size: int) -> None:
+        use_assigned_cpus()
         self.encoder, _ = build_encoder(model, device)
         if self.encoder.fingerprint != store.fingerprint:
             raise HarnessError(f"{model.label}: the worker's model is not the one the driver planned for")

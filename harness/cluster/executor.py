@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from harness.cluster.corpus_encoding import encode_corpus_with_ray
 from harness.cluster.jobs import EvalJob, ModelJob, evaluate_job, stored_name, train_job, trained_ref
+from harness.cluster.threads import use_assigned_cpus
 from harness.errors import HarnessError
 from harness.evaluate.embedding_blocks import CorpusEmbeddings
 from harness.evaluate.task_kinds import task_kind
@@ -72,7 +73,14 @@ def evaluate_on_node(job: EvalJob, options: RunOptions, trained: object = None) 
     """The Ray task of one evaluation (`trained` is the training task it waits for); outcome and node id."""
     import ray
 
+    use_assigned_cpus()
     return evaluate_job(job, options), ray.get_runtime_context().get_node_id()
+
+
+def train_on_node(job: ModelJob, device: str | None) -> dict:
+    """The Ray task of one training seed: its training.json."""
+    use_assigned_cpus()
+    return train_job(job, device)
 
 
 def one_line(error: BaseException) -> str:
@@ -133,7 +141,7 @@ def run_on_ray(
 
     check_fits(plans, gpus_per_worker, ray.nodes())
     options = replace(options, results_dir=options.results_dir.resolve())
-    train_remote, eval_remote = ray.remote(train_job), ray.remote(evaluate_on_node)
+    train_remote, eval_remote = ray.remote(train_on_node), ray.remote(evaluate_on_node)
     run, waiting, later = ClusterRun(), {}, []
     for plan in plans:
         resources = job_resources(plan, gpus_per_worker)
