@@ -13,6 +13,7 @@ from harness.results.seeds import aggregate_seeds
 from harness.run import RunOptions, TaskOutcome, run_tasks, stored_outcomes
 from harness.tasks.schema import TaskSpec
 from harness.train.ddp_launch import launch_training
+from harness.train.distributed import check_divisible
 from harness.train.loop import TrainReporter
 from harness.train.trained import TrainedModelRef, ensure_trained, recipe_of, trained_encoder
 
@@ -39,6 +40,7 @@ def train_one(
     """Train one seed unless it is trained, in this process or on `nproc` ranks (default: the recipe's
     `nproc`) through the torch launcher; its training.json."""
     processes = nproc or ref.recipe.params.nproc
+    check_divisible(ref.recipe.params.batch_size, processes)  # a wrong --nproc is an error, trained or not
     if ref.is_trained():
         return ref.info()
     if processes > 1:
