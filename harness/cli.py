@@ -129,6 +129,7 @@ def run_with_ray(
     from harness.cluster.connection import ray_cluster, require_ray
     from harness.cluster.executor import ModelPlan, run_on_ray
     from harness.console import result_notes, summary_table
+    from harness.models.backends.spec import variant_name
 
     require_ray()
     model_plans = [ModelPlan(*plan) for plan in plans]
@@ -137,7 +138,7 @@ def run_with_ray(
         outcome = run_on_ray(model_plans, runnable, options, gpus, lambda line: err.print(line, markup=False))
     for plan in model_plans:
         mine = [j for j in outcome.jobs if j.job.model.model == plan.name]
-        stored_as = mine[0].outcome.path.parent.name if mine and mine[0].outcome.path else plan.name
+        stored_as = variant_name(plan.name, plan.backend, plan.spec.loader)
         out.print(summary_table(stored_as, [j.outcome for j in mine] + skipped))
         for line in result_notes([j.outcome for j in mine if j.outcome.summary is not None]):
             out.print(line, markup=False, highlight=False, soft_wrap=True)

@@ -17,13 +17,7 @@ import numpy as np
 from harness.cluster.jobs import ModelJob, build_encoder
 from harness.cluster.threads import use_assigned_cpus
 from harness.errors import HarnessError
-from harness.evaluate.embedding_blocks import CorpusBlock, CorpusEmbeddings
-
-
-def _npy(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
+from harness.evaluate.embedding_blocks import CorpusBlock, CorpusEmbeddings, npy_bytes
 
 
 def _from_npy(raw: bytes) -> np.ndarray:
@@ -44,7 +38,7 @@ class BlockReader:
                 "first_row": block.first_row,
                 "rows": len(block.ids),
                 "done": done,
-                "ids": b"" if done else _npy(np.array(block.ids, dtype=np.str_)),
+                "ids": b"" if done else npy_bytes(np.array(block.ids, dtype=np.str_)),
                 "texts": [] if done else block.texts,
             }
 
@@ -66,7 +60,7 @@ class BlockEncoder:
                 embeddings.append(b"")
                 continue
             block = CorpusBlock(int(index), 0, [], [str(t) for t in texts])
-            embeddings.append(_npy(self.store.embed_block(self.encoder, block, self.batch_size)[0]))
+            embeddings.append(npy_bytes(self.store.embed_block(self.encoder, block, self.batch_size)[0]))
         kept = {k: batch[k] for k in ("block", "first_row", "rows", "done", "ids")}
         return {**kept, "embeddings": np.array(embeddings, dtype=object)}
 

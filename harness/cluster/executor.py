@@ -94,20 +94,18 @@ def one_line(error: BaseException) -> str:
 
 
 def encode_task_corpora(
-    job: EvalJob, spec: TaskSpec, options: RunOptions, identity: str, send: dict, report: Callable[[str], None]
+    job: EvalJob,
+    spec: TaskSpec,
+    options: RunOptions,
+    identity: str,
+    resources: dict[str, float],
+    report: Callable[[str], None],
 ) -> None:
     """Every corpus of a corpus task encoded into the shared block store by Ray Data actors."""
-    resources = {k: v for k, v in send.items() if k in ("num_cpus", "num_gpus", "memory")}
     for corpus in task_kind(spec).load(spec, options.limit).corpus().corpora.values():
         store = CorpusEmbeddings.of_fingerprint(identity, corpus, spec.search.block_passages)
         encoded = encode_corpus_with_ray(store, job.model, options.device, options.batch_size, resources, None, report)
         report(f"corpus {corpus.name}: {encoded} block(s) encoded with Ray Data for {job.model.label}")
-
-
-def _model_fingerprint(plan: ModelPlan, job: ModelJob, device: str | None) -> str:
-    if job.seed is None:
-        return fingerprint(plan.name, plan.spec, plan.backend, device)
-    return trained_ref(job, device).fingerprint(plan.backend)
 
 
 def job_resources(plan: ModelPlan, gpus_per_worker: float | None) -> dict[str, float]:
@@ -148,9 +146,14 @@ def run_on_ray(
         device = options.device or ("cuda" if resources["num_gpus"] else None)
         job_options = replace(options, device=device, backend=plan.backend)
         send = {**resources, "max_retries": RETRIES, "retry_exceptions": False, "scheduling_strategy": "SPREAD"}
+        folder = stored_name(ModelJob(plan.name, None, plan.backend))
         for seed in plan.seeds if plan.seeds is not None else [None]:
             model = ModelJob(plan.name, seed, plan.backend)
-            folder, identity = stored_name(model), _model_fingerprint(plan, model, device)
+            ref = None if seed is None else trained_ref(model, device)
+            if ref is None:
+                identity = fingerprint(plan.name, plan.spec, plan.backend, device)
+            else:
+                identity = ref.fingerprint(plan.backend)
             training = None
             for spec in tasks:
                 job = EvalJob(model, spec.name)
@@ -158,20 +161,20 @@ def run_on_ray(
                 if stored is not None:
                     run.jobs.append(JobOutcome(job, stored))
                     continue
-                if seed is not None and training is None and not trained_ref(model, device).is_trained():
+                if ref is not None and training is None and not ref.is_trained():
                     training = train_remote.options(**send).remote(model, device)
                     report(f"sent: training {model.label}")
                 run.jobs.append(JobOutcome(job, TaskOutcome(spec.name, "failed", "not finished")))
                 if KINDS[spec.kind].corpus and plan.spec.loader != "bm25":  # its corpora first, with Ray Data
-                    later.append((run.jobs[-1], spec, training, job_options, send, identity))
+                    later.append((run.jobs[-1], spec, training, job_options, send, resources, identity))
                     continue
                 waiting[eval_remote.options(**send).remote(job, job_options, training)] = run.jobs[-1]
                 report(f"sent: {job.label}")
-    for entry, spec, training, job_options, send, identity in later:
+    for entry, spec, training, job_options, send, resources, identity in later:
         try:
             if training is not None:
                 ray.get(training)
-            encode_task_corpora(entry.job, spec, job_options, identity, send, report)
+            encode_task_corpora(entry.job, spec, job_options, identity, resources, report)
         except Exception as exc:  # this job fails; the others go on
             entry.outcome = TaskOutcome(spec.name, "failed", one_line(exc))
             report(f"failed: {entry.job.label}: {entry.outcome.reason}")

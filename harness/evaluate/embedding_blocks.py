@@ -32,7 +32,8 @@ from harness.paths import embedding_cache_dir
 MANIFEST = "manifest.json"
 
 
-def _npy_bytes(array: np.ndarray) -> bytes:
+def npy_bytes(array: np.ndarray) -> bytes:
+    """The .npy file of an array, in memory (no pickles)."""
     buffer = io.BytesIO()
     np.save(buffer, array, allow_pickle=False)
     return buffer.getvalue()
@@ -130,8 +131,8 @@ class CorpusEmbeddings:
 
     def save_block(self, block: CorpusBlock, matrix: np.ndarray) -> None:
         """Store one encoded block (ids, embeddings, then the header that marks it done); drop its checkpoints."""
-        emb_raw = _npy_bytes(np.ascontiguousarray(matrix, dtype=np.float32))
-        ids_raw = _npy_bytes(np.array(block.ids, dtype=np.str_))
+        emb_raw = npy_bytes(np.ascontiguousarray(matrix, dtype=np.float32))
+        ids_raw = npy_bytes(np.array(block.ids, dtype=np.str_))
         emb, ids_path, header = self._paths(block.index)
         atomic_write_bytes(ids_path, ids_raw)
         atomic_write_bytes(emb, emb_raw)

@@ -18,7 +18,6 @@ import uuid
 from typing import Any
 
 from harness.errors import HarnessError
-from harness.train.distributed import check_divisible
 from harness.train.trained import TrainedModelRef
 
 WORKER_MODULE = "harness.train_worker"
@@ -42,12 +41,12 @@ def rank_environment(nproc: int, device: str | None) -> dict[str, str]:
 
 
 def launch_training(ref: TrainedModelRef, nproc: int) -> dict[str, Any]:
-    """Train `ref` on `nproc` ranks (resuming its checkpoint); its training.json once rank 0 wrote the model."""
+    """Train `ref` on `nproc` ranks (resuming its checkpoint); its training.json once rank 0 wrote the model.
+    The caller (harness.trained_runs.train_one) has checked that `nproc` splits the batch."""
     from torch.distributed.elastic.multiprocessing import DefaultLogsSpecs
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
     from torch.distributed.launcher.api import LaunchConfig, elastic_launch
 
-    check_divisible(ref.recipe.params.batch_size, nproc)
     if ref.device is not None and ref.device.startswith("cuda"):
         import torch
 
@@ -68,8 +67,9 @@ def launch_training(ref: TrainedModelRef, nproc: int) -> dict[str, Any]:
         logs_specs=DefaultLogsSpecs(log_dir=str(logs)),
         local_addr="127.0.0.1",
     )
-    previous = {key: os.environ.get(key) for key in rank_environment(nproc, ref.device)}
-    os.environ.update(rank_environment(nproc, ref.device))
+    environment = rank_environment(nproc, ref.device)
+    previous = {key: os.environ.get(key) for key in environment}
+    os.environ.update(environment)
     args = ["-u", "-m", WORKER_MODULE, ref.name, str(ref.seed), ref.device or "cpu"]
     agent_log = logging.getLogger("torch.distributed.elastic")
     agent_level = agent_log.level
