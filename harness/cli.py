@@ -344,6 +344,65 @@ def render(
     )
 
 
+@app.command()
+def leakage(
+    train_set: Annotated[
+        str | None, typer.Option("--train-set", help="Comma-separated training sets (default: every declared one)")
+    ] = None,
+) -> None:
+    """Measured text overlap of every training set with every evaluation task whose data is here.
+
+    Exit code 1 when a training set shares text with a task it does not declare in-domain (source_tasks).
+    """
+    from rich.table import Table
+
+    from harness.leakage.overlap import overlap_table, training_texts
+    from harness.trainsets.registry import get_training_set, load_training_sets
+
+    names = train_set.split(",") if train_set else list(load_training_sets())
+    table = Table(title="Training texts seen in evaluation tasks (normalised, ≥ 16 characters)")
+    for column in ("training set", "task", "queries seen", "corpus seen", "declared"):
+        table.add_column(column)
+    undeclared, missing = 0, {}
+    for name in names:
+        data = get_training_set(name)
+        rows, missing = overlap_table(training_texts(data))
+        for row in rows:
+            declared = row.task in data.source_tasks
+            if row.any or declared:
+                undeclared += row.any and not declared
+                table.add_row(
+                    name,
+                    row.task,
+                    f"{row.queries_seen}/{row.queries} ({row.share('queries'):.1%})",
+                    f"{row.corpus_seen}/{row.corpus} ({row.share('corpus'):.1%})",
+                    "in-domain" if declared else "NOT DECLARED",
+                )
+    out.print(table)
+    for task, why in missing.items():
+        out.print(f"not measured: {task}: {why}", markup=False, highlight=False, soft_wrap=True)
+    verdict = f"{undeclared} undeclared overlap(s)" if undeclared else "no undeclared overlap"
+    out.print(f"{len(names)} training set(s): {verdict}", markup=False, highlight=False)
+    raise typer.Exit(1 if undeclared else 0)
+
+
+@app.command()
+def parity(
+    published: Annotated[
+        Path, typer.Argument(help="An MTEB result file, or a model's folder of MTEB's results repository")
+    ],
+    model: Annotated[str, typer.Option(help="The model whose stored result is compared")],
+    task: Annotated[str, typer.Option(help="A task with an MTEB counterpart (tatoeba, mlqa-mteb, xquad-mteb)")],
+    results: Annotated[Path, typer.Option(help="Folder of result files")] = Path("results"),
+    metric: Annotated[str | None, typer.Option(help="Metric to compare (default: MTEB's main score)")] = None,
+    markdown: Annotated[Path | None, typer.Option(help="Also write the per-view table here (markdown)")] = None,
+) -> None:
+    """A stored full result beside MTEB's published one: per view, mean |Δ|, views off by more than 0.03."""
+    from harness.interop.parity_command import parity_command
+
+    parity_command(out, published, model, task, results, metric, markdown)
+
+
 INTERRUPTED = 130  # typer turns Ctrl-C (KeyboardInterrupt) inside a command into this exit code
 
 

@@ -22,10 +22,13 @@ PARALLEL = "parallel-qa-retrieval"
 QRELS = "monolingual-retrieval"
 CORPUS = "corpus-retrieval"
 ANSWER = "answer-retrieval"
+BITEXT = "bitext-retrieval"
+PAIRS = "language-pair-retrieval"
 
 RANK_DISTANCE = "rank_distance"
 OWN_LANGUAGE = "own_lang@10"
 ANN_OVERLAP = "ann_overlap@100"
+TIE_AT_1 = "tie@1"
 
 
 @dataclass(frozen=True)
@@ -42,14 +45,14 @@ class Metric:
     description: str = ""
 
 
-_ALL_RANKED = (PARALLEL, QRELS, CORPUS)
+_ALL_RANKED = (PARALLEL, QRELS, PAIRS, CORPUS)
 METRICS: dict[str, Metric] = {
     m.name: m
     for m in (
         Metric("mAP", "higher", (PARALLEL,), description="mean average precision over the full pool (LAReQA)"),
         Metric("R@1", "higher", (PARALLEL, CORPUS), description="share of relevant items in the top 1"),
         Metric("R@10", "higher", _ALL_RANKED, description="share of relevant items in the top 10"),
-        Metric("R@100", "higher", (QRELS, CORPUS), description="share of relevant items in the top 100"),
+        Metric("R@100", "higher", (QRELS, PAIRS, CORPUS), description="share of relevant items in the top 100"),
         Metric(
             RANK_DISTANCE,
             "lower",
@@ -64,9 +67,11 @@ METRICS: dict[str, Metric] = {
             declared=False,
             description="multi setting: share of the top 10 in the query's own language (language bias)",
         ),
-        Metric("nDCG@10", "higher", (QRELS, CORPUS), description="normalised discounted cumulative gain at 10"),
-        Metric("AP@10", "higher", (QRELS, CORPUS), description="average precision over the top 10"),
-        Metric("RR@10", "higher", (QRELS, CORPUS), description="reciprocal rank of the first relevant item, top 10"),
+        Metric("nDCG@10", "higher", (QRELS, PAIRS, CORPUS), description="normalised discounted cumulative gain at 10"),
+        Metric("AP@10", "higher", (QRELS, PAIRS, CORPUS), description="average precision over the top 10"),
+        Metric(
+            "RR@10", "higher", (QRELS, PAIRS, CORPUS), description="reciprocal rank of the first relevant item, top 10"
+        ),
         Metric(
             "MRR@100",
             "higher",
@@ -77,6 +82,25 @@ METRICS: dict[str, Metric] = {
         Metric("Success@5", "higher", (ANSWER,), description="share of queries with an answer in the top 5"),
         Metric("Success@20", "higher", (ANSWER,), description="share of queries with an answer in the top 20"),
         Metric("Success@100", "higher", (ANSWER,), description="share of queries with an answer in the top 100"),
+        Metric("accuracy", "higher", (BITEXT,), description="share of queries whose top-1 is their translation"),
+        Metric(
+            "precision",
+            "higher",
+            (BITEXT,),
+            description="MTEB bitext precision: scikit-learn's weighted precision over the gold labels",
+        ),
+        Metric("recall", "higher", (BITEXT,), description="MTEB bitext recall (weighted; equals accuracy)"),
+        Metric("F1", "higher", (BITEXT,), description="MTEB bitext F1 (scikit-learn, weighted): MTEB's main score"),
+        Metric(
+            "error_rate", "lower", (BITEXT,), description="LASER's error rate: share of queries whose top-1 is wrong"
+        ),
+        Metric(
+            TIE_AT_1,
+            None,
+            (BITEXT,),
+            declared=False,
+            description="share of queries whose best score is shared by several candidates (the first one is taken)",
+        ),
         Metric(
             ANN_OVERLAP,
             None,

@@ -11,6 +11,7 @@ from harness.errors import HarnessError
 from harness.evaluate.progress import NullProgress, Progress
 from harness.evaluate.scorers import make_pool_scorer
 from harness.evaluate.task_kinds import task_kind
+from harness.leakage.overlap import result_overlap
 from harness.models.base import Encoder, Model
 from harness.results.provenance import provenance
 from harness.results.result_lock import result_lock
@@ -178,6 +179,7 @@ def evaluate_task(
         }
         if training is not None:
             summary["training"] = training
+            summary["training_overlap"] = result_overlap(training["train_set"], data)
         write_result(paths, summary, results)
         return TaskOutcome(spec.name, "evaluated", data.limit_note, summary, paths.summary)
 

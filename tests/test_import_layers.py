@@ -19,6 +19,7 @@ LAYERS = {
     "data": 1,
     "tasks": 2,
     "trainsets": 2,
+    "leakage": 2,  # training and calibration texts against task texts (reads tasks and training sets)
     "models": 3,
     "train": 4,
     "evaluate": 5,
@@ -27,6 +28,7 @@ LAYERS = {
     "trained_runs": 7,
     "report": 8,
     "check": 8,
+    "interop": 8,  # MTEB in and out, parity: adapters at the edge, beside the CLI
     "cluster": 8,  # jobs of a run as Ray tasks (uses run and trained_runs, like report uses results)
     "cli": 9,
     "console": 9,

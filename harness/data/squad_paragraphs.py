@@ -43,3 +43,29 @@ def load_squad_paragraphs(path: Path, lang: str) -> RetrievalLanguage:
         docs=list(doc_index),
         qrels=qrels,
     )
+
+
+def read_questions_with_context(path: Path) -> dict[str, tuple[str, str]]:
+    """Question id -> (question, its paragraph), texts exactly as in the file, in file order.
+
+    MLQA ids are shared by the translations of one question across languages (MTEB's
+    MLQARetrieval pairs languages by them).
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise HarnessError(f"{path}: not valid JSON ({exc})") from None
+    out: dict[str, tuple[str, str]] = {}
+    try:
+        for article in data["data"]:
+            for paragraph in article["paragraphs"]:
+                for qa in paragraph["qas"]:
+                    qid = str(qa["id"])
+                    if qid in out:
+                        raise HarnessError(f"{path}: duplicate question id {qid!r}")
+                    out[qid] = (qa["question"], paragraph["context"])
+    except (KeyError, TypeError) as exc:
+        raise HarnessError(f"{path}: missing field {exc} in SQuAD data") from None
+    if not out:
+        raise HarnessError(f"{path}: no questions (empty query set)")
+    return out

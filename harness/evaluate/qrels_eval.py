@@ -5,6 +5,7 @@ from __future__ import annotations
 import ir_measures
 import numpy as np
 
+from harness.data.records import RetrievalLanguage
 from harness.evaluate.progress import NullProgress, Progress
 from harness.evaluate.scorers import PoolScorer
 from harness.evaluate.setting_result import SettingResult
@@ -36,19 +37,36 @@ def per_query_measures(
     return by_measure
 
 
+def _language_sets(spec_name: str, records: dict[str, RetrievalLanguage]) -> list[TextSet]:
+    """Every query language's questions and every corpus language's documents, each text once.
+
+    Prepared before the views, so a dense scorer encodes each text once however many views
+    share it (the views' own sets are then assembled from these embeddings).
+    """
+    queries: dict[str, dict[str, None]] = {}
+    docs: dict[str, dict[str, None]] = {}
+    for rec in records.values():
+        queries.setdefault(rec.lang, {}).update(dict.fromkeys(rec.queries))
+        docs.setdefault(rec.corpus_lang or rec.lang, {}).update(dict.fromkeys(rec.docs))
+    return [TextSet(f"{spec_name}/{lang}/queries", "query", list(t), lang) for lang, t in queries.items()] + [
+        TextSet(f"{spec_name}/{lang}/corpus", "passage", list(t), lang) for lang, t in docs.items()
+    ]
+
+
 def evaluate_qrels(data: TaskData, scorer: PoolScorer, progress: Progress | None = None) -> list[SettingResult]:
-    """One 'mono' view per language: its queries against its own corpus."""
+    """One view per record: 'mono' for a language's queries against its own corpus, else 'cross'."""
     progress = progress or NullProgress()
     spec = data.spec
     records = data.retrieval()
-    queries = {lang: TextSet(f"{spec.name}/{lang}/queries", "query", r.queries, lang) for lang, r in records.items()}
-    corpora = {lang: TextSet(f"{spec.name}/{lang}/corpus", "passage", r.docs, lang) for lang, r in records.items()}
-    scorer.prepare([*queries.values(), *corpora.values()])
+    scorer.prepare(_language_sets(spec.name, records))
     handle = progress.start(f"score {spec.name}", len(records))
     results = []
-    for lang, rec in records.items():
+    for rec in records.values():
+        corpus_lang = rec.corpus_lang or rec.lang
+        queries = TextSet(f"{spec.name}/{rec.pair}/queries", "query", rec.queries, rec.lang)
+        corpus = TextSet(f"{spec.name}/{rec.pair}/corpus", "passage", rec.docs, corpus_lang)
         run: dict[str, dict[str, float]] = {}
-        for start, scores in scorer.score_blocks(queries[lang], [corpora[lang]]):
+        for start, scores in scorer.score_blocks(queries, [corpus]):
             idx, vals = top_k(scores, RUN_DEPTH)
             for row in range(len(scores)):
                 run[rec.query_ids[start + row]] = {
@@ -56,7 +74,8 @@ def evaluate_qrels(data: TaskData, scorer: PoolScorer, progress: Progress | None
                 }
         qrels = {q: rec.qrels[q] for q in rec.query_ids}
         values = per_query_measures(list(spec.metrics), qrels, run)
-        result = SettingResult("mono", f"{lang}-{lang}", list(rec.query_ids))
+        setting = "mono" if corpus_lang == rec.lang else "cross"
+        result = SettingResult(setting, rec.pair, list(rec.query_ids))
         for metric, by_query in values.items():
             result.values[metric] = np.array([by_query[q] for q in rec.query_ids], dtype=np.float32)
         results.append(result)

@@ -37,6 +37,7 @@ class DenseScorer:
         self.progress = progress or NullProgress()
         self._memory: dict[str, np.ndarray] = {}
         self._pools: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+        self._rows: dict[tuple[str, str], np.ndarray] = {}  # (kind, text) -> its embedding, from sets already held
         self.stats = {"encoded_texts": 0, "cached_texts": 0, "encode_seconds": 0.0}
 
     def _unique_embeddings(self, textset: TextSet) -> np.ndarray:
@@ -44,6 +45,10 @@ class DenseScorer:
         if key in self._memory:
             return self._memory[key]
         texts = textset.unique_texts
+        if texts and all((textset.kind, t) in self._rows for t in texts):  # a subset of sets already encoded
+            matrix = np.stack([self._rows[textset.kind, t] for t in texts])
+            self._memory[key] = matrix
+            return matrix
         matrix = self.cache.load(key, len(texts))
         if matrix is None:
             matrix = self._encode(texts, textset, key)
@@ -56,6 +61,7 @@ class DenseScorer:
         else:
             self.stats["cached_texts"] += len(texts)
         self._memory[key] = matrix
+        self._rows.update(((textset.kind, t), row) for t, row in zip(texts, matrix, strict=True))
         return matrix
 
     def _encode(self, texts: Sequence[str], textset: TextSet, key: str) -> np.ndarray:

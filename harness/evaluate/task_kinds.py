@@ -7,14 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from harness.errors import HarnessError
+from harness.evaluate.bitext import evaluate_bitext
 from harness.evaluate.corpus_eval import evaluate_corpus
 from harness.evaluate.parallel import evaluate_parallel
 from harness.evaluate.progress import Progress
 from harness.evaluate.qrels_eval import evaluate_qrels
 from harness.evaluate.scorers import PoolScorer
 from harness.evaluate.setting_result import SettingResult
-from harness.tasks.data import TaskData, load_task_data
+from harness.tasks.data import TaskData
 from harness.tasks.kinds import KINDS, KindDeclaration
+from harness.tasks.load import load_task
 from harness.tasks.schema import TaskSpec
 
 Evaluator = Callable[[TaskData, PoolScorer, Progress], list[SettingResult]]
@@ -26,7 +28,7 @@ class TaskKind:
 
     declaration: KindDeclaration
     evaluate: Evaluator
-    load: Callable[[TaskSpec, int | None], TaskData] = load_task_data
+    load: Callable[[TaskSpec, int | None], TaskData] = load_task
 
     @property
     def name(self) -> str:
@@ -48,6 +50,8 @@ TASK_KINDS: dict[str, TaskKind] = {
         TaskKind(KINDS["monolingual-retrieval"], evaluate_qrels),
         TaskKind(KINDS["corpus-retrieval"], evaluate_corpus),
         TaskKind(KINDS["answer-retrieval"], evaluate_corpus),
+        TaskKind(KINDS["language-pair-retrieval"], evaluate_qrels),
+        TaskKind(KINDS["bitext-retrieval"], evaluate_bitext),
     )
 }
 

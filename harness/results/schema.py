@@ -153,6 +153,7 @@ class ResultFile(KeyOrdered):
     harness: str | None = None
     provenance: dict = Field(default_factory=dict)
     training: dict | None = None
+    training_overlap: dict | None = None  # trained models: measured share of the task's texts seen in training
     per_query: PerQueryRef | None = None
     caveat: str | None = Field(default=None, max_length=2000)  # shown with every rendering of the numbers
     backend: BackendRecord | None = None  # older files: none recorded (torch fp32 for torch models)

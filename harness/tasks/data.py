@@ -8,7 +8,7 @@ from typing import TypeVar
 from harness.data.checksum import sha256_json
 from harness.data.corpus_records import CorpusTask
 from harness.data.lareqa import load_lareqa
-from harness.data.records import ParallelLanguage, RetrievalLanguage
+from harness.data.records import BitextLanguage, ParallelLanguage, RetrievalLanguage
 from harness.data.squad_paragraphs import load_squad_paragraphs
 from harness.data.store import locate
 from harness.errors import HarnessError
@@ -18,7 +18,8 @@ from harness.tasks.schema import TaskSpec
 from harness.tasks.subset import restrict_parallel, select_question_ids
 
 LOADERS = {"lareqa": load_lareqa, "squad-paragraphs": load_squad_paragraphs}
-ShapeT = TypeVar("ShapeT", ParallelLanguage, RetrievalLanguage)
+ShapeT = TypeVar("ShapeT", ParallelLanguage, RetrievalLanguage, BitextLanguage)
+LanguageRecords = ParallelLanguage | RetrievalLanguage | BitextLanguage
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class TaskData:
     """Every language's records plus the fingerprint of the exact files they came from."""
 
     spec: TaskSpec
-    languages: dict[str, ParallelLanguage | RetrievalLanguage]
+    languages: dict[str, LanguageRecords]
     dataset_fingerprint: str
     limit: int | None = None  # None also when a requested limit covers the whole task (a full run)
     corpus_task: CorpusTask | None = None  # corpus-retrieval kinds (MIRACL, AfriQA, NQ-Crosslingual)
@@ -45,6 +46,10 @@ class TaskData:
         """Per-language queries, corpus and qrels of a monolingual task."""
         return {lang: _shaped(self, rec, RetrievalLanguage) for lang, rec in self.languages.items()}
 
+    def bitext(self) -> dict[str, BitextLanguage]:
+        """Per-language sentence pairs of a bitext task."""
+        return {lang: _shaped(self, rec, BitextLanguage) for lang, rec in self.languages.items()}
+
     def corpus(self) -> CorpusTask:
         """The corpus and query sets of a corpus task (corpus- and answer-retrieval)."""
         if self.corpus_task is None:
@@ -62,11 +67,11 @@ def dataset_fingerprint(spec: TaskSpec) -> str:
     """sha256 over the loader and each used file's declared (and verified) sha256."""
     if KINDS[spec.kind].corpus:
         return corpus_task_fingerprint(spec)
-    files = {spec.source.file_for(lang): spec.source.files[spec.source.file_for(lang)] for lang in spec.languages}
+    files = {name: spec.source.files[name] for lang in spec.languages for name in spec.files_for(lang).values()}
     return sha256_json({"loader": spec.source.loader, "files": files})
 
 
-def check_counts(spec: TaskSpec, lang: str, records: ParallelLanguage | RetrievalLanguage, path: str) -> None:
+def check_counts(spec: TaskSpec, lang: str, records: LanguageRecords, path: str) -> None:
     """Compare question / candidate counts with the ones the task declares."""
     if lang not in spec.expected_counts or not isinstance(records, ParallelLanguage):
         return
@@ -76,7 +81,7 @@ def check_counts(spec: TaskSpec, lang: str, records: ParallelLanguage | Retrieva
         raise HarnessError(f"{path}: expected {expected[0]} questions / {expected[1]} candidates, got {got}")
 
 
-def _full_run_note(limit: int, size: int, what: str) -> str:
+def full_run_note(limit: int, size: int, what: str) -> str:
     return f"--limit {limit} covers all {size} {what}: evaluated as the full task"
 
 
@@ -84,7 +89,7 @@ def _limit_parallel(records: dict[str, ParallelLanguage], limit: int) -> tuple[d
     keep = select_question_ids(records, limit)
     if keep is None:
         size = len({q for rec in records.values() for q in rec.question_ids})
-        return records, None, _full_run_note(limit, size, "question ids")
+        return records, None, full_run_note(limit, size, "question ids")
     chosen = set(keep)
     return {lang: restrict_parallel(rec, chosen) for lang, rec in records.items()}, limit, ""
 
@@ -92,7 +97,7 @@ def _limit_parallel(records: dict[str, ParallelLanguage], limit: int) -> tuple[d
 def _limit_retrieval(records: dict[str, RetrievalLanguage], limit: int) -> tuple[dict, int | None, str]:
     size = max(len(rec.query_ids) for rec in records.values())
     if limit >= size:
-        return records, None, _full_run_note(limit, size, "queries of its largest language")
+        return records, None, full_run_note(limit, size, "queries of its largest language")
     kept = {
         lang: replace(
             rec,
@@ -118,15 +123,15 @@ def load_task_data(spec: TaskSpec, limit: int | None = None) -> TaskData:
         task = load_corpus_task(spec, None)
         size = max(len(q.query_ids) for q in task.query_sets.values())
         if limit is not None and limit >= size:
-            note = _full_run_note(limit, size, "queries of its largest query set")
+            note = full_run_note(limit, size, "queries of its largest query set")
             return TaskData(spec, {}, dataset_fingerprint(spec), None, task, note)
         return TaskData(spec, {}, dataset_fingerprint(spec), limit, task.limited(limit) if limit else task)
     loader = LOADERS.get(spec.source.loader)
     if loader is None:
         raise HarnessError(f"task {spec.name}: source.loader: unknown loader {spec.source.loader!r}")
-    languages: dict[str, ParallelLanguage | RetrievalLanguage] = {}
+    languages: dict[str, LanguageRecords] = {}
     for lang in spec.languages:
-        path = locate(spec.source, spec.source.file_for(lang))
+        path = locate(spec.source, spec.files_for(lang)["data"])
         records = loader(path, lang)
         check_counts(spec, lang, records, str(path))
         languages[lang] = records

@@ -39,6 +39,18 @@ KINDS: dict[str, KindDeclaration] = {
             True,
             "query sets against a (hub) corpus, judged by qrels",
         ),
+        KindDeclaration(
+            "language-pair-retrieval",
+            ("mono", "cross"),
+            False,
+            "MTEB MLQARetrieval: per language pair, questions in one language against the other's paragraphs (qrels)",
+        ),
+        KindDeclaration(
+            "bitext-retrieval",
+            ("cross", "reverse"),
+            False,
+            "MTEB bitext mining: each sentence against the pool of its pairs' translations, top-1",
+        ),
         KindDeclaration("answer-retrieval", ("cross",), True, "query sets against a corpus, judged by answer strings"),
     )
 }

@@ -10,9 +10,10 @@ from harness.data.hub_corpus import HubCorpus
 from harness.data.resource_classes import TABLE, resource_table
 from harness.data.sources import Source
 from harness.tasks.kinds import KINDS
+from harness.tasks.mteb_mapping import MtebMapping
 from harness.tasks.search_spec import SearchSpec
 
-Setting = Literal["mono", "cross", "multi", "translated"]
+Setting = Literal["mono", "cross", "multi", "translated", "reverse"]
 Purpose = Literal["benchmark", "regression", "diagnostic"]
 DEFAULT_MIN_QUERIES = 10  # fewer queries than this make a view thin: flagged in results and on the site
 
@@ -43,12 +44,21 @@ class TaskSpec(BaseModel):
         default_factory=dict, description="role -> per-language file pattern ({lang}, {pivot}), beside file_pattern"
     )
     pivots: dict[str, str] = Field(default_factory=dict, description="lang -> language of its passages (default en)")
+    line_end: str = Field(
+        default="",
+        description="appended to every text of a line-based source (MTEB's copy of Tatoeba keeps each newline)",
+    )
+    source_codes: dict[str, str] = Field(
+        default_factory=dict,
+        description="lang -> the code the source files use for it ({lang} in file patterns; default the code itself)",
+    )
     corpus: HubCorpus | None = Field(default=None, description="a sharded hub corpus (large corpora)")
     search: SearchSpec = Field(default_factory=SearchSpec)
     qrels_scope: Literal["all", "pool"] = Field(
         default="all", description="'pool': judgements restricted to passages in the corpus (partial corpora)"
     )
     caveat: str | None = Field(default=None, description="shown with every result of the task")
+    mteb: MtebMapping | None = Field(default=None, description="the MTEB task this one reproduces (export, parity)")
     min_queries: int = Field(
         default=DEFAULT_MIN_QUERIES,
         ge=1,
@@ -62,7 +72,20 @@ class TaskSpec(BaseModel):
     def files_for(self, lang: str) -> dict[str, str]:
         """Every declared file of one language by role ('data' is source.file_pattern)."""
         patterns = {"data": self.source.file_pattern, **self.language_files}
-        return {role: p.format(lang=lang, pivot=self.pivot(lang)) for role, p in patterns.items()}
+        code = self.source_code(lang)
+        return {role: p.format(lang=code, pivot=self.pivot(lang)) for role, p in patterns.items()}
+
+    def mteb_subset(self, pair: str) -> str | None:
+        """The MTEB subset of a view 'query-corpus' (or a query language), None without an MTEB mapping."""
+        if self.mteb is None:
+            return None
+        query, _, corpus = pair.partition("-")
+        codes = {lang: self.mteb.codes.get(lang, self.source_code(lang)) for lang in {query, corpus or query}}
+        return self.mteb.subset.format(query=codes[query], corpus=codes[corpus or query])
+
+    def source_code(self, lang: str) -> str:
+        """The code the source files use for a language."""
+        return self.source_codes.get(lang, lang)
 
     @field_validator("kind")
     @classmethod
@@ -105,7 +128,16 @@ class TaskSpec(BaseModel):
             for role, name in names.items():
                 if self.source.files and name not in self.source.files:
                     raise ValueError(f"source.files: no sha256 for {name!r} (language {lang}, {role})")
-        extra = set(self.expected_counts) - set(self.languages)
-        if extra:
-            raise ValueError(f"expected_counts: languages {sorted(extra)} are not in languages")
+        if self.mteb is not None:
+            bad_settings = [s for s in self.mteb.settings if s not in self.settings]
+            unknown_metrics = [m for m in self.mteb.metrics if m not in self.metrics]
+            if bad_settings or unknown_metrics or self.mteb.main_metric not in self.mteb.metrics:
+                raise ValueError(
+                    f"mteb: settings {bad_settings} / metrics {unknown_metrics} / main_metric "
+                    f"{self.mteb.main_metric!r} must be among the task's settings and metrics"
+                )
+        for field_name in ("expected_counts", "source_codes"):
+            extra = set(getattr(self, field_name)) - set(self.languages)
+            if extra:
+                raise ValueError(f"{field_name}: languages {sorted(extra)} are not in languages")
         return self

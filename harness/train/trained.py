@@ -15,6 +15,7 @@ from typing import Any
 
 from harness.atomic import staged_dir
 from harness.errors import HarnessError
+from harness.leakage.overlap import guard_training_set
 from harness.models.backends.spec import DEFAULT_BACKEND
 from harness.models.factory import build_model
 from harness.models.identity import backend_fingerprint, device_type, digest, weights_fingerprint
@@ -156,6 +157,7 @@ def ensure_trained(
     )
     if ref.is_trained():
         return ref.info()
+    guard_training_set(ref.data)  # no text shared with an evaluation task it does not declare in-domain
     val_batches = [val_sampler.next_batch() for _ in range(params.val_batches)]
     model = ref.base.sentence_transformer
     work = ref.root / "work"

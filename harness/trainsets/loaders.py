@@ -1,4 +1,5 @@
-"""Build training examples from verified source files: LAReQA (MLQA-R), AfriQA gold passages, Tatoeba.
+"""Build training examples from verified source files: LAReQA (MLQA-R), AfriQA gold passages and
+line-aligned bitext (Tatoeba, XOR-TyDi question translations).
 
 Every loader names the files a spec needs (so the registry can check their sha256 is declared)
 and turns them into examples plus the ordered list of languages they use.
@@ -89,28 +90,34 @@ def _afriqa(spec: TrainingSpec) -> Built:
     return examples, codes + pivots
 
 
-def _tatoeba_files(spec: TrainingSpec, lang: str) -> list[str]:
-    return [file_name(spec, lang), file_name(spec, lang, side="eng")]
+def _bitext_files(spec: TrainingSpec, lang: str) -> list[str]:
+    return [file_name(spec, lang), file_name(spec, lang, side=spec.pivot_file_code)]
 
 
 def _lines(path: Path) -> list[str]:
     return [line.rstrip("\r") for line in _read_text(path).removesuffix("\n").split("\n")]
 
 
-def _tatoeba(spec: TrainingSpec) -> Built:
-    """Line-aligned bitext: sentence in X -> English sentence (X-Y only); ids `<file lang>:<line number>`."""
+def _bitext(spec: TrainingSpec) -> Built:
+    """Line-aligned bitext: sentence in X -> its translation in the pivot language (X-Y only).
+
+    Ids are `<file lang>:<line number>`; a pair with an empty side is skipped.
+    """
     examples: list[TrainExample] = []
     for lang in spec.languages:
         source_path = locate(spec.source, file_name(spec, lang))
-        english_path = locate(spec.source, file_name(spec, lang, side="eng"))
-        source, english = _lines(source_path), _lines(english_path)
-        if len(source) != len(english):
-            raise HarnessError(f"{source_path}: {len(source)} lines but {english_path.name} has {len(english)}")
-        code = spec.code(lang)
-        for lineno, (text, translation) in enumerate(zip(source, english, strict=True), start=1):
+        pivot_path = locate(spec.source, file_name(spec, lang, side=spec.pivot_file_code))
+        source, pivot = _lines(source_path), _lines(pivot_path)
+        if len(source) != len(pivot):
+            raise HarnessError(f"{source_path}: {len(source)} lines but {pivot_path.name} has {len(pivot)}")
+        code, pivot_lang = spec.code(lang), spec.pivot(lang)
+        for lineno, (text, translation) in enumerate(zip(source, pivot, strict=True), start=1):
             if text.strip() and translation.strip():
-                examples.append(TrainExample(f"{lang}:{lineno}", {code: text}, {"en": translation}, {"en": ()}))
-    return examples, [spec.code(lang) for lang in spec.languages] + ["en"]
+                examples.append(
+                    TrainExample(f"{lang}:{lineno}", {code: text}, {pivot_lang: translation}, {pivot_lang: ()})
+                )
+    codes = [spec.code(lang) for lang in spec.languages]
+    return examples, codes + [p for p in dict.fromkeys(spec.pivot(lang) for lang in spec.languages) if p not in codes]
 
 
 @dataclass(frozen=True)
@@ -124,7 +131,7 @@ class Loader:
 LOADERS: dict[str, Loader] = {
     "lareqa": Loader(_lareqa_files, _lareqa),
     "afriqa": Loader(_afriqa_files, _afriqa),
-    "tatoeba": Loader(_tatoeba_files, _tatoeba),
+    "bitext": Loader(_bitext_files, _bitext),
 }
 
 
@@ -151,6 +158,7 @@ def training_fingerprint(spec: TrainingSpec) -> str:
             "languages": {lang: spec.code(lang) for lang in spec.languages},
             "pivots": {lang: spec.pivot(lang) for lang in spec.languages},
         }
+        | ({"exclude_ids": sorted(spec.exclude_ids)} if spec.exclude_ids else {})
     )
 
 
@@ -161,6 +169,11 @@ def build_training_set(spec: TrainingSpec) -> TrainingSet:
     if missing:
         raise DataMissingError(missing_message(spec.source, missing))
     examples, languages = loader.build(spec)
+    if spec.exclude_ids:
+        unknown = set(spec.exclude_ids) - {ex.id for ex in examples}
+        if unknown:
+            raise HarnessError(f"training set {spec.name}: exclude_ids: no example {sorted(unknown)[0]!r}")
+        examples = [ex for ex in examples if ex.id not in set(spec.exclude_ids)]
     if not examples:
         raise HarnessError(f"training set {spec.name}: no examples in {spec.source.mirror}")
     return TrainingSet(spec.name, examples, languages, training_fingerprint(spec), tuple(spec.source_tasks))

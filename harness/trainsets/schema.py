@@ -23,6 +23,13 @@ class TrainingSpec(BaseModel):
     pivots: dict[str, str] = Field(
         default_factory=dict, description="file language code -> language of its passages (afriqa; default en)"
     )
+    pivot_file_code: str = Field(
+        default="en", description="bitext: the {side} code of the pivot-language file (LASER's Tatoeba writes eng)"
+    )
+    exclude_ids: list[str] = Field(
+        default_factory=list,
+        description="example ids left out because they share text with an evaluation task (measured by the guard)",
+    )
     source_tasks: list[str] = Field(
         default_factory=list, description="evaluation tasks built from the same data (results there are in-domain)"
     )

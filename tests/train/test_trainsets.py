@@ -30,7 +30,7 @@ def sets(mirror: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(MIRROR_ENV, str(mirror))
         patch.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("cache")))
-        yield {name: get_training_set(name) for name in ("mlqa-r", "afriqa", "tatoeba")}
+        yield {name: get_training_set(name) for name in ("mlqa-r", "afriqa", "tatoeba", "xor-tydi-translations")}
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +55,9 @@ def mlqa_raw(mirror: Path) -> dict[str, dict[str, tuple[str, list[str], str]]]:
 
 def test_shipped_training_sets_validate() -> None:
     specs = load_training_sets()
-    assert set(specs) == {"mlqa-r", "afriqa", "tatoeba"} and DEFAULT_TRAINING_SET == "mlqa-r"
-    assert specs["mlqa-r"].source_tasks == ["mlqa-r"] and specs["tatoeba"].source_tasks == []
+    assert set(specs) == {"mlqa-r", "afriqa", "tatoeba", "xor-tydi-translations"} and DEFAULT_TRAINING_SET == "mlqa-r"
+    assert specs["mlqa-r"].source_tasks == ["mlqa-r", "mlqa-mteb"] and specs["tatoeba"].source_tasks == ["tatoeba"]
+    assert specs["xor-tydi-translations"].source_tasks == []
 
 
 def test_mlqa_counts_match_raw_json(sets: dict[str, TrainingSet], mlqa_raw: dict) -> None:
@@ -69,7 +70,7 @@ def test_mlqa_counts_match_raw_json(sets: dict[str, TrainingSet], mlqa_raw: dict
     assert len(ts.examples) == len(per_id)
     assert len(ts.mono_pairs()) == sum(len(mlqa_raw[lang]) for lang in MLQA_LANGS)
     assert len(ts.cross_pairs()) == sum(k * (k - 1) for k in per_id.values())
-    assert ts.source_tasks == ("mlqa-r",) and ts.languages == MLQA_LANGS
+    assert ts.source_tasks == ("mlqa-r", "mlqa-mteb") and ts.languages == MLQA_LANGS
 
 
 def test_mlqa_mono_pair_is_gold_sentence_of_same_language(sets: dict[str, TrainingSet], mlqa_raw: dict) -> None:
@@ -126,9 +127,10 @@ def test_tatoeba_has_no_mono_pairs(sets: dict[str, TrainingSet], mirror: Path) -
     spec = load_training_sets()["tatoeba"]
     folder = mirror / "tatoeba-laser"
     lines = sum(len((folder / f"tatoeba.{x}-eng.eng").read_text().splitlines()) for x in spec.languages)
-    assert ts.mono_pairs() == []
-    assert len(ts.cross_pairs()) == len(ts.examples) == lines
-    assert {y for _, _, y in ts.cross_pairs()} == {"en"} and ts.source_tasks == ()
+    assert ts.mono_pairs() == [] and spec.exclude_ids == ["hin:936"]
+    assert len(ts.cross_pairs()) == len(ts.examples) == lines - 1
+    assert "hin:936" not in {ex.id for ex in ts.examples}
+    assert {y for _, _, y in ts.cross_pairs()} == {"en"} and ts.source_tasks == ("tatoeba",)
     first = ts.examples[0]
     assert first.id == "ara:1" and set(first.queries) == {"ar"}
 
@@ -153,7 +155,7 @@ def test_fingerprint_changes_with_split_parameters(sets: dict[str, TrainingSet])
     prints |= {ts.split(0.2, seed=13)[0].fingerprint, ts.split(0.1, seed=14)[0].fingerprint}
     assert len(prints) == 5
     assert ts.split(0.1, seed=13)[0].fingerprint == base[0].fingerprint
-    assert len({s.fingerprint for s in sets.values()}) == 3
+    assert len({s.fingerprint for s in sets.values()}) == 4
 
 
 @pytest.mark.parametrize("fraction", [0.0, 1.0, -0.1, 1.5, float("nan")])
@@ -202,10 +204,10 @@ def test_schema_errors_name_file_field_value(tmp_path: Path, name: str, edit: di
 
 def test_unknown_loader(tmp_path: Path) -> None:
     raw = yaml.safe_load((SHIPPED / "tatoeba.yaml").read_text())
-    raw["source"]["loader"] = "bitext"
+    raw["source"]["loader"] = "tatoeba"
     path = tmp_path / "tatoeba.yaml"
     path.write_text(yaml.safe_dump(raw))
-    with pytest.raises(HarnessError, match=r"source.loader: unknown training loader 'bitext'"):
+    with pytest.raises(HarnessError, match=r"source.loader: unknown training loader 'tatoeba'"):
         load_training_file(path)
 
 
@@ -222,3 +224,32 @@ def test_corrupted_file_fails_checksum(tmp_path: Path, mirror: Path, monkeypatch
     monkeypatch.setenv(MIRROR_ENV, str(tmp_path))
     with pytest.raises(HarnessError, match=r"tatoeba.deu-eng.deu: sha256 mismatch"):
         get_training_set("tatoeba")
+
+
+def test_xor_tydi_translations_pairs_each_question_with_its_english_line(
+    sets: dict[str, TrainingSet], mirror: Path
+) -> None:
+    ts = sets["xor-tydi-translations"]
+    spec = load_training_sets()["xor-tydi-translations"]
+    folder = mirror / "xor-tydi" / "question-translations"
+    lines = {
+        lang: (folder / f"{lang}-en" / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+        for lang in spec.languages
+    }
+    english = {
+        lang: (folder / f"{lang}-en" / "en.txt").read_text(encoding="utf-8").splitlines() for lang in spec.languages
+    }
+    nonempty = sum(1 for lang in spec.languages for a, b in zip(lines[lang], english[lang]) if a.strip() and b.strip())
+    assert len(ts.examples) == nonempty - len(spec.exclude_ids) and len(spec.exclude_ids) == 20
+    by_id = {ex.id: ex for ex in ts.examples}
+    assert by_id["ja:1"].queries == {"ja": lines["ja"][0]} and by_id["ja:1"].passages == {"en": english["ja"][0]}
+    assert ts.mono_pairs() == [] and ts.source_tasks == ()
+
+
+def test_exclude_ids_must_name_examples(tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(MIRROR_ENV, str(mirror))
+    raw = yaml.safe_load((SHIPPED / "tatoeba.yaml").read_text())
+    raw["exclude_ids"] = ["hin:999999"]
+    (tmp_path / "tatoeba.yaml").write_text(yaml.safe_dump(raw))
+    with pytest.raises(HarnessError, match=r"exclude_ids: no example 'hin:999999'"):
+        get_training_set("tatoeba", tmp_path)

@@ -116,7 +116,7 @@ class SentenceTransformerEncoder(Encoder):
         return record
 
     def _prefixed(self, texts: Sequence[str], kind: TextKind) -> list[str]:
-        prefix = self._prefixes[0] if kind == "query" else self._prefixes[1]
+        prefix = {"query": self._prefixes[0], "passage": self._prefixes[1]}.get(kind, "")
         return [prefix + text for text in texts]
 
     def token_lengths(self, texts: Sequence[str], kind: TextKind) -> list[int]:

@@ -1,0 +1,1 @@
+"""Interop at the edge: MTEB's result format in and out, parity with published numbers."""

@@ -1,0 +1,1 @@
+"""The leakage guard: normalised-text hashes of training and calibration texts against every evaluation task."""
