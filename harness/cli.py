@@ -349,12 +349,24 @@ def leakage(
     train_set: Annotated[
         str | None, typer.Option("--train-set", help="Comma-separated training sets (default: every declared one)")
     ] = None,
+    record: Annotated[
+        Path | None, typer.Option(help="Add the measured overlap to this folder's results of trained models lacking it")
+    ] = None,
 ) -> None:
     """Measured text overlap of every training set with every evaluation task whose data is here.
 
     Exit code 1 when a training set shares text with a task it does not declare in-domain (source_tasks).
     """
     from rich.table import Table
+
+    if record is not None:
+        from harness.results.overlap_record import record_missing_overlaps
+
+        updated, skipped = record_missing_overlaps(record)
+        for line in skipped:
+            err.print(f"skipped: {line}", markup=False, highlight=False, soft_wrap=True)
+        out.print(f"{record}: training overlap recorded in {len(updated)} result file(s)", markup=False)
+        raise typer.Exit(0 if updated or not skipped else 2)
 
     from harness.leakage.overlap import overlap_table, training_texts
     from harness.trainsets.registry import get_training_set, load_training_sets

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from harness.errors import LanguageUnsupportedError
 from harness.evaluate.bitext_metrics import bitext_values, top1
 from harness.evaluate.progress import NullProgress, Progress
 from harness.evaluate.scorers import PoolScorer
@@ -40,13 +41,19 @@ def evaluate_bitext(data: TaskData, scorer: PoolScorer, progress: Progress | Non
         sentences, pivot = sides[lang]
         for setting in settings:
             queries, pool = (sentences, pivot) if setting == "cross" else (pivot, sentences)
+            pair = f"{queries.lang}-{pool.lang}"
             best, tied = [], []
-            for _, scores in scorer.score_blocks(queries, [pool]):
-                b, t = top1(scores)
-                best.append(b)
-                tied.append(t)
+            try:
+                for _, scores in scorer.score_blocks(queries, [pool]):
+                    b, t = top1(scores)
+                    best.append(b)
+                    tied.append(t)
+            except LanguageUnsupportedError as exc:  # the model cannot read this language: an empty view
+                results.append(SettingResult(setting, pair, [], empty_reason=str(exc)))
+                progress.advance(handle, 1)
+                continue
             predictions = np.concatenate(best)
-            result = SettingResult(setting, f"{queries.lang}-{pool.lang}", list(rec.ids))
+            result = SettingResult(setting, pair, list(rec.ids))
             for metric, values in bitext_values(predictions).items():
                 if metric in spec.metrics:
                     result.values[metric] = values.astype(np.float32)

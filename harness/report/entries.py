@@ -108,6 +108,23 @@ class Entry:
         return all(r.result.zero_shot for r in self.runs)
 
     @property
+    def trained(self) -> bool:
+        """A trained recipe's runs (they carry the training record)."""
+        return any(r.result.training for r in self.runs)
+
+    @property
+    def overlap(self) -> dict[str, float] | None:
+        """Largest measured share of the task's query and corpus texts seen in training over the runs;
+        None for untrained models and for results written before overlap was measured."""
+        records = [r.result.training_overlap for r in self.runs]
+        if not self.trained or any(rec is None for rec in records):
+            return None
+        return {
+            part: max(float(rec[part]["share"]) for rec in records)  # type: ignore[index]
+            for part in ("queries", "corpus")
+        }
+
+    @property
     def main_name(self) -> str:
         """'multi/mAP'."""
         return self.first.main_score.name
