@@ -51,6 +51,10 @@ class Parity:
     def mean_abs_delta(self) -> float:
         return float(np.mean([abs(r.delta) for r in self.rows]))
 
+    @property
+    def median_abs_delta(self) -> float:
+        return float(np.median([abs(r.delta) for r in self.rows]))
+
     def off(self, tolerance: float = PARITY_TOLERANCE) -> list[ParityRow]:
         """Views further than `tolerance` from the published value, worst first."""
         return sorted((r for r in self.rows if abs(r.delta) > tolerance), key=lambda r: -abs(r.delta))

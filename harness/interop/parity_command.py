@@ -36,7 +36,8 @@ def summary_lines(found: Parity) -> list[str]:
         f"{found.task} {found.metric} vs MTEB {pub.task} ({pub.model}@{pub.revision[:12]}, mteb {pub.mteb_version}, "
         f"dataset {pub.dataset_revision[:12]}): {len(found.rows)} views",
         f"mean ours {found.mean_ours:.4f}, published {found.mean_published:.4f}, "
-        f"difference of means {found.mean_ours - found.mean_published:+.4f}, mean |Δ| {found.mean_abs_delta:.4f}",
+        f"difference of means {found.mean_ours - found.mean_published:+.4f}, "
+        f"mean |Δ| {found.mean_abs_delta:.4f}, median |Δ| {found.median_abs_delta:.4f}",
     ]
     off = found.off()
     lines.append(

@@ -55,7 +55,8 @@ def test_afriqa_codes_match_training_and_have_classes() -> None:
 def test_every_shipped_task_language_is_classified_or_knowingly_unknown() -> None:
     table = resource_table()
     unknown = {lang for spec in load_tasks().values() for lang in spec.languages if table.resource_class(lang) is None}
-    assert unknown == {"zh_hk"}
+    # MKQA's zh_hk, and the Tatoeba languages lang2tax has no name for (see resource_classes.yaml)
+    assert unknown == {"zh_hk", "arq", "dtp", "kzj", "lfn", "max", "nov", "orv", "swg", "tzl"}
 
 
 @pytest.mark.parametrize(
