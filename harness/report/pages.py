@@ -60,13 +60,18 @@ def model_path(model: str) -> str:
     return f"models/{slug(model)}.html"
 
 
-def query_language_means(entry: Entry, setting: str, metric: str) -> dict[str, float]:
-    """Per query language, the mean of `metric` over that language's views of `setting`."""
+def query_language_means(
+    entry: Entry, setting: str, metric: str, languages: list[str] | None = None
+) -> dict[str, float]:
+    """Per query language, the mean of `metric` over that language's views of `setting`. A view whose
+    query language is not a task language (Tatoeba's reverse views en → X) counts for its corpus language."""
     scores = entry.settings.get(setting)
     grouped: dict[str, list[float]] = {}
     for view, values in (scores.detail if scores else {}).items():
         if values.get(metric) is not None:
-            grouped.setdefault(view.split("-", 1)[0], []).append(values[metric])  # type: ignore[arg-type]
+            query, _, corpus = view.partition("-")
+            lang = corpus if languages is not None and query not in languages and corpus else query
+            grouped.setdefault(lang, []).append(values[metric])  # type: ignore[arg-type]
     return {lang: statistics.fmean(vals) for lang, vals in grouped.items()}
 
 
@@ -88,7 +93,7 @@ def _matrix_charts(group: GroupBoard) -> dict | None:
     metric = group.main_metric
     entries = [row.entry for row in group.rows]
     rows = matrix_rows(entries, metric)
-    if not rows:
+    if len({r["corpus"] for r in rows}) < 2:  # one corpus language (Tatoeba: X → en): a column, not a matrix
         return None
     models = [e.model for e in entries if any(r["model"] == e.model for r in rows)]
     languages = group.languages
@@ -170,7 +175,10 @@ def site_pages(board: Board, study: Study | None = None) -> list[Page]:
             "transfer": transfer_gaps(group),
             "view_flags": view_flags(group),
             "lang_means": {
-                setting: {r.entry.model: query_language_means(r.entry, setting, group.main_metric) for r in group.rows}
+                setting: {
+                    r.entry.model: query_language_means(r.entry, setting, group.main_metric, group.task.languages)
+                    for r in group.rows
+                }
                 for setting in group.settings
                 if setting not in ("mono", "multi")
             },
