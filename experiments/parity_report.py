@@ -1,8 +1,11 @@
 """Write docs/parity/<model>.<task>.md: every view of a stored result beside MTEB's published score.
 
-    HARNESS_DATA_MIRROR=../shared/data python experiments/parity_report.py
+    HARNESS_DATA_MIRROR=../shared/data python experiments/parity_report.py [PUBLISHED_DIR SUFFIX]
 
 Reads results/ and the mirror's mteb-results (multilingual-e5-small); prints one summary per table.
+PUBLISHED_DIR compares with another run of MTEB's results repository instead (e.g. the mteb 1.12.75
+run, deleted from that repository in its commit 090916e66: RESULTS is a checkout of 090916e66^; written
+to docs/parity/*.SUFFIX.md).
 The hand-written docs/PARITY.md quotes these summaries and names the reason of every view off by
 more than 0.03.
 """
@@ -10,6 +13,7 @@ more than 0.03.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from harness.errors import HarnessError
@@ -27,6 +31,8 @@ TASKS = ["tatoeba", "mlqa-mteb", "xquad-mteb"]
 
 def main() -> None:
     mirror = Path(os.environ.get("HARNESS_DATA_MIRROR", REPO_ROOT.parent / "shared" / "data"))
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else mirror / PUBLISHED_MODEL
+    suffix = f".{sys.argv[2]}" if len(sys.argv) > 2 else ""
     tasks = load_tasks()
     out = REPO_ROOT / "docs" / "parity"
     out.mkdir(exist_ok=True)
@@ -38,16 +44,19 @@ def main() -> None:
                 print(f"{model} {name}: no stored result")
                 continue
             try:
-                published = read_published(published_file(mirror / PUBLISHED_MODEL, spec.mteb.task))
+                published = read_published(published_file(folder, spec.mteb.task))
                 found = parity(spec, load_result(path), published)
             except HarnessError as exc:
                 print(f"{model} {name}: {exc}")
                 continue
             lines = summary_lines(found)
             head = f"# {model} on {name} vs MTEB {spec.mteb.task}\n\n" + "\n".join(f"- {line}" for line in lines)
-            command = f"harness parity ../shared/data/{PUBLISHED_MODEL} --model {model} --task {name}"
+            where = f"../shared/data/{PUBLISHED_MODEL}"
+            if suffix:
+                where = f"RESULTS/{folder.parent.parent.name}/{folder.parent.name}/{folder.name}"
+            command = f"harness parity {where} --model {model} --task {name}"
             text = f"{head}\n\nRegenerate: `{command}` (or `python experiments/parity_report.py`).\n\n"
-            (out / f"{model}.{name}.md").write_text(text + markdown_table(found), encoding="utf-8")
+            (out / f"{model}.{name}{suffix}.md").write_text(text + markdown_table(found), encoding="utf-8")
             print("\n".join([f"== {model} {name}", *lines]))
 
 

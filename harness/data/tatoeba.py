@@ -1,7 +1,7 @@
 """Tatoeba bitext as released with LASER: two line-aligned files per language pair with English.
 
 One sentence per line, UTF-8, every line ended by a newline. Pair i is line i of both files;
-its id is "<source code>:<line number>" (1-based), as in the tatoeba training set. Texts keep
+its id is "<source code>:<line number>" (1-based), one id scheme for every bitext file. Texts keep
 their characters except the line end (MTEB's copy keeps the newline; it does not change a
 tokenised text, see docs/PARITY.md).
 """

@@ -30,7 +30,7 @@ def sets(mirror: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(MIRROR_ENV, str(mirror))
         patch.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("cache")))
-        yield {name: get_training_set(name) for name in ("mlqa-r", "afriqa", "tatoeba", "xor-tydi-translations")}
+        yield {name: get_training_set(name) for name in ("mlqa-r", "afriqa", "xor-tydi-translations")}
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +55,8 @@ def mlqa_raw(mirror: Path) -> dict[str, dict[str, tuple[str, list[str], str]]]:
 
 def test_shipped_training_sets_validate() -> None:
     specs = load_training_sets()
-    assert set(specs) == {"mlqa-r", "afriqa", "tatoeba", "xor-tydi-translations"} and DEFAULT_TRAINING_SET == "mlqa-r"
-    assert specs["mlqa-r"].source_tasks == ["mlqa-r", "mlqa-mteb"] and specs["tatoeba"].source_tasks == ["tatoeba"]
+    assert set(specs) == {"mlqa-r", "afriqa", "xor-tydi-translations"} and DEFAULT_TRAINING_SET == "mlqa-r"
+    assert specs["mlqa-r"].source_tasks == ["mlqa-r", "mlqa-mteb"]
     assert specs["xor-tydi-translations"].source_tasks == []
 
 
@@ -125,19 +125,6 @@ def test_afriqa_pairs(sets: dict[str, TrainingSet], mirror: Path) -> None:
     assert all(neg == () for ex in ts.examples for neg in ex.hard_negatives.values())
 
 
-def test_tatoeba_has_no_mono_pairs(sets: dict[str, TrainingSet], mirror: Path) -> None:
-    ts = sets["tatoeba"]
-    spec = load_training_sets()["tatoeba"]
-    folder = mirror / "tatoeba-laser"
-    lines = sum(len((folder / f"tatoeba.{x}-eng.eng").read_text().splitlines()) for x in spec.languages)
-    assert ts.mono_pairs() == [] and spec.exclude_ids == ["hin:936"]
-    assert len(ts.cross_pairs()) == len(ts.examples) == lines - 1
-    assert "hin:936" not in {ex.id for ex in ts.examples}
-    assert {y for _, _, y in ts.cross_pairs()} == {"en"} and ts.source_tasks == ("tatoeba",)
-    first = ts.examples[0]
-    assert first.id == "ara:1" and set(first.queries) == {"ar"}
-
-
 def test_split_is_deterministic_disjoint_and_complete(sets: dict[str, TrainingSet]) -> None:
     ts = sets["mlqa-r"]
     train, val = ts.split(0.1, seed=13)
@@ -152,13 +139,13 @@ def test_split_is_deterministic_disjoint_and_complete(sets: dict[str, TrainingSe
 
 
 def test_fingerprint_changes_with_split_parameters(sets: dict[str, TrainingSet]) -> None:
-    ts = sets["tatoeba"]
+    ts = sets["xor-tydi-translations"]
     base = ts.split(0.1, seed=13)
     prints = {base[0].fingerprint, base[1].fingerprint, ts.fingerprint}
     prints |= {ts.split(0.2, seed=13)[0].fingerprint, ts.split(0.1, seed=14)[0].fingerprint}
     assert len(prints) == 5
     assert ts.split(0.1, seed=13)[0].fingerprint == base[0].fingerprint
-    assert len({s.fingerprint for s in sets.values()}) == 4
+    assert len({s.fingerprint for s in sets.values()}) == 3
 
 
 @pytest.mark.parametrize("fraction", [0.0, 1.0, -0.1, 1.5, float("nan")])
@@ -193,7 +180,7 @@ def _variant(tmp_path: Path, name: str, edit: dict) -> Path:
     [
         ("mlqa-r", {"colour": "blue"}, "colour: Extra inputs are not permitted (got 'blue')"),
         ("mlqa-r", {"languages": ["ar", "xx"]}, "source.files: no sha256 for 'xx.json' (language xx)"),
-        ("tatoeba", {"lang_codes": {"klingon": "tlh"}}, "lang_codes: languages ['klingon'] are not in languages"),
+        ("xor-tydi-translations", {"lang_codes": {"klingon": "tlh"}}, "lang_codes: languages ['klingon'] are not in"),
         ("afriqa", {"source_tasks": "afriqa"}, "source_tasks: Input should be a valid list (got 'afriqa')"),
     ],
 )
@@ -206,9 +193,9 @@ def test_schema_errors_name_file_field_value(tmp_path: Path, name: str, edit: di
 
 
 def test_unknown_loader(tmp_path: Path) -> None:
-    raw = yaml.safe_load((SHIPPED / "tatoeba.yaml").read_text())
+    raw = yaml.safe_load((SHIPPED / "xor-tydi-translations.yaml").read_text())
     raw["source"]["loader"] = "tatoeba"
-    path = tmp_path / "tatoeba.yaml"
+    path = tmp_path / "xor-tydi-translations.yaml"
     path.write_text(yaml.safe_dump(raw))
     with pytest.raises(HarnessError, match=r"source.loader: unknown training loader 'tatoeba'"):
         load_training_file(path)
@@ -221,12 +208,12 @@ def test_missing_files_name_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_corrupted_file_fails_checksum(tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    folder = tmp_path / "tatoeba-laser"
-    shutil.copytree(mirror / "tatoeba-laser", folder)
-    (folder / "tatoeba.deu-eng.deu").write_text("verändert\n", encoding="utf-8")
+    folder = tmp_path / "xor-tydi"
+    shutil.copytree(mirror / "xor-tydi" / "question-translations", folder / "question-translations")
+    (folder / "question-translations" / "ja-en" / "ja.txt").write_text("変更\n", encoding="utf-8")
     monkeypatch.setenv(MIRROR_ENV, str(tmp_path))
-    with pytest.raises(HarnessError, match=r"tatoeba.deu-eng.deu: sha256 mismatch"):
-        get_training_set("tatoeba")
+    with pytest.raises(HarnessError, match=r"question-translations/ja-en/ja.txt: sha256 mismatch"):
+        get_training_set("xor-tydi-translations")
 
 
 def test_xor_tydi_translations_pairs_each_question_with_its_english_line(
@@ -253,8 +240,8 @@ def test_xor_tydi_translations_pairs_each_question_with_its_english_line(
 
 def test_exclude_ids_must_name_examples(tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(MIRROR_ENV, str(mirror))
-    raw = yaml.safe_load((SHIPPED / "tatoeba.yaml").read_text())
-    raw["exclude_ids"] = ["hin:999999"]
-    (tmp_path / "tatoeba.yaml").write_text(yaml.safe_dump(raw))
-    with pytest.raises(HarnessError, match=r"exclude_ids: no example 'hin:999999'"):
-        get_training_set("tatoeba", tmp_path)
+    raw = yaml.safe_load((SHIPPED / "xor-tydi-translations.yaml").read_text())
+    raw["exclude_ids"] = ["ja:999999"]
+    (tmp_path / "xor-tydi-translations.yaml").write_text(yaml.safe_dump(raw))
+    with pytest.raises(HarnessError, match=r"exclude_ids: no example 'ja:999999'"):
+        get_training_set("xor-tydi-translations", tmp_path)
