@@ -37,12 +37,35 @@ class TrainParams(BaseModel):
     dropout: float | None = Field(
         default=None, ge=0, lt=1, description="dropout probability of every dropout layer; None: the base model's own"
     )
+    min_best_step: int | None = Field(
+        default=None,
+        ge=1,
+        description="the earliest step whose weights may be kept as best and at which early stopping may end "
+        "the run: at least warmup_steps + patience x eval_every, so that neither the untrained model nor a "
+        "checkpoint inside the warmup or the patience window after it can win; None: every evaluation counts",
+    )
     nproc: int = Field(
         default=1,
         ge=1,
         description="data-parallel processes (torch DDP on one machine; `harness train --nproc` overrides); "
         "the global batch stays batch_size, so the trained model does not depend on it",
     )
+
+    @model_validator(mode="after")
+    def _selection_floor(self) -> TrainParams:
+        if self.min_best_step is None:
+            return self
+        floor = self.warmup_steps + self.patience * self.eval_every
+        if self.min_best_step < floor:
+            raise ValueError(
+                f"min_best_step: {self.min_best_step} is inside warmup + patience window "
+                f"({self.warmup_steps} + {self.patience} x {self.eval_every} = {floor})"
+            )
+        if self.min_best_step >= self.max_steps:
+            raise ValueError(
+                f"min_best_step: {self.min_best_step} leaves no evaluation before max_steps {self.max_steps}"
+            )
+        return self
 
 
 class Recipe(BaseModel):

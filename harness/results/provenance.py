@@ -31,8 +31,12 @@ PACKAGES = [
 ]
 
 
+CODE_PATHS = ("--", ".", ":(exclude)results")  # every tracked path but the results runs write
+
+
 def git_sha() -> str | None:
-    """Commit of the harness checkout (with '-dirty' for local changes), None outside git."""
+    """Commit of the harness checkout, with '-dirty' when a tracked file outside results/ has local changes
+    (results are what runs write, not what makes them); None outside git."""
     try:
         sha = subprocess.run(
             ["git", "-C", str(REPO_ROOT), "rev-parse", "--short=12", "HEAD"],
@@ -42,7 +46,7 @@ def git_sha() -> str | None:
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
+            ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no", *CODE_PATHS],
             capture_output=True,
             text=True,
             timeout=5,

@@ -259,13 +259,14 @@ def _validate(
 ) -> None:
     """Validation loss; keep the best weights (rank 0 writes them); count evaluations without improvement."""
     val = validation_loss(model, val_batches, params, prefixes, device, ranks)
-    improved = val < state["best_val"]
+    eligible = params.min_best_step is None or state["step"] >= params.min_best_step
+    improved = eligible and val < state["best_val"]
     state["history"].append({"step": state["step"], "train_loss": train_loss, "val_loss": val})
     if improved:
         state["best_val"], state["best_step"], state["bad_evals"] = val, state["step"], 0
         if ranks.is_main:
             checkpoint.save(work_dir / checkpoint.BEST, checkpoint.trainable_state(model))
-    else:
+    elif eligible:  # before the selection floor an evaluation is recorded, never counted
         state["bad_evals"] += 1
         state["stopped_early"] = state["bad_evals"] >= params.patience
     reporter.validated(state["step"], val, improved)

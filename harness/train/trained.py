@@ -50,7 +50,7 @@ def training_key(recipe: Recipe, base_fingerprint: str, data_fingerprint: str, s
     """Identity of one trained model: everything that changes its weights."""
     dumped = recipe.model_dump(exclude={"seeds"})
     dumped["params"].pop("nproc")  # the same global batches on any number of processes: the same model
-    for added in ("autocast", "dropout"):  # unset: the key a recipe had before the parameter existed
+    for added in ("autocast", "dropout", "min_best_step"):  # unset: the key a recipe had before the parameter existed
         if getattr(recipe.params, added) is None:
             dumped["params"].pop(added)
     return digest(
