@@ -219,8 +219,27 @@ def hypothesis(comparison: Comparison) -> tuple:
     return (*models, comparison.task, comparison.setting, comparison.metric, comparison.views, comparison.margin or 0.0)
 
 
+def unsupported_features(claims: ClaimsFile) -> str:
+    """What a claims file asks for that evaluate_claims does not test ('' when nothing)."""
+    found = []
+    if claims.seeds != "fixed":
+        found.append(f"seeds: {claims.seeds}")
+    if any(c.kind == "equivalence" for claim in claims.claims for c in claim.all_of):
+        found.append("equivalence tests")
+    if any(claim.trends for claim in claims.claims):
+        found.append("trends")
+    if any(claim.diff_in_diff for claim in claims.claims):
+        found.append("diff_in_diff")
+    return ", ".join(found)
+
+
 def evaluate_claims(claims: ClaimsFile, entries: list[Entry], table: ResourceTable | None = None) -> list[ClaimResult]:
     """Test every comparison of every claim; Holm across the distinct comparisons of the file."""
+    unsupported = unsupported_features(claims)
+    if unsupported:
+        raise HarnessError(
+            f"claims: this page tests superiority and non-inferiority only; the file asks for {unsupported}"
+        )
     table = table or resource_table()
     by_key = {(e.model, e.group.task): e for e in entries if e.group.limit is None}
     prepared = [[_prepare(claims, c, by_key, table) for c in claim.all_of] for claim in claims.claims]
