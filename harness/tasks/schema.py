@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from harness.data.hub_corpus import HubCorpus
 from harness.data.resource_classes import TABLE, resource_table
 from harness.data.sources import Source
+from harness.tasks.cluster_key import ClusterKey
 from harness.tasks.kinds import KINDS
 from harness.tasks.mteb_mapping import MtebMapping
 from harness.tasks.search_spec import SearchSpec
@@ -58,6 +59,12 @@ class TaskSpec(BaseModel):
         default="all", description="'pool': judgements restricted to passages in the corpus (partial corpora)"
     )
     caveat: str | None = Field(default=None, description="shown with every result of the task")
+    cluster_key: ClusterKey = Field(
+        default="query-id",
+        description="the independent item of paired tests (harness/tasks/cluster_key.py): 'query-id' when one "
+        "id names the same source item in every view (a question and its translations, a sentence pair in both "
+        "directions); 'language-and-query-id' when ids repeat across languages without naming the same item",
+    )
     mteb: MtebMapping | None = Field(default=None, description="the MTEB task this one reproduces (export, parity)")
     min_queries: int = Field(
         default=DEFAULT_MIN_QUERIES,
