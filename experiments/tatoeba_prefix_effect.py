@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import statistics
 import sys
+import tempfile
+from pathlib import Path
 
 import numpy as np
 
 from harness.evaluate.bitext_metrics import bitext_values, top1
+from harness.evaluate.checkpointed_encode import encode_with_checkpoints
 from harness.models.factory import build_model
 from harness.models.spec import load_models
 from harness.tasks.load import load_task
@@ -27,10 +30,8 @@ PREFIX = "query: "
 
 def _encode(encoder, texts: list[str], batch: int = 64) -> np.ndarray:
     """Rows in input order, batched as the encoder plans them (by token length)."""
-    out = np.empty((len(texts), encoder.dim), dtype=np.float32)
-    for rows in encoder.plan(texts, "text", batch):
-        out[rows] = encoder.encode([texts[i] for i in rows], "text")
-    return out
+    with tempfile.TemporaryDirectory() as folder:
+        return encode_with_checkpoints(encoder, texts, "text", batch, Path(folder))[0]
 
 
 def main() -> None:

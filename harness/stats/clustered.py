@@ -19,24 +19,31 @@ from harness.stats.randomization import N_RESAMPLES, SEED, paired_randomization
 Cells = tuple[np.ndarray, np.ndarray, np.ndarray]  # (current, baseline, cluster id) aligned by query
 
 
+def cluster_sums(
+    views: Sequence[tuple[np.ndarray, np.ndarray]], clusters: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted cluster ids, per cluster the sum of its cells' weighted values) over views of (values, cluster
+    ids): the sums total the mean over views of each view's mean (NaN cells and empty views dropped).
+    `clusters` (sorted, holding every id) fixes the clusters, so that several runs line up."""
+    kept = []
+    for values, ids in views:
+        values = np.asarray(values, dtype=np.float64)
+        keep = ~np.isnan(values)
+        if keep.any():
+            kept.append((values[keep] / keep.sum(), np.asarray(ids)[keep].astype(str)))
+    if clusters is None:
+        clusters = np.unique(np.concatenate([ids for _, ids in kept])) if kept else np.zeros(0, dtype=str)
+    sums = np.zeros(len(clusters))
+    for weighted, ids in kept:
+        sums += np.bincount(np.searchsorted(clusters, ids), weights=weighted / len(kept), minlength=len(clusters))
+    return clusters, sums
+
+
 def cluster_contributions(groups: Sequence[Cells]) -> np.ndarray:
     """Per cluster, the sum of its cells' weighted differences: their total is the macro mean difference
     (the mean over groups of each group's mean difference; NaN cells dropped)."""
-    ids_parts, value_parts = [], []
-    kept = 0
-    for current, baseline, clusters in groups:
-        diff = np.asarray(current, dtype=np.float64) - np.asarray(baseline, dtype=np.float64)
-        keep = ~np.isnan(diff)
-        if keep.any():
-            kept += 1
-            value_parts.append(diff[keep] / keep.sum())
-            ids_parts.append(np.asarray(clusters)[keep].astype(str))
-    if not kept:
-        return np.zeros(0)
-    ids = np.concatenate(ids_parts)
-    values = np.concatenate(value_parts) / kept
-    _, index = np.unique(ids, return_inverse=True)
-    return np.bincount(index, weights=values)
+    diffs = [(np.asarray(cur, dtype=np.float64) - np.asarray(base, dtype=np.float64), ids) for cur, base, ids in groups]
+    return cluster_sums(diffs)[1]
 
 
 def clustered_sign_flip(groups: Sequence[Cells], n_resamples: int = N_RESAMPLES, seed: int = SEED) -> float:

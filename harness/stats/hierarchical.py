@@ -1,7 +1,7 @@
 """Two recipes compared with seeds as a random effect and items as clusters.
 
 A trained recipe's seeds are a sample of the runs it could give, not the population. Each run is
-reduced to its per-cluster contributions to the macro mean (`cluster_levels`); the estimate is the
+reduced to its per-cluster contributions to the macro mean (`clustered.cluster_sums`); the estimate is the
 difference of the two recipes' mean macro scores. Its variance has two components, estimated by
 moments as in a two-level mixed model: between seeds (the variance of each recipe's run totals over
 its seeds, divided by its number of seeds) and between items (n times the variance over clusters of
@@ -17,21 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from harness.stats.clustered import cluster_sums
+
 Run = Sequence[tuple[np.ndarray, np.ndarray]]  # one seed's (scores, cluster ids) per view
-
-
-def cluster_levels(run: Run, clusters: np.ndarray) -> np.ndarray:
-    """Per cluster of `clusters` (sorted ids), the sum of its cells' weighted scores: their total is the
-    run's macro mean (mean over views of each view's mean; NaN cells dropped)."""
-    position = {cluster: i for i, cluster in enumerate(clusters.tolist())}
-    levels = np.zeros(len(clusters))
-    views = [(np.asarray(s, dtype=np.float64), np.asarray(c).astype(str)) for s, c in run]
-    views = [(s[~np.isnan(s)], c[~np.isnan(s)]) for s, c in views]
-    views = [(s, c) for s, c in views if s.size]
-    for scores, ids in views:
-        index = np.fromiter((position[i] for i in ids), dtype=np.int64, count=ids.size)
-        levels += np.bincount(index, weights=scores / scores.size / len(views), minlength=len(clusters))
-    return levels
 
 
 @dataclass(frozen=True)
@@ -55,8 +43,8 @@ def compare_recipes(runs_a: Sequence[Run], runs_b: Sequence[Run], level: float =
         raise ValueError(f"seeds as a random effect need at least 2 seeds per recipe, got {len(runs_a)}, {len(runs_b)}")
     ids = [np.asarray(c).astype(str) for run in (*runs_a, *runs_b) for _, c in run]
     clusters = np.unique(np.concatenate(ids))
-    a = np.stack([cluster_levels(run, clusters) for run in runs_a])  # (seeds, clusters)
-    b = np.stack([cluster_levels(run, clusters) for run in runs_b])
+    a = np.stack([cluster_sums(run, clusters)[1] for run in runs_a])  # (seeds, clusters)
+    b = np.stack([cluster_sums(run, clusters)[1] for run in runs_b])
     totals_a, totals_b = a.sum(axis=1), b.sum(axis=1)
     paired = a.mean(axis=0) - b.mean(axis=0)
     n = paired.size

@@ -123,7 +123,11 @@ def test_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def first_round(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The first round's committed results (FIRST_ROUND), copied as they are; results of tasks added
     since (tatoeba, mlqa-mteb) are left out so that the board these tests pin stays the same."""
-    folder = tmp_path_factory.mktemp("first-round") / "results"
+    return copy_first_round(tmp_path_factory.mktemp("first-round") / "results")
+
+
+def copy_first_round(folder: Path) -> Path:
+    """FIRST_ROUND's committed result files into `folder`, without those of LATER_TASKS."""
     later = shutil.ignore_patterns(*(f"{task}.*" for task in LATER_TASKS))
     for model in FIRST_ROUND:
         shutil.copytree(COMMITTED / model, folder / model, ignore=later)

@@ -9,12 +9,9 @@ task kinds and model declarations got their single homes.
 from __future__ import annotations
 
 import gzip
-import shutil
 from pathlib import Path
 
-from harness.paths import REPO_ROOT
-
-from .conftest import FIRST_ROUND, LATER_TASKS
+from .conftest import copy_first_round
 
 SNAPSHOT = Path(__file__).parent / "data" / "first_round_results.csv.gz"
 
@@ -25,9 +22,7 @@ def test_first_round_results_render_the_same_numbers(tmp_path: Path) -> None:
     from harness.report.metadata import hidden_tasks, load_registries
     from harness.report.site import render_board
 
-    for model in FIRST_ROUND:
-        later = shutil.ignore_patterns(*(f"{task}.*" for task in LATER_TASKS))  # results of tasks added since
-        shutil.copytree(REPO_ROOT / "results" / model, tmp_path / model, ignore=later)
+    copy_first_round(tmp_path)  # without the results of tasks added since
     registries = load_registries()
     board = build_board(collect(tmp_path, hidden_tasks(registries)), registries, BoardOptions())
     rendered = render_board(board)["exports/results.csv"]
