@@ -44,7 +44,7 @@ class Comparison(BaseModel):
         if self.a == self.b:
             raise ValueError(f"a and b: both are {self.a!r}")
         if self.test in ("non-inferiority", "equivalence") and not self.margin:
-            raise ValueError(f"margin: a {self.test} test needs a margin above 0 (0 makes it a superiority test)")
+            raise ValueError(f"margin: the {self.test} test needs a margin above 0 (0 makes it a superiority test)")
         if self.test == "superiority" and self.margin:
             raise ValueError("margin: a superiority test takes no margin")
         return self

@@ -6,8 +6,8 @@ difference of the two recipes' mean macro scores. Its variance has two component
 moments as in a two-level mixed model: between seeds (the variance of each recipe's run totals over
 its seeds, divided by its number of seeds) and between items (n times the variance over clusters of
 the seed-averaged paired contributions). The interval and p use a t reference with
-Welch-Satterthwaite degrees of freedom, so with 5 seeds they are as wide as 5 seeds allow. (A
-percentile bootstrap over 5 seeds covered 86% at nominal 95% on synthetic data; this covers ~94%.)
+Welch-Satterthwaite degrees of freedom, so with 5 seeds they are as wide as 5 seeds allow (coverage
+of a known truth: tests/report/test_clustered_stats.py).
 """
 
 from __future__ import annotations

@@ -37,8 +37,8 @@ def test_every_check_names_a_zero_shot_task_setting_and_metric() -> None:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"test": "equivalence"}, "a equivalence test needs a margin above 0"),
-        ({"test": "non-inferiority", "margin": 0.0}, "a non-inferiority test needs a margin above 0"),
+        ({"test": "equivalence"}, "the equivalence test needs a margin above 0"),
+        ({"test": "non-inferiority", "margin": 0.0}, "the non-inferiority test needs a margin above 0"),
         ({"test": "superiority", "margin": 0.01}, "a superiority test takes no margin"),
     ],
 )
