@@ -1,4 +1,4 @@
-"""Verdicts on a claims file: each comparison tested over queries, Holm-corrected across all of them.
+"""Verdicts on a claims file with seeds fixed (`seeds: fixed`): each comparison tested over queries, Holm-corrected.
 
 A comparison's effect d is the difference of macro means over its views (a - b, signed so that
 d > 0 means a is better), on per-query scores averaged over the seeds. Its margin m (0 unless
@@ -22,114 +22,28 @@ A claim is supported when all its comparisons are, contradicted when any is, els
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from harness.data.resource_classes import ResourceTable, resource_table
 from harness.errors import HarnessError
-from harness.report.claims_spec import Claim, ClaimsFile, Comparison
-from harness.report.entries import Entry, select_views
+from harness.report.claims_result import (
+    CONTRADICTED,
+    INCONCLUSIVE,
+    SUPPORTED,
+    ClaimResult,
+    ComparisonResult,
+    entry_of,
+    seed_effects,
+    selected_views,
+    worst_view,
+)
+from harness.report.claims_spec import ClaimsFile, Comparison
+from harness.report.entries import Entry
 from harness.report.per_query import aligned, load_views
 from harness.stats.batched_randomization import paired_tests
 from harness.stats.bootstrap import bootstrap_means, macro_mean_ci
 from harness.stats.multiple_testing import holm_bounds
 from harness.stats.randomization import PValue
-
-SUPPORTED, CONTRADICTED, INCONCLUSIVE = "supported", "contradicted", "inconclusive"
-
-
-@dataclass
-class ComparisonResult:
-    """One tested comparison: both means, the effect with its CI, p before and after Holm, the seeds."""
-
-    comparison: Comparison
-    model_a: str
-    model_b: str
-    mean_a: float
-    mean_b: float
-    effect: float  # signed: > 0 means a is better
-    ci: tuple[float, float]
-    p: float
-    seed_effects: list[float]
-    n_views: int
-    n_queries: int
-    views: tuple[str, str] | None = None  # worst-view comparisons: (a's worst view, b's worst view)
-    floor: float | None = None  # the smallest p its resampling can give (p at the floor: only a bound)
-    p_holm: float = 1.0
-    p_bound: bool = False  # the adjusted p is only an upper bound
-    verdict: str = INCONCLUSIVE
-
-
-@dataclass
-class ClaimResult:
-    """A claim and its comparisons' results."""
-
-    claim: Claim
-    comparisons: list[ComparisonResult]
-
-    @property
-    def verdict(self) -> str:
-        verdicts = {c.verdict for c in self.comparisons}
-        if verdicts == {SUPPORTED}:
-            return SUPPORTED
-        return CONTRADICTED if CONTRADICTED in verdicts else INCONCLUSIVE
-
-
-def _entry(entries: dict[tuple[str, str], Entry], model: str, task: str) -> Entry:
-    found = entries.get((model, task))
-    if found is None:
-        raise HarnessError(f"claims: no full-size result of {model!r} on {task!r} in the results folder")
-    return found
-
-
-def _selected(entry: Entry, comparison: Comparison, table: ResourceTable) -> list[str]:
-    if comparison.setting not in entry.settings:
-        raise HarnessError(f"claims: {entry.model} on {comparison.task} has no setting {comparison.setting!r}")
-    views = select_views(entry, comparison.setting, comparison.metric, comparison.views, table)
-    if not views:
-        raise HarnessError(f"claims: {comparison.label}: no view with {comparison.metric} to compare")
-    return views
-
-
-def _worst(values: dict[str, float], sign: float) -> str:
-    return min(values, key=lambda view: sign * values[view])
-
-
-def _seed_effects(
-    a: Entry, b: Entry, comparison: Comparison, views: tuple[list[str], list[str]], sign: float
-) -> list[float]:
-    """d per training seed: seeds matched by number, or every run of a against b's only run (an untrained model)."""
-
-    def per_seed(entry: Entry, wanted: list[str]) -> dict[int | None, dict[str, float]]:
-        out = {}
-        for run in entry.runs:
-            detail = run.result.settings[comparison.setting].view_metrics()
-            out[run.result.seed] = {
-                v: float(detail[v][comparison.metric])
-                for v in wanted
-                if detail.get(v, {}).get(comparison.metric) is not None
-            }
-        return out
-
-    runs_a, runs_b = per_seed(a, views[0]), per_seed(b, views[1])
-    if set(runs_a) == set(runs_b):
-        pairs = [(runs_a[s], runs_b[s]) for s in runs_a]
-    elif len(runs_b) == 1 or len(runs_a) == 1:
-        pairs = [(va, vb) for va in runs_a.values() for vb in runs_b.values()]
-    else:
-        raise HarnessError(
-            f"claims: {comparison.label}: the models have different seeds "
-            f"({sorted(runs_a, key=str)} vs {sorted(runs_b, key=str)})"
-        )
-    effects = []
-    for va, vb in pairs:
-        if comparison.views == "worst":
-            effects.append(sign * (va[_worst(va, sign)] - vb[_worst(vb, sign)]))
-        else:
-            shared = [v for v in va if v in vb]
-            effects.append(sign * (np.mean([va[v] for v in shared]) - np.mean([vb[v] for v in shared])))
-    return [float(e) for e in effects]
 
 
 def _worst_replicates(views: dict[str, np.ndarray], sign: float) -> np.ndarray:
@@ -143,11 +57,11 @@ def _prepare(
 ) -> tuple[ComparisonResult, list[tuple[np.ndarray, np.ndarray]] | None]:
     """The comparison's numbers and, for a paired test, its (a, b) arrays per view (a shifted by the margin)."""
     model_a, model_b = claims.model_of(comparison.a), claims.model_of(comparison.b)
-    a, b = _entry(entries, model_a, comparison.task), _entry(entries, model_b, comparison.task)
+    a, b = entry_of(entries, model_a, comparison.task), entry_of(entries, model_b, comparison.task)
     sign = 1.0 if comparison.higher_is_better else -1.0
     margin = comparison.margin or 0.0
     wanted = {comparison.setting: comparison.metric}
-    views_a, views_b = (_selected(e, comparison, table) for e in (a, b))
+    views_a, views_b = (selected_views(e, comparison, table) for e in (a, b))
     loaded_a: dict = load_views(a, wanted, with_ids={comparison.setting})
     loaded_b: dict = load_views(b, wanted, with_ids={comparison.setting})
     if comparison.views == "worst":
@@ -155,7 +69,7 @@ def _prepare(
         arrays_b = {v: loaded_b[(comparison.setting, v)].values for v in views_b}
         means_a = {v: float(np.mean(x)) for v, x in arrays_a.items()}
         means_b = {v: float(np.mean(x)) for v, x in arrays_b.items()}
-        worst_a, worst_b = _worst(means_a, sign), _worst(means_b, sign)
+        worst_a, worst_b = worst_view(means_a, sign), worst_view(means_b, sign)
         diff = sign * (_worst_replicates(arrays_a, sign) - _worst_replicates(arrays_b, sign))
         effect = sign * (means_a[worst_a] - means_b[worst_b])
         low, high = (float(x) for x in np.percentile(diff, [2.5, 97.5]))
@@ -170,7 +84,7 @@ def _prepare(
             effect,
             (low, high),
             p,
-            _seed_effects(a, b, comparison, (views_a, views_b), sign),
+            seed_effects(a, b, comparison, (views_a, views_b), sign),
             1,
             len(arrays_a[worst_a]),
             (worst_a, worst_b),
@@ -195,7 +109,7 @@ def _prepare(
         sign * (mean_a - mean_b),
         ci,
         1.0,
-        _seed_effects(a, b, comparison, (shared, shared), sign),
+        seed_effects(a, b, comparison, (shared, shared), sign),
         len(groups),
         sum(len(x) for x, _ in groups),
     )
@@ -238,7 +152,7 @@ def evaluate_claims(claims: ClaimsFile, entries: list[Entry], table: ResourceTab
     unsupported = unsupported_features(claims)
     if unsupported:
         raise HarnessError(
-            f"claims: this page tests superiority and non-inferiority only; the file asks for {unsupported}"
+            f"claims: with seeds fixed only superiority and non-inferiority are tested; the file asks for {unsupported}"
         )
     table = table or resource_table()
     by_key = {(e.model, e.group.task): e for e in entries if e.group.limit is None}
@@ -257,8 +171,3 @@ def evaluate_claims(claims: ClaimsFile, entries: list[Entry], table: ResourceTab
         result.p_holm, result.p_bound = adjusted[hypothesis(result.comparison)]
         result.verdict = _verdict(result, claims.level)
     return [ClaimResult(claim, [r for r, _ in items]) for claim, items in zip(claims.claims, prepared, strict=True)]
-
-
-def n_hypotheses(results: list[ClaimResult]) -> int:
-    """How many distinct comparisons Holm's correction ran over."""
-    return len({hypothesis(c.comparison) for r in results for c in r.comparisons})

@@ -9,6 +9,7 @@ from harness.metrics import higher_is_better
 from harness.report.bias import bias_charts
 from harness.report.board import Board, GroupBoard
 from harness.report.charts import alpha_chart, cross_heatmap, difference_heatmap, matrix_rows
+from harness.report.class_charts import class_alpha_chart, gain_chart
 from harness.report.entries import Entry
 from harness.report.formatting import slug
 from harness.report.ranking import NO_RANK, Standing, overall_ranks
@@ -163,7 +164,18 @@ def site_pages(board: Board, study: Study | None = None) -> list[Page]:
                     "research.html",
                     "research.html",
                     "Research question",
-                    {**common, "quantities": QUANTITIES, "alpha_charts": alpha_charts(study.sweep)},
+                    {
+                        **common,
+                        "quantities": QUANTITIES,
+                        "alpha_charts": alpha_charts(study.sweep),
+                        "class_charts": {task: class_alpha_chart(points) for task, points in study.classes.items()},
+                        "gain_charts": {
+                            c.label: gain_chart(study.gains[c.label], c.metric)
+                            for r in study.results
+                            for c in r.checks
+                            if c.label in study.gains
+                        },
+                    },
                 )
             )
     for group, path in tasks:

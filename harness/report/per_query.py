@@ -145,8 +145,7 @@ def load_views(entry: Entry, wanted: dict[str, str], with_ids: Collection[str] =
     are averaged per query (they are evaluated on the same queries); raises PerQueryError when a
     file is missing, fails its checksum, or seeds disagree on the queries.
     """
-    views = {s: list(scores.detail) for s, scores in entry.settings.items() if s in wanted}
-    per_run = [_read_run(run, wanted, views, with_ids) for run in entry.runs]
+    per_run = load_run_views(entry, wanted, with_ids)
     merged: dict[ViewKey, View] = {}
     for key, first in per_run[0].items():
         others = [r.get(key) for r in per_run[1:]]
@@ -155,6 +154,12 @@ def load_views(entry: Entry, wanted: dict[str, str], with_ids: Collection[str] =
         values = first.values if not others else np.mean([first.values, *(o.values for o in others)], axis=0)
         merged[key] = View(values, first.table, first.index)
     return merged
+
+
+def load_run_views(entry: Entry, wanted: dict[str, str], with_ids: Collection[str] = ()) -> list[dict[ViewKey, View]]:
+    """Like `load_views`, one mapping per seed run (in the entry's run order), nothing averaged."""
+    views = {s: list(scores.detail) for s, scores in entry.settings.items() if s in wanted}
+    return [_read_run(run, wanted, views, with_ids) for run in entry.runs]
 
 
 def aligned(current: View, baseline: View) -> tuple[np.ndarray, np.ndarray]:

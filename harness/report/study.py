@@ -7,15 +7,21 @@ two sentences generated from those numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
+from harness.data.resource_classes import resource_table
 from harness.models.backends.spec import variant_name
 from harness.models.spec import ModelSpec
 from harness.models.sweeps import sweep_groups
-from harness.report.claims import CONTRADICTED, SUPPORTED, ClaimResult, evaluate_claims, n_hypotheses
+from harness.report.claims_result import CONTRADICTED, EQUIVALENT, SUPPORTED, ClaimResult
 from harness.report.claims_spec import ClaimsFile, load_claims
+from harness.report.class_sweep import ClassPoint, class_sweep
 from harness.report.entries import Entry
+from harness.report.recipe_claims import evaluate, n_tests, task_cluster_key
+from harness.report.registration import Registration, registration
 from harness.report.research import Point, Sweep, sweep_points
 
 RESEARCH_CLAIM = "robust-low-resource"
@@ -29,6 +35,14 @@ class Study:
     claims: ClaimsFile
     results: list[ClaimResult]
     sweep: Sweep | None
+    gains: dict[str, pd.DataFrame] = field(default_factory=dict)  # per difference-in-differences check
+    registration: Registration | None = None
+    classes: dict[str, list[ClassPoint]] = field(default_factory=dict)  # per task: score over α per Joshi class
+
+    @property
+    def random_effect(self) -> bool:
+        """Seeds are a random effect and items clustered (else: seeds fixed, queries as items)."""
+        return self.claims.seeds == "random-effect"
 
     @property
     def n_comparisons(self) -> int:
@@ -37,8 +51,8 @@ class Study:
 
     @property
     def n_tested(self) -> int:
-        """Distinct comparisons: what Holm's correction runs over."""
-        return n_hypotheses(self.results)
+        """Distinct comparisons and checks: what Holm's correction runs over."""
+        return n_tests(self.results)
 
     def verdict_counts(self) -> dict[str, int]:
         counts = {SUPPORTED: 0, CONTRADICTED: 0, "inconclusive": 0}
@@ -67,10 +81,14 @@ def sweep_members(claims: ClaimsFile, models: dict[str, ModelSpec]) -> dict[str,
 def build_study(path: Path, entries: list[Entry], models: dict[str, ModelSpec]) -> Study:
     """Test the claims of `path` and measure its sweep on the collected entries."""
     claims = load_claims(path)
-    results = evaluate_claims(claims, entries)
     members = sweep_members(claims, models)
+    results, gains = evaluate(claims, entries, members)
     sweep = sweep_points(claims.sweep, members, entries) if claims.sweep and members else None
-    return Study(path, claims, results, sweep)
+    registered = registration(path, entries, {*claims.samplers.values(), *members})
+    classes = {}
+    if claims.seeds == "random-effect" and members:
+        classes = class_sweep(members, entries, resource_table(), task_cluster_key)
+    return Study(path, claims, results, sweep, gains, registered, classes)
 
 
 def _at(points: list[Point], alpha: float) -> Point | None:
@@ -84,7 +102,9 @@ def _position(value: float, a: float, b: float) -> str:
 
 def _against(result: ClaimResult, baseline: str) -> str:
     """How hybrid compares with one baseline over the research claim's comparisons against it."""
-    verdicts = [c.verdict for c in result.comparisons if c.comparison.b == baseline]
+    verdicts = [
+        SUPPORTED if c.verdict == EQUIVALENT else c.verdict for c in result.comparisons if c.comparison.b == baseline
+    ]
     if verdicts and all(v == SUPPORTED for v in verdicts):
         return "at least as robust as"
     if verdicts and all(v == CONTRADICTED for v in verdicts):

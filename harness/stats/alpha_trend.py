@@ -16,6 +16,7 @@ class Trend:
     slope: float
     p: float
     runs: int
+    ci: tuple[float, float]  # 95%, t with runs - 2 degrees of freedom
     slope_without_last: float | None
     p_without_last: float | None
 
@@ -37,8 +38,10 @@ def alpha_trend(alphas: Sequence[float], scores: Sequence[float]) -> Trend:
     if x.size != y.size or np.unique(x).size < 2:
         raise ValueError("a trend needs one score per run and at least two distinct α")
     full = stats.linregress(x, y)
+    q = float(stats.t.ppf(0.975, x.size - 2))
+    ci = (float(full.slope - q * full.stderr), float(full.slope + q * full.stderr))
     rest = x < x.max()
     if np.unique(x[rest]).size >= 2 and rest.sum() > 2:
         part = stats.linregress(x[rest], y[rest])
-        return Trend(float(full.slope), float(full.pvalue), int(x.size), float(part.slope), float(part.pvalue))
-    return Trend(float(full.slope), float(full.pvalue), int(x.size), None, None)
+        return Trend(float(full.slope), float(full.pvalue), int(x.size), ci, float(part.slope), float(part.pvalue))
+    return Trend(float(full.slope), float(full.pvalue), int(x.size), ci, None, None)

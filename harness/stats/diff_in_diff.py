@@ -13,6 +13,7 @@ class DiffInDiff:
     """The low-resource coefficient of an OLS of per-language gain on low-resource and covariates."""
 
     estimate: float
+    se: float  # HC3
     ci: tuple[float, float]
     p: float
     languages: int
@@ -38,6 +39,7 @@ def diff_in_diff(gains: pd.DataFrame, covariates: tuple[str, ...] = ()) -> DiffI
     low, high = fit.conf_int().loc["low_resource"]
     return DiffInDiff(
         float(fit.params["low_resource"]),
+        float(fit.bse["low_resource"]),
         (float(low), float(high)),
         float(fit.pvalues["low_resource"]),
         len(frame),

@@ -35,6 +35,48 @@ class RecipeComparison:
     clusters: int
 
 
+@dataclass(frozen=True)
+class RecipeMean:
+    """A recipe's mean macro score over its seeds, with a CI from the same two variance components."""
+
+    mean: float
+    ci: tuple[float, float]
+    se: float
+    df: float
+    seeds: int
+    clusters: int
+
+
+def _t_interval(parts: list[tuple[float, float]], level: float) -> tuple[float, float, float]:
+    """(se, Welch-Satterthwaite df, t quantile) of an estimate whose variance is the sum of `parts`
+    ((variance component, its degrees of freedom))."""
+    from scipy import stats
+
+    variance = sum(v for v, _ in parts)
+    if variance == 0.0:
+        return 0.0, np.inf, 0.0
+    df = variance**2 / sum(v**2 / d for v, d in parts if v > 0)
+    return float(np.sqrt(variance)), float(df), float(stats.t.ppf(0.5 + level / 2, df))
+
+
+def recipe_mean(runs: Sequence[Run], level: float = 0.95) -> RecipeMean:
+    """mean over seeds of each run's macro score; variance = seed variance / seeds + n * item variance of
+    the seed-averaged cluster contributions (module docstring)."""
+    if len(runs) < 2:
+        raise ValueError(f"seeds as a random effect need at least 2 seeds, got {len(runs)}")
+    clusters = np.unique(np.concatenate([np.asarray(c).astype(str) for run in runs for _, c in run]))
+    sums = np.stack([cluster_sums(run, clusters)[1] for run in runs])
+    totals, averaged = sums.sum(axis=1), sums.mean(axis=0)
+    n = averaged.size
+    parts = [
+        (totals.var(ddof=1) / len(totals), len(totals) - 1),
+        (n * averaged.var(ddof=1) if n > 1 else 0.0, max(n - 1, 1)),
+    ]
+    mean = float(totals.mean())
+    se, df, q = _t_interval(parts, level)
+    return RecipeMean(mean, (mean - q * se, mean + q * se), se, df, len(runs), n)
+
+
 def compare_recipes(runs_a: Sequence[Run], runs_b: Sequence[Run], level: float = 0.95) -> RecipeComparison:
     """mean(a's runs) - mean(b's runs) with seed and item variance components (module docstring)."""
     from scipy import stats
@@ -53,16 +95,13 @@ def compare_recipes(runs_a: Sequence[Run], runs_b: Sequence[Run], level: float =
         (totals_b.var(ddof=1) / len(totals_b), len(totals_b) - 1),
         (n * paired.var(ddof=1) if n > 1 else 0.0, max(n - 1, 1)),
     ]
-    variance = sum(v for v, _ in parts)
     difference = float(totals_a.mean() - totals_b.mean())
-    if variance == 0.0:
+    se, df, q = _t_interval(parts, level)
+    if se == 0.0:
         return RecipeComparison(
             difference, (difference, difference), 0.0 if difference else 1.0, 0.0, np.inf, (len(runs_a), len(runs_b)), n
         )
-    df = variance**2 / sum(v**2 / d for v, d in parts if v > 0)
-    se = float(np.sqrt(variance))
-    q = float(stats.t.ppf(0.5 + level / 2, df))
     p = float(2 * stats.t.sf(abs(difference) / se, df))
     return RecipeComparison(
-        difference, (difference - q * se, difference + q * se), p, se, float(df), (len(runs_a), len(runs_b)), n
+        difference, (difference - q * se, difference + q * se), p, se, df, (len(runs_a), len(runs_b)), n
     )

@@ -17,7 +17,7 @@ from harness.stats.clustered import (
     equivalence_test,
 )
 from harness.stats.diff_in_diff import diff_in_diff
-from harness.stats.hierarchical import compare_recipes
+from harness.stats.hierarchical import compare_recipes, recipe_mean
 from harness.stats.randomization import paired_randomization
 
 
@@ -154,6 +154,23 @@ def test_seeds_as_a_random_effect_cover_the_recipe_difference_and_seeds_as_fixed
         compare_recipes(runs_a[:1], runs_b)
 
 
+def test_recipe_mean_is_a_one_sample_t_interval_without_item_spread_and_covers_the_truth() -> None:
+    rng = np.random.default_rng(11)
+    ids = np.array(["q0", "q1", "q2"])
+    totals = rng.normal(0.6, 0.03, 5)
+    found = recipe_mean([[(np.full(3, t), ids)] for t in totals])
+    reference = stats.ttest_1samp(totals, 0.0).confidence_interval()
+    assert found.mean == pytest.approx(totals.mean(), abs=1e-12) and found.df == pytest.approx(4, rel=1e-9)
+    assert found.ci == pytest.approx((reference.low, reference.high), rel=1e-9)
+    covered = 0
+    for _ in range(200):
+        difficulty = rng.normal(0.5, 0.2, 60)
+        runs = _recipe_runs(rng, 5, 0.0, 0.03, difficulty, 0.02)
+        low, high = recipe_mean(runs).ci
+        covered += low <= 0.5 <= high  # the mean over the population of items and of runs
+    assert 0.88 <= covered / 200 <= 0.99
+
+
 def test_alpha_trend_is_an_ols_slope_over_runs_and_names_its_shape() -> None:
     import statsmodels.api as sm
 
@@ -164,6 +181,7 @@ def test_alpha_trend_is_an_ols_slope_over_runs_and_names_its_shape() -> None:
     trend = alpha_trend(alphas, steady)
     assert trend.slope == pytest.approx(fit.params[1], rel=1e-9) and trend.p == pytest.approx(fit.pvalues[1], rel=1e-6)
     assert trend.runs == 25 and trend.shape == "steady"
+    assert trend.ci == pytest.approx(tuple(fit.conf_int()[1]), rel=1e-9)
     threshold = 0.6 - 0.1 * (alphas == 1.0) + rng.normal(0, 0.01, alphas.size)
     assert alpha_trend(alphas, threshold).shape == "threshold at the largest α"
     assert alpha_trend(alphas, 0.6 + rng.normal(0, 0.01, alphas.size)).shape == "flat"
@@ -185,5 +203,9 @@ def test_diff_in_diff_without_covariates_is_the_two_group_difference_and_recover
     coefficients, *_ = np.linalg.lstsq(np.column_stack([np.ones(n), low, seen, latin]), gain, rcond=None)
     assert adjusted.estimate == pytest.approx(coefficients[1], rel=1e-9)
     assert adjusted.ci[0] < 0.03 < adjusted.ci[1] and adjusted.p < 1e-6 and adjusted.languages == n
+    import statsmodels.api as sm
+
+    reference = sm.OLS(gain, sm.add_constant(np.column_stack([low, seen, latin]))).fit(cov_type="HC3")
+    assert adjusted.se == pytest.approx(reference.bse[1], rel=1e-9)
     with pytest.raises(ValueError, match=r"missing column\(s\) \['script'\]"):
         diff_in_diff(frame, ("script",))

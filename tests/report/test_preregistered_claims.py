@@ -1,5 +1,5 @@
-"""The pre-registered claims of the second study: valid, about declared tasks, margins above 0, and
-refused (one line) by the page until it tests what they ask for."""
+"""The pre-registered claims of the second study: valid, about declared tasks, margins above 0; the
+seeds-fixed method refuses (one line) what only the random-effect method tests."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def test_margins_must_fit_the_test(fields: dict, message: str) -> None:
         Comparison(**base, **fields)
 
 
-def test_the_page_refuses_what_it_does_not_test_yet(tmp_path: Path) -> None:
+def test_the_seeds_fixed_method_refuses_what_it_does_not_test(tmp_path: Path) -> None:
     with pytest.raises(HarnessError) as caught:
         evaluate_claims(load_claims(PREREGISTERED), [])
     message = str(caught.value)

@@ -1,0 +1,75 @@
+"""Charts of the low-resource axis: score against α per Joshi class, and each language's gain against its class."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from harness.report.charts import DATA, _spec
+from harness.report.class_sweep import ClassPoint
+
+
+def class_alpha_chart(points: list[ClassPoint]) -> dict:
+    """One line per class over α, with the 95% CI (seeds a random effect) as error bars."""
+    rows = [
+        {
+            "alpha": p.alpha,
+            "class": p.class_label,
+            "value": p.value,
+            "low": p.ci[0] if p.ci else p.value,
+            "high": p.ci[1] if p.ci else p.value,
+            "views": p.views,
+            "seeds": p.seeds,
+            "items": p.clusters,
+        }
+        for p in points
+    ]
+    x = alt.X("alpha:Q", title="α (share of X-X-mono batches)", scale=alt.Scale(domain=[-0.05, 1.05]))
+    color = alt.Color("class:N", title="Joshi class", scale=alt.Scale(scheme="viridis"))
+    base = alt.Chart(DATA)
+    line = base.mark_line(point=True).encode(
+        x=x,
+        y=alt.Y("value:Q", title=points[0].metric if points else "value", scale=alt.Scale(zero=False)),
+        color=color,
+        tooltip=[
+            "alpha:Q",
+            "class:N",
+            alt.Tooltip("value:Q", format=".4f"),
+            "low:Q",
+            "high:Q",
+            "views:Q",
+            "seeds:Q",
+            "items:Q",
+        ],
+    )
+    bars = base.mark_errorbar(ticks=True).encode(x=x, y="low:Q", y2="high:Q", color=color)
+    return _spec(alt.layer(bars, line).properties(width=320, height=220), rows)
+
+
+def gain_chart(gains: pd.DataFrame, metric: str) -> dict:
+    """Each language's gain (a minus b, seed-averaged) against its class; colour: script, shape: seen in training."""
+    rows = [
+        {
+            "language": r.language,
+            "class": "?" if pd.isna(r.resource_class) else str(int(r.resource_class)),
+            "gain": float(r.gain),
+            "script": "Latin" if r.latin_script == 1 else "other" if r.latin_script == 0 else "unknown",
+            "seen": "seen in training" if r.seen_in_training else "not seen",
+        }
+        for r in gains.itertuples()
+    ]
+    chart = (
+        alt.Chart(DATA)
+        .mark_point(filled=True, size=50, opacity=0.7)
+        .encode(
+            x=alt.X("class:O", title="Joshi class (? = unclassified)", sort=["0", "1", "2", "3", "4", "5", "?"]),
+            xOffset=alt.XOffset("jitter:Q"),
+            y=alt.Y("gain:Q", title=f"gain in {metric} (+: a better)"),
+            color=alt.Color("script:N"),
+            shape=alt.Shape("seen:N"),
+            tooltip=["language:N", "class:N", alt.Tooltip("gain:Q", format="+.4f"), "script:N", "seen:N"],
+        )
+        .transform_calculate(jitter="random()")
+        .properties(width=360, height=220)
+    )
+    return _spec(chart, rows)
