@@ -326,6 +326,10 @@ def render(
         str | None, typer.Option(help="Model to test every other against (default: first in models.yaml)")
     ] = None,
     claims: Annotated[Path | None, typer.Option(help=CLAIMS_HELP)] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Leave malformed or corrupt results out with a warning (else: exit 2)"),
+    ] = False,
 ) -> None:
     """Build the static leaderboard site (works from file:// and any static host, no network)."""
     from harness.report.board import BoardOptions
@@ -333,7 +337,9 @@ def render(
 
     if claims is not None and not claims.is_file():
         raise HarnessError(f"--claims: {claims} does not exist")
-    report = render_site(results, out_dir, BoardOptions(baseline=baseline), claims or CLAIMS_FILE, claims is not None)
+    report = render_site(
+        results, out_dir, BoardOptions(baseline=baseline), claims or CLAIMS_FILE, claims is not None, skip_invalid
+    )
     for line in report.warnings:
         err.print(f"warning: {line}", markup=False, highlight=False, soft_wrap=True)
     out.print(

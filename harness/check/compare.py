@@ -12,9 +12,11 @@ from harness.check.inputs import Summary, baseline_files, load_summary, try_per_
 from harness.check.tolerances import Tolerances
 from harness.errors import HarnessError
 from harness.metrics import higher_is_better
-from harness.results.store import view_query_ids
+from harness.results.store import query_language, view_query_ids
+from harness.stats.clustered import clustered_sign_flip
 from harness.stats.multiple_testing import holm
-from harness.stats.randomization import ALPHA, paired_randomization
+from harness.stats.randomization import ALPHA
+from harness.tasks.cluster_key import ClusterKey, cluster_ids
 
 IDENTICAL = 1e-6
 MACRO = ""  # the `pair` of a setting-level (macro mean) row
@@ -177,8 +179,11 @@ def _view_values(arrays: dict[str, np.ndarray], setting: str, pair: str, metric:
     return dict(zip(view_query_ids(arrays, setting, pair), arrays[key].tolist(), strict=True))
 
 
-def _paired(base: dict[str, np.ndarray], cur: dict[str, np.ndarray], row: Row, pairs: list[str]) -> float | None:
-    """p-value of a row's change from the per-query values of its views (None without data)."""
+def _paired(
+    base: dict[str, np.ndarray], cur: dict[str, np.ndarray], row: Row, pairs: list[str], key: ClusterKey
+) -> float | None:
+    """p-value of a row's change from the per-query values of its views, flipping whole clusters of the task
+    (a question across its languages) (None without data)."""
     groups = []
     for pair in pairs:
         old = _view_values(base, row.setting, pair, row.metric)
@@ -186,8 +191,17 @@ def _paired(base: dict[str, np.ndarray], cur: dict[str, np.ndarray], row: Row, p
         if old is None or new is None:
             return None
         common = [q for q in old if q in new]
-        groups.append((np.array([new[q] for q in common]), np.array([old[q] for q in common])))
-    return paired_randomization(groups) if groups else None
+        ids = cluster_ids(key, query_language(pair), np.array(common, dtype=str))
+        groups.append((np.array([new[q] for q in common]), np.array([old[q] for q in common]), ids))
+    return clustered_sign_flip(groups) if groups else None
+
+
+def _cluster_key(task: str) -> ClusterKey:
+    """The task's declared cluster key; query ids alone for a task no longer declared."""
+    from harness.tasks.registry import load_tasks
+
+    spec = load_tasks().get(task)
+    return spec.cluster_key if spec else "query-id"
 
 
 def file_p_values(rows: list[Row], base: Summary, base_path: Path, current_path: Path) -> dict[int, float]:
@@ -203,7 +217,7 @@ def file_p_values(rows: list[Row], base: Summary, base_path: Path, current_path:
     for index in wanted:
         row = rows[index]
         pairs = list(base.pairs.get(row.setting, {})) if row.pair == MACRO else [row.pair]
-        p_value = _paired(base_arrays, cur_arrays, row, pairs)
+        p_value = _paired(base_arrays, cur_arrays, row, pairs, _cluster_key(row.task))
         if p_value is not None:
             p_values[index] = p_value
     return p_values
@@ -215,7 +229,7 @@ def with_significance(rows: list[Row], p_values: dict[int, float]) -> list[Row]:
     out = list(rows)
     for index, p_value in p_values.items():
         verdict = "significant" if adjusted[index] < ALPHA else "not significant"
-        note = f"{verdict} (paired randomization p={p_value:.3g}, Holm {adjusted[index]:.3g})"
+        note = f"{verdict} (clustered paired randomization p={p_value:.3g}, Holm {adjusted[index]:.3g})"
         out[index] = replace(
             rows[index], p_value=p_value, p_holm=adjusted[index], note="; ".join(filter(None, [rows[index].note, note]))
         )

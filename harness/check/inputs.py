@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +35,11 @@ class Summary:
 
 
 def load_summary(path: Path, role: str) -> Summary:
-    """Parse one `<model>/<task>.json`; anything unusable is a one-line error naming file and field."""
+    """Parse one `<model>/<task>.json` and verify the per-query file it names against its sha256; anything
+    unusable (a truncated or corrupt per-query file included) is a one-line error naming the file."""
     result = load_result(path, role, required=REQUIRED)
+    if result.per_query is not None:
+        verify_per_query(path, result.per_query.sha256)
     return Summary(
         path,
         result.model,
@@ -71,6 +75,21 @@ def baseline_files(baseline_dir: Path) -> list[Path]:
 def per_query_paths(summary_path: Path) -> ResultPaths:
     """The result's per-query file sits beside its summary."""
     return ResultPaths(summary_path, summary_path.with_name(summary_path.name[: -len(".json")] + ".per_query.npz"))
+
+
+def verify_per_query(summary_path: Path, sha256: str) -> None:
+    """The per-query file beside a summary exists and matches the sha256 the summary records."""
+    per_query = per_query_paths(summary_path).per_query
+    try:
+        digest = hashlib.sha256(per_query.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise HarnessError(
+            f"{per_query}: cannot read the per-query file {summary_path.name} names ({exc.strerror})"
+        ) from None
+    if digest != sha256:
+        raise HarnessError(
+            f"{per_query}: corrupt or truncated: does not match its summary {summary_path.name} (per_query.sha256)"
+        )
 
 
 def try_per_query(summary_path: Path) -> dict[str, np.ndarray] | None:

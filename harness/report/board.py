@@ -6,19 +6,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
+
 from harness.errors import HarnessError
 from harness.metrics import higher_is_better
 from harness.report.collect import Collection
 from harness.report.entries import Entry, GroupKey
 from harness.report.metadata import ModelInfo, Registries, TaskInfo, model_info, task_info
-from harness.report.per_query import PerQueryError, View, ViewKey, aligned, load_views
+from harness.report.per_query import CorruptPerQueryError, PerQueryError, View, ViewKey, aligned_cells, load_views
 from harness.report.ranking import competition_ranks
 from harness.report.resources import ResourceClasses, low_resource, resource_classes
 from harness.report.robustness import Robustness, robustness
 from harness.stats import bootstrap
 from harness.stats.batched_randomization import paired_tests
+from harness.stats.clustered import cluster_contributions
 from harness.stats.multiple_testing import holm_bounds
 from harness.stats.randomization import N_RESAMPLES, PValue, resampling_floor
+from harness.tasks.cluster_key import ClusterKey
 
 ALPHA = 0.05
 
@@ -130,6 +134,7 @@ class Board:
     n_comparisons: int = 0
     sections: dict[int | None, list[GroupBoard]] = field(default_factory=dict)  # ranked overall, per limit
     diagnostic: list[GroupBoard] = field(default_factory=list)  # pipeline checks: shown apart with their caveat
+    invalid: list[str] = field(default_factory=list)  # inputs left out or unreadable: malformed results, corrupt files
 
     @property
     def test_floor(self) -> float:
@@ -174,8 +179,11 @@ def choose_baseline(option: str | None, entries: list[Entry], registry_order: li
     return next((n for n in registry_order if n in names), min(names) if names else None)
 
 
-def _test_group(rows: list[Row], views: dict[str, dict[ViewKey, View]], baseline: str | None, resamples: int) -> None:
-    """Paired tests of every row's main score against the baseline's (raw p-values; Holm comes later)."""
+def _test_group(
+    rows: list[Row], views: dict[str, dict[ViewKey, View]], baseline: str | None, resamples: int, key: ClusterKey
+) -> None:
+    """Paired tests of every row's main score against the baseline's (raw p-values; Holm comes later): signs flip
+    per cluster of the task (a question across its languages), so n is the number of independent items."""
     base_views = views.get(baseline or "", {})
     comparisons, targets = [], []
     for row in rows:
@@ -183,10 +191,11 @@ def _test_group(rows: list[Row], views: dict[str, dict[ViewKey, View]], baseline
             row.is_baseline = True
             continue
         mine = views.get(row.entry.model, {})
-        groups = [aligned(mine[k], base_views[k]) for k in mine if k in base_views]
-        groups = [g for g in groups if g[0].size]
-        if groups and baseline is not None:
-            comparisons.append(groups)
+        cells = [aligned_cells(mine[k], base_views[k], key, k[1]) for k in mine if k in base_views]
+        cells = [c for c in cells if c[0].size]
+        if cells and baseline is not None:
+            contributions = cluster_contributions(cells)
+            comparisons.append([(contributions, np.zeros_like(contributions))])
             targets.append(row)
     base_row = next((r for r in rows if r.is_baseline), None)
     for row, p in zip(targets, paired_tests(comparisons, resamples), strict=True):
@@ -204,6 +213,7 @@ def _group_rows(
     options: BoardOptions,
     warnings: list[str],
     cache: dict[str, set[str] | None],
+    invalid: list[str],
 ) -> tuple[list[Row], dict]:
     ranks = competition_ranks(entries)
     rows, views_by_model = [], {}
@@ -215,6 +225,8 @@ def _group_rows(
             views = load_views(entry, wanted, with_ids={main_setting})
         except PerQueryError as exc:
             warnings.append(f"{exc}; no confidence intervals or tests for it")
+            if isinstance(exc, CorruptPerQueryError):
+                invalid.append(str(exc))
             views = {}
         cis = {}
         for setting in wanted:
@@ -249,14 +261,16 @@ def build_board(found: Collection, registries: Registries, options: BoardOptions
     classes = resource_classes()
     warnings = [*registries.warnings, *found.warnings]
     cache: dict[str, set[str] | None] = {}
+    invalid = list(found.invalid)
     groups = []
     for key in keys:
         entries = by_group[key]
         task = task_info(key.task, entries, registries)
         low = low_resource(task.languages, classes, task.low_resource)
-        rows, views = _group_rows(entries, models, low, options, warnings, cache)
+        rows, views = _group_rows(entries, models, low, options, warnings, cache, invalid)
         baseline = choose_baseline(options.baseline, entries, list(registries.models))
-        _test_group(rows, views, baseline, options.test_resamples)
+        spec = registries.tasks.get(key.task)
+        _test_group(rows, views, baseline, options.test_resamples, spec.cluster_key if spec else "query-id")
         rows.sort(key=_row_order)
         groups.append(GroupBoard(key, task, rows, baseline, tuple(sorted(low))))
     tests = [row.comparison for g in groups for row in g.rows if row.comparison is not None]
@@ -278,4 +292,5 @@ def build_board(found: Collection, registries: Registries, options: BoardOptions
         len(tests),
         dict(sections),
         [g for g in groups if g.task.diagnostic],
+        invalid,
     )

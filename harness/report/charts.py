@@ -10,7 +10,7 @@ CELL = 30  # pixels per heatmap cell
 DATA = alt.NamedData(name="cells")  # rows are attached after to_dict: Altair need not walk thousands of them
 
 
-def _spec(chart: alt.TopLevelMixin, rows: list[dict]) -> dict:
+def vega_spec(chart: alt.TopLevelMixin, rows: list[dict]) -> dict:
     """The chart as a Vega-Lite dict with its rows inline, without the schema URL (the site names no address)."""
     spec = chart.to_dict(validate=False)
     spec.pop("$schema", None)
@@ -69,7 +69,7 @@ def cross_heatmap(rows: list[dict], languages: list[str], models: list[str], def
         text=alt.Text("value:Q", format=".2f"),
         color=alt.condition(f"datum.value < {mid!r}", alt.value("white"), alt.value("black")),
     )
-    return _spec((rect + text).add_params(choice).properties(**_size(languages)), rows)
+    return vega_spec((rect + text).add_params(choice).properties(**_size(languages)), rows)
 
 
 def difference_heatmap(
@@ -101,7 +101,7 @@ def difference_heatmap(
         ],
     )
     text = base.mark_text(fontSize=9).encode(**_axes(languages), text=alt.Text("diff:Q", format="+.2f"))
-    return _spec((rect + text).add_params(model_a, model_b).properties(**_size(languages)), rows)
+    return vega_spec((rect + text).add_params(model_a, model_b).properties(**_size(languages)), rows)
 
 
 def language_heatmap(
@@ -142,7 +142,7 @@ def language_heatmap(
             ],
         )
     )
-    return _spec(rect.properties(width=CELL * len(languages), height=min(18 * len(models), 900)), rows)
+    return vega_spec(rect.properties(width=CELL * len(languages), height=min(18 * len(models), 900)), rows)
 
 
 def alpha_chart(rows: list[dict], title: str, lower_is_better: bool = False) -> dict:
@@ -172,4 +172,4 @@ def alpha_chart(rows: list[dict], title: str, lower_is_better: bool = False) -> 
     )
     bars = base.mark_errorbar(ticks=True).encode(x=x, y=alt.Y("low:Q", title=y_title), y2="high:Q")
     chart = alt.layer(bars, line).properties(width=260, height=180, description=title)
-    return _spec(chart, rows)
+    return vega_spec(chart, rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from harness.report.charts import DATA, _spec
+from harness.report.charts import DATA, vega_spec
 from harness.report.class_sweep import ClassPoint
 
 
@@ -43,7 +43,7 @@ def class_alpha_chart(points: list[ClassPoint]) -> dict:
         ],
     )
     bars = base.mark_errorbar(ticks=True).encode(x=x, y="low:Q", y2="high:Q", color=color)
-    return _spec(alt.layer(bars, line).properties(width=320, height=220), rows)
+    return vega_spec(alt.layer(bars, line).properties(width=320, height=220), rows)
 
 
 def gain_chart(gains: pd.DataFrame, metric: str) -> dict:
@@ -72,4 +72,4 @@ def gain_chart(gains: pd.DataFrame, metric: str) -> dict:
         .transform_calculate(jitter="random()")
         .properties(width=360, height=220)
     )
-    return _spec(chart, rows)
+    return vega_spec(chart, rows)

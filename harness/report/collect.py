@@ -27,10 +27,13 @@ class Collection:
     warnings: list[str] = field(default_factory=list)
     skipped: int = 0  # result files left out (malformed, invalid, inconsistent)
     hidden: int = 0  # results of regression tasks, never shown
+    invalid: list[str] = field(default_factory=list)  # one line per skipped input (render refuses them by default)
 
     def warn(self, message: str, files: int = 1) -> None:
         """Record one skipped input as a single line."""
-        self.warnings.append(" ".join(message.split())[:400])
+        line = " ".join(message.split())[:400]
+        self.warnings.append(line)
+        self.invalid.append(line)
         self.skipped += files
 
 

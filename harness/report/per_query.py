@@ -19,10 +19,15 @@ import numpy as np
 
 from harness.report.entries import Entry, Run
 from harness.results.store import query_language
+from harness.tasks.cluster_key import ClusterKey, cluster_ids
 
 
 class PerQueryError(Exception):
     """A per-query file is missing, corrupt, or does not match its summary."""
+
+
+class CorruptPerQueryError(PerQueryError):
+    """A per-query file that a summary names is missing, unreadable, or fails its checksum: damage, not a choice."""
 
 
 @dataclass(frozen=True)
@@ -108,9 +113,9 @@ def _read_run(
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise PerQueryError(f"{path}: cannot read ({exc.strerror})") from None
+        raise CorruptPerQueryError(f"{path}: cannot read ({exc.strerror})") from None
     if hashlib.sha256(raw).hexdigest() != ref.sha256:
-        raise PerQueryError(f"{path}: does not match the checksum in {run.summary_path.name}")
+        raise CorruptPerQueryError(f"{path}: does not match the checksum in {run.summary_path.name}")
     out: dict[ViewKey, View] = {}
     try:
         members = _members(raw)
@@ -131,10 +136,10 @@ def _read_run(
                 index = _member(raw, members, f"{prefix}/query_index")
                 fits = not index.size or 0 <= index.min() <= index.max() < len(tables[lang])
                 if index.shape != values.shape or not fits:
-                    raise PerQueryError(f"{path}: {prefix}: query index does not fit its values or id table")
+                    raise CorruptPerQueryError(f"{path}: {prefix}: query index does not fit its values or id table")
                 out[(setting, view)] = View(values, tables[lang], index)
     except (ValueError, OSError, KeyError, zipfile.BadZipFile, zlib.error, struct.error) as exc:
-        raise PerQueryError(f"{path}: unreadable per-query file ({exc})") from None
+        raise CorruptPerQueryError(f"{path}: unreadable per-query file ({exc})") from None
     return out
 
 
@@ -160,6 +165,19 @@ def load_run_views(entry: Entry, wanted: dict[str, str], with_ids: Collection[st
     """Like `load_views`, one mapping per seed run (in the entry's run order), nothing averaged."""
     views = {s: list(scores.detail) for s, scores in entry.settings.items() if s in wanted}
     return [_read_run(run, wanted, views, with_ids) for run in entry.runs]
+
+
+def aligned_cells(
+    current: View, baseline: View, key: ClusterKey, view: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`aligned` plus each common query's cluster (the task's independent item; ids must have been read)."""
+    x, y = aligned(current, baseline)
+    if current.same_queries(baseline):
+        ids = current.ids
+    else:
+        common = set(baseline.ids.tolist())
+        ids = np.array([q for q in current.ids.tolist() if q in common])
+    return x, y, cluster_ids(key, query_language(view), ids)
 
 
 def aligned(current: View, baseline: View) -> tuple[np.ndarray, np.ndarray]:

@@ -112,16 +112,21 @@ def render_site(
     options: BoardOptions | None = None,
     claims: Path | None = None,
     claims_required: bool = False,
+    skip_invalid: bool = False,
 ) -> RenderReport:
     """Read results, compute the board (and the study of a claims file), render every page, write the site atomically.
 
     A claims file whose models have no results here adds a warning, not pages; with `claims_required`
-    (a file named on the command line) it is an error.
+    (a file named on the command line) it is an error. A malformed result or a corrupt per-query file is an
+    error (the site would silently miss a model) unless `skip_invalid`, which leaves it out with a warning.
     """
     started = time.perf_counter()
     registries = load_registries()
     found = collect(results_dir, hidden_tasks(registries))
     board = build_board(found, registries, options or BoardOptions())
+    if board.invalid and not skip_invalid:
+        more = f" (and {len(board.invalid) - 1} more invalid input(s))" if len(board.invalid) > 1 else ""
+        raise HarnessError(f"{board.invalid[0]}{more}; nothing written: fix the results or pass --skip-invalid")
     study = None
     if claims is not None:
         try:

@@ -95,3 +95,14 @@ def test_baseline_update_needs_a_message_and_records_it(cli: CliRunner, tmp_path
     assert entry["message"] == "adopt bm25 after tokenizer fix" and entry["git_sha"]  # this checkout is a git repo
     assert list(record["entries"]) == ["bm25/xquad-r-ci.limit200.json"]
     assert (target / BM25).read_bytes() == (results / BM25).read_bytes()
+
+
+def test_a_truncated_per_query_file_is_one_line_exit_two(cli: CliRunner, tmp_path: Path) -> None:
+    results = _results_like_baselines(tmp_path)
+    per_query = results / BM25.with_name(BM25.name.replace(".json", ".per_query.npz"))
+    per_query.write_bytes(per_query.read_bytes()[:-100])
+    proc = cli("check", "--results", str(results), "--baseline", str(BASELINES))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(per_query) in lines[0] and "corrupt or truncated" in lines[0]
+    assert "Traceback" not in proc.stderr

@@ -131,7 +131,7 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
 def test_cli_renders_and_warns_one_line_per_skipped_file(tmp_path: Path) -> None:
     results = copy_real(tmp_path / "results", [("bm25", "xquad-mteb")])
     (results / "bm25" / "mlqa-r.json").write_text("{", encoding="utf-8")
-    done = _cli("--results", str(results), "--out", str(tmp_path / "site"), "--baseline", "bm25")
+    done = _cli("--results", str(results), "--out", str(tmp_path / "site"), "--baseline", "bm25", "--skip-invalid")
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("warning:") == 1 and "1 file(s) skipped" in done.stdout
     unknown = _cli("--results", str(results), "--out", str(tmp_path / "site"), "--baseline", "nobody")
