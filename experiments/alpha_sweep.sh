@@ -30,5 +30,5 @@ if [[ "$STEP" == run || "$STEP" == all ]]; then
 fi
 if [[ "$STEP" == report || "$STEP" == all ]]; then
   .venv/bin/python experiments/study_report.py  # seed aggregates of the stored seeds, then the write-up
-  "$HARNESS" render --claims experiments/claims.yaml
+  "$HARNESS" render --claims experiments/claims_preregistered.yaml
 fi

@@ -241,3 +241,16 @@ def test_the_claims_and_research_pages_show_checks_classes_and_registration(test
     research = (tmp_path / "site" / "research.html").read_text(encoding="utf-8")
     assert 'id="class-table"' in research and 'data-task="xquad-r" data-class="class 3"' in research
     assert results[1].checks[1].label in research
+
+
+def test_the_write_up_sets_the_first_studys_method_beside_this_one(tested) -> None:
+    from harness.report.study import Study
+    from harness.report.study_markdown import checks_table, old_and_new_table
+
+    claims, _, results, _ = tested
+    entries = collect(COMMITTED).entries
+    study = Study(Path("claims.yaml"), claims, results, None)
+    rows = old_and_new_table(study, entries)[2:]
+    assert len(rows) == len(COMPARISONS)
+    assert "— (no equivalence test)" in rows[2] and all(r.count(" · ") >= 4 for r in rows[:2])
+    assert len(checks_table(study)) == 2 + 2
