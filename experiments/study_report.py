@@ -244,7 +244,8 @@ def section(
     out += sweep_tables(members, entries)
     out += ["", "AfriQA per language: nDCG@10 of the native questions (transfer gap: translated minus native):", ""]
     out += afriqa_table(members, entries)
-    out += ["", "### Research question quantities (95% bootstrap CI over queries)", ""]
+    method = "seeds random, items clustered" if study.random_effect else "bootstrap over queries"
+    out += ["", f"### Research question quantities (95% CI: {method})", ""]
     if study.sweep is not None:
         for quantity in QUANTITIES:
             points = study.sweep.points.get(quantity.key, [])

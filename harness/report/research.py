@@ -1,11 +1,14 @@
 """The research question against alpha: what hybrid batches do to cross-lingual retrieval on low-resource pairs.
 
-For every member of the study's sweep, each quantity is the seed-averaged macro mean with a 95%
-bootstrap CI over queries (per-query scores averaged over seeds) and the spread over seeds.
+For every member of the study's sweep, each quantity is the seed-averaged macro mean with its spread
+over seeds and a 95% CI: with seeds as a random effect (a cluster key given, 2 seeds or more), the
+recipe's t interval over seeds and clustered items (`hierarchical.recipe_mean`; a worst-view quantity
+takes each run's own worst view); otherwise a bootstrap over queries of the seed-averaged scores.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,8 +17,11 @@ from harness.data.resource_classes import ResourceTable, resource_table
 from harness.errors import HarnessError
 from harness.metrics import higher_is_better
 from harness.report.entries import Entry, select_views
-from harness.report.per_query import load_views
+from harness.report.per_query import load_run_views, load_views
+from harness.results.store import query_language
 from harness.stats.bootstrap import bootstrap_means, macro_mean_ci
+from harness.stats.hierarchical import recipe_mean
+from harness.tasks.cluster_key import ClusterKey, cluster_ids
 
 
 @dataclass(frozen=True)
@@ -74,11 +80,31 @@ class Sweep:
     missing: list[str] = field(default_factory=list)
 
 
-def point(alpha: float, entry: Entry, quantity: Quantity, table: ResourceTable) -> Point:
+def _recipe_ci(entry: Entry, quantity: Quantity, views: list[str], key: ClusterKey) -> tuple[float, float]:
+    """The recipe's 95% CI with seeds as a random effect (each run's own worst view for `worst`)."""
+    pick = min if higher_is_better(quantity.metric) else max
+    runs = []
+    for loaded in load_run_views(entry, {quantity.setting: quantity.metric}, with_ids={quantity.setting}):
+        present = {v: loaded[(quantity.setting, v)] for v in views if (quantity.setting, v) in loaded}
+        if quantity.views == "worst":
+            worst = pick(present, key=lambda v: float(np.nanmean(present[v].values)))
+            present = {worst: present[worst]}
+        runs.append([(x.values, cluster_ids(key, query_language(v), x.ids)) for v, x in present.items()])
+    return recipe_mean(runs).ci
+
+
+def point(alpha: float, entry: Entry, quantity: Quantity, table: ResourceTable, key: ClusterKey | None = None) -> Point:
     """The quantity for one member, from its per-query files (seeds averaged) and its per-seed summaries."""
     views = select_views(entry, quantity.setting, quantity.metric, quantity.views, table)
     if not views:
         raise HarnessError(f"{entry.model} on {quantity.task}: no {quantity.setting} view with {quantity.metric}")
+    found = _point(alpha, entry, quantity, views)
+    if key is not None and len(entry.runs) >= 2:
+        found.ci = _recipe_ci(entry, quantity, views, key)
+    return found
+
+
+def _point(alpha: float, entry: Entry, quantity: Quantity, views: list[str]) -> Point:
     loaded = load_views(entry, {quantity.setting: quantity.metric})
     arrays = {v: loaded[(quantity.setting, v)].values for v in views if (quantity.setting, v) in loaded}
     per_seed = [run.result.settings[quantity.setting].view_metrics() for run in entry.runs]
@@ -97,9 +123,14 @@ def point(alpha: float, entry: Entry, quantity: Quantity, table: ResourceTable) 
 
 
 def sweep_points(
-    group: str, members: dict[str, float], entries: list[Entry], table: ResourceTable | None = None
+    group: str,
+    members: dict[str, float],
+    entries: list[Entry],
+    table: ResourceTable | None = None,
+    cluster_key_of: Callable[[str], ClusterKey] | None = None,
 ) -> Sweep:
-    """Points of every quantity for the members ({stored model name: alpha}) with full-size results."""
+    """Points of every quantity for the members ({stored model name: alpha}) with full-size results; CIs with
+    seeds as a random effect when `cluster_key_of` is given (module docstring)."""
     table = table or resource_table()
     by_key = {(e.model, e.group.task): e for e in entries if e.group.limit is None}
     sweep = Sweep(group)
@@ -111,5 +142,6 @@ def sweep_points(
                 if model not in sweep.missing:
                     sweep.missing.append(model)
                 continue
-            sweep.points[quantity.key].append(point(alpha, entry, quantity, table))
+            key = cluster_key_of(quantity.task) if cluster_key_of else None
+            sweep.points[quantity.key].append(point(alpha, entry, quantity, table, key))
     return sweep

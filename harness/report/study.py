@@ -83,10 +83,13 @@ def build_study(path: Path, entries: list[Entry], models: dict[str, ModelSpec]) 
     claims = load_claims(path)
     members = sweep_members(claims, models)
     results, gains = evaluate(claims, entries, members)
-    sweep = sweep_points(claims.sweep, members, entries) if claims.sweep and members else None
+    random = claims.seeds == "random-effect"
+    sweep = None
+    if claims.sweep and members:
+        sweep = sweep_points(claims.sweep, members, entries, cluster_key_of=task_cluster_key if random else None)
     registered = registration(path, entries, {*claims.samplers.values(), *members})
     classes = {}
-    if claims.seeds == "random-effect" and members:
+    if random and members:
         classes = class_sweep(members, entries, resource_table(), task_cluster_key)
     return Study(path, claims, results, sweep, gains, registered, classes)
 

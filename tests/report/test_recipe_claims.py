@@ -254,3 +254,21 @@ def test_the_write_up_sets_the_first_studys_method_beside_this_one(tested) -> No
     assert len(rows) == len(COMPARISONS)
     assert "— (no equivalence test)" in rows[2] and all(r.count(" · ") >= 4 for r in rows[:2])
     assert len(checks_table(study)) == 2 + 2
+
+
+def test_research_points_take_seeds_as_a_random_effect(tested, tmp_path: Path) -> None:
+    from harness.report.study import build_study
+
+    claims, _, _, _ = tested
+    path = tmp_path / "claims.yaml"
+    path.write_text(yaml.safe_dump(claims.model_dump(exclude_none=True)), encoding="utf-8")
+    study = build_study(path, collect(COMMITTED).entries, load_models())
+    assert study.sweep is not None
+    found = next(p for p in study.sweep.points["multi"] if p.alpha == 0.0)
+    runs = pd.DataFrame({f.name: _run_cluster_sums(f, "multi", "mAP") for f in _seed_files(ROLES["X-Y"], "xquad-r")})
+    totals, averaged = runs.sum(), runs.mean(axis=1)
+    parts = [(totals.var() / len(totals), len(totals) - 1), (len(averaged) * averaged.var(), len(averaged) - 1)]
+    variance = sum(v for v, _ in parts)
+    df = variance**2 / sum(v**2 / d for v, d in parts)
+    half = stats.t.ppf(0.975, df) * np.sqrt(variance)
+    assert found.ci == pytest.approx((totals.mean() - half, totals.mean() + half), rel=1e-6)
