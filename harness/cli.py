@@ -198,7 +198,7 @@ def train(
 def list_tasks() -> None:
     """Declared tasks, their languages, settings and whether their data is here."""
     from harness.name_tables import name_table, print_name_table
-    from harness.run import unavailable_reason
+    from harness.tasks.corpus_loaders import unavailable_reason
     from harness.tasks.registry import load_tasks
 
     specs = load_tasks()

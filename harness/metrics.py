@@ -26,7 +26,8 @@ BITEXT = "bitext-retrieval"
 PAIRS = "language-pair-retrieval"
 
 RANK_DISTANCE = "rank_distance"
-OWN_LANGUAGE = "own_lang@10"
+OWN_LANGUAGE_K = 10  # how many top candidates the own-language share looks at
+OWN_LANGUAGE = f"own_lang@{OWN_LANGUAGE_K}"
 ANN_OVERLAP = "ann_overlap@100"
 TIE_AT_1 = "tie@1"
 
@@ -147,3 +148,24 @@ def ir_measure_name(name: str) -> str:
     """The name ir-measures parses for a metric."""
     found = METRICS.get(name)
     return found.ir_measure if found is not None and found.ir_measure else name
+
+
+def cutoff(name: str) -> int | None:
+    """The rank cutoff k of a 'name@k' metric ('nDCG@10' -> 10); None for metrics over the whole ranking."""
+    _, at, k = name.partition("@")
+    return int(k) if at and k.isdigit() else None
+
+
+RANKED_RUN_KINDS = (QRELS, PAIRS, CORPUS, ANSWER)  # kinds whose measures are computed from a top-k run
+
+
+def run_depth() -> int:
+    """How deep top-k runs go: the largest cutoff of any metric computed from runs (every @k must fit)."""
+    return max(cutoff(m.name) or 0 for m in METRICS.values() if set(m.kinds) & set(RANKED_RUN_KINDS))
+
+
+def require_depth(names: list[str], depth: int) -> None:
+    """A one-line error when a metric's cutoff is deeper than the run it is computed from."""
+    deeper = [n for n in names if (cutoff(n) or 0) > depth]
+    if deeper:
+        raise HarnessError(f"metrics {', '.join(deeper)}: cutoff deeper than the run depth {depth}")

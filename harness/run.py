@@ -25,7 +25,7 @@ from harness.results.store import (
     write_result,
 )
 from harness.results.summary import main_score, result_extras, summarize
-from harness.tasks.corpus_loaders import unavailable_reason as task_unavailable_reason
+from harness.tasks.corpus_loaders import unavailable_reason
 from harness.tasks.schema import TaskSpec
 from harness.tasks.subset import SELECTION_RULE
 
@@ -52,11 +52,6 @@ class TaskOutcome:
     reason: str = ""  # why skipped, or a note on how it ran (e.g. a limit that covered the whole task)
     summary: dict | None = None
     path: Path | None = None
-
-
-def unavailable_reason(spec: TaskSpec) -> str | None:
-    """Why a task cannot run here (its data is missing, or its hub corpus absent or unpinned), or None."""
-    return task_unavailable_reason(spec)
 
 
 def plan_tasks(tasks: list[TaskSpec], all_tasks: bool) -> tuple[list[TaskSpec], list[TaskOutcome]]:

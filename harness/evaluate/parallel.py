@@ -11,7 +11,7 @@ from harness.evaluate.ranking import pad_relevant, relevant_ranks
 from harness.evaluate.scorers import PoolScorer
 from harness.evaluate.setting_result import SettingResult
 from harness.evaluate.textset import TextSet
-from harness.metrics import OWN_LANGUAGE, RANK_DISTANCE
+from harness.metrics import OWN_LANGUAGE, OWN_LANGUAGE_K, RANK_DISTANCE
 from harness.tasks.data import TaskData
 
 
@@ -38,16 +38,13 @@ def _relevant_in_pool(qid: str, pool: list[str], records: dict[str, ParallelLang
     return out
 
 
-TOP_K_LANGUAGE = 10
-
-
 def own_language_share(scores: np.ndarray, pool_langs: np.ndarray, query_lang: str) -> np.ndarray:
     """Share of each query's top-10 candidates in its own language (language bias, multi setting).
 
     Candidates tied at the 10th score fill the remaining places in proportion to their languages
     (the expectation under random tie-breaking), so the value does not depend on pool order.
     """
-    k = min(TOP_K_LANGUAGE, scores.shape[1])
+    k = min(OWN_LANGUAGE_K, scores.shape[1])
     threshold = np.partition(scores, scores.shape[1] - k, axis=1)[:, [scores.shape[1] - k]]
     above, tied, own = scores > threshold, scores == threshold, pool_langs == query_lang
     places_left = k - above.sum(axis=1)

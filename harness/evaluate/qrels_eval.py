@@ -10,10 +10,10 @@ from harness.evaluate.progress import NullProgress, Progress
 from harness.evaluate.scorers import PoolScorer
 from harness.evaluate.setting_result import SettingResult
 from harness.evaluate.textset import TextSet
-from harness.metrics import ir_measure_name
+from harness.metrics import ir_measure_name, require_depth, run_depth
 from harness.tasks.data import TaskData
 
-RUN_DEPTH = 100
+RUN_DEPTH = run_depth()  # 100: the deepest @k of the metrics computed from runs (harness.metrics)
 
 
 def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -28,7 +28,9 @@ def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 def per_query_measures(
     metrics: list[str], qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]]
 ) -> dict[str, dict[str, float]]:
-    """metric name -> {query id: value}, computed by ir-measures (queries absent from the run score 0)."""
+    """metric name -> {query id: value}, computed by ir-measures (queries absent from the run score 0); every
+    cutoff must fit the RUN_DEPTH runs are cut at."""
+    require_depth(metrics, RUN_DEPTH)
     measures = {name: ir_measures.parse_measure(ir_measure_name(name)) for name in metrics}
     by_measure: dict[str, dict[str, float]] = {name: dict.fromkeys(qrels, 0.0) for name in metrics}
     names = {str(m): name for name, m in measures.items()}

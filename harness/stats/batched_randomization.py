@@ -69,8 +69,3 @@ def paired_tests(comparisons: Sequence[Groups], n_resamples: int = N_RESAMPLES, 
         for (index, _), p in zip(members, _shared_signs_p(matrix, n_resamples, seed), strict=True):
             p_values[index] = PValue(float(p), floor)
     return p_values
-
-
-def paired_p_values(comparisons: Sequence[Groups], n_resamples: int = N_RESAMPLES, seed: int = SEED) -> list[float]:
-    """The p-values of `paired_tests` alone: exactly what harness.stats.randomization.paired_randomization gives."""
-    return [p.value for p in paired_tests(comparisons, n_resamples, seed)]

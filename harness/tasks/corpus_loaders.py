@@ -159,13 +159,12 @@ CORPUS_LOADERS: dict[str, Callable[[TaskSpec], CorpusTask]] = {
 }
 
 
-def load_corpus_task(spec: TaskSpec, limit: int | None) -> CorpusTask:
-    """Load a corpus-retrieval task; `limit` keeps the first N queries of every query set."""
+def load_corpus_task(spec: TaskSpec) -> CorpusTask:
+    """Load a corpus-retrieval task (a quick run then keeps the first N queries: `CorpusTask.limited`)."""
     loader = CORPUS_LOADERS.get(spec.source.loader)
     if loader is None:
         raise HarnessError(
             f"task {spec.name}: source.loader: unknown corpus loader {spec.source.loader!r} "
             f"(use {sorted(CORPUS_LOADERS)})"
         )
-    task = loader(spec)
-    return task.limited(limit) if limit is not None else task
+    return loader(spec)

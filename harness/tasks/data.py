@@ -120,7 +120,7 @@ def load_task_data(spec: TaskSpec, limit: int | None = None) -> TaskData:
     if limit is not None and limit < 1:
         raise HarnessError(f"--limit: must be at least 1, got {limit}")
     if KINDS[spec.kind].corpus:
-        task = load_corpus_task(spec, None)
+        task = load_corpus_task(spec)
         size = max(len(q.query_ids) for q in task.query_sets.values())
         if limit is not None and limit >= size:
             note = full_run_note(limit, size, "queries of its largest query set")

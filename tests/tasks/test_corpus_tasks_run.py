@@ -152,4 +152,4 @@ def test_duplicate_passage_ids_in_a_pool_are_a_one_line_error(
     path.write_text(yaml.safe_dump(raw))
     monkeypatch.setenv("HARNESS_DATA_MIRROR", str(tmp_path / "mirror"))
     with pytest.raises(HarnessError, match=r"^corpus yo of task miracl-partial: duplicate passage ids$"):
-        load_corpus_task(load_task_file(path), None)
+        load_corpus_task(load_task_file(path))
