@@ -20,6 +20,7 @@ from rich.text import Text
 
 from harness.results.schema import NOT_METRICS
 from harness.run import TaskOutcome
+from harness.vocabulary import split_main_score
 
 LOG_EVERY_SECONDS = 30.0  # off a terminal (logs, CI), a phase prints its pace this often
 
@@ -120,8 +121,7 @@ def summary_table(model: str, outcomes: list[TaskOutcome]) -> Table:
 
 
 def _main_metric(summary: dict) -> tuple[str, str]:
-    setting, _, metric = str(summary.get("main_score", {}).get("name", "/")).partition("/")
-    return setting, metric
+    return split_main_score(str(summary.get("main_score", {}).get("name", "/")))
 
 
 def _view_count_notes(task: str, setting: str, entry: dict) -> list[str]:

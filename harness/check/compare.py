@@ -12,11 +12,12 @@ from harness.check.inputs import Summary, baseline_files, load_summary, try_per_
 from harness.check.tolerances import Tolerances
 from harness.errors import HarnessError
 from harness.metrics import higher_is_better
-from harness.results.store import query_language, view_query_ids
+from harness.results.store import view_query_ids
 from harness.stats.clustered import clustered_sign_flip
 from harness.stats.multiple_testing import holm
 from harness.stats.randomization import ALPHA
 from harness.tasks.cluster_key import ClusterKey, cluster_ids
+from harness.vocabulary import query_language
 
 IDENTICAL = 1e-6
 MACRO = ""  # the `pair` of a setting-level (macro mean) row

@@ -13,6 +13,7 @@ from harness.evaluate.setting_result import SettingResult
 from harness.evaluate.textset import TextSet
 from harness.metrics import OWN_LANGUAGE, OWN_LANGUAGE_K, RANK_DISTANCE
 from harness.tasks.data import TaskData
+from harness.vocabulary import query_language
 
 
 def _views(langs: list[str], settings: list[str]) -> list[tuple[str, str, list[str]]]:
@@ -68,7 +69,7 @@ def evaluate_parallel(data: TaskData, scorer: PoolScorer, progress: Progress | N
     handle = progress.start(f"score {spec.name}", len(views))
     results = []
     for setting, pair, pool in views:
-        query_lang = pair.split("-")[0]
+        query_lang = query_language(pair)
         rec = records[query_lang]
         relevant = [_relevant_in_pool(q, pool, records) for q in rec.question_ids]
         keep = np.array([bool(r) for r in relevant], dtype=bool)

@@ -23,6 +23,7 @@ from harness.stats.clustered import cluster_contributions
 from harness.stats.multiple_testing import holm_bounds
 from harness.stats.randomization import ALPHA, N_RESAMPLES, PValue, resampling_floor
 from harness.tasks.cluster_key import ClusterKey
+from harness.vocabulary import view_languages
 
 
 @dataclass(frozen=True)
@@ -90,12 +91,12 @@ class GroupBoard:
     @property
     def main_setting(self) -> str:
         """'multi' of 'multi/mAP'."""
-        return self.rows[0].entry.main_name.split("/", 1)[0]
+        return self.rows[0].entry.main_setting
 
     @property
     def main_metric(self) -> str:
         """'mAP' of 'multi/mAP'."""
-        return self.rows[0].entry.main_name.split("/", 1)[1]
+        return self.rows[0].entry.main_metric
 
     @property
     def pair_settings(self) -> list[str]:
@@ -112,7 +113,11 @@ class GroupBoard:
     def languages(self) -> list[str]:
         """Languages of the task that appear in any row, in the task's order."""
         seen = {
-            lang for row in self.rows for s in row.entry.settings.values() for v in s.detail for lang in v.split("-")
+            lang
+            for row in self.rows
+            for s in row.entry.settings.values()
+            for v in s.detail
+            for lang in view_languages(v)
         }
         ordered = [lang for lang in self.task.languages if lang in seen]
         return ordered + sorted(seen - set(ordered))
@@ -142,7 +147,7 @@ class Board:
 
 def headline_metrics(entry: Entry) -> dict[str, str]:
     """Per setting, the metric CIs are given for: the main score's metric when the setting has it."""
-    metric = entry.main_name.split("/", 1)[1]
+    metric = entry.main_metric
     out = {}
     for setting, scores in entry.settings.items():
         metrics = scores.metrics()
@@ -199,7 +204,7 @@ def _test_group(
     for row, p in zip(targets, paired_tests(comparisons, resamples), strict=True):
         mine, theirs = row.entry.main_value, base_row.entry.main_value if base_row else None
         delta = mine - theirs if mine is not None and theirs is not None else None
-        metric = row.entry.main_name.split("/", 1)[1]
+        metric = row.entry.main_metric
         better = None if not delta else (delta > 0) == higher_is_better(metric)
         row.comparison = Comparison(baseline or "", delta, p.value, better, floor=p.floor)
 
@@ -218,7 +223,7 @@ def _group_rows(
     for entry in entries:
         info = board_models[entry.model]
         wanted = headline_metrics(entry)
-        main_setting = entry.main_name.split("/", 1)[0]
+        main_setting = entry.main_setting
         try:
             views = load_views(entry, wanted, with_ids={main_setting})
         except PerQueryError as exc:
@@ -239,7 +244,7 @@ def _group_rows(
 
 def _row_order(row: Row) -> tuple:
     value = row.entry.main_value
-    sign = -1.0 if higher_is_better(row.entry.main_name.split("/", 1)[1]) else 1.0
+    sign = -1.0 if higher_is_better(row.entry.main_metric) else 1.0
     return (row.rank is None, row.rank or 0, value is None, sign * (value or 0.0), row.entry.model)
 
 

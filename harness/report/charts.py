@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 
 from harness.report.entries import Entry
+from harness.vocabulary import corpus_language, query_language
 
 CELL = 30  # pixels per heatmap cell
 DATA = alt.NamedData(name="cells")  # rows are attached after to_dict: Altair need not walk thousands of them
@@ -27,7 +28,7 @@ def matrix_rows(entries: list[Entry], metric: str) -> list[dict]:
             if scores is None:
                 continue
             for pair, values in scores.detail.items():
-                query, _, corpus = pair.partition("-")
+                query, corpus = query_language(pair), corpus_language(pair)
                 value = values.get(metric)
                 if corpus and value is not None:
                     rows.append({"model": entry.model, "query": query, "corpus": corpus, "value": value})

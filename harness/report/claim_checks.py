@@ -28,9 +28,9 @@ from harness.metrics import higher_is_better
 from harness.report.claims_result import CONTRADICTED, EQUIVALENT, INCONCLUSIVE, SUPPORTED, CheckResult, entry_of
 from harness.report.claims_spec import DiffInDiffCheck, TrendCheck
 from harness.report.entries import Entry, select_views
-from harness.results.low_resource import pair_languages
 from harness.stats.alpha_trend import alpha_trend
 from harness.stats.diff_in_diff import diff_in_diff
+from harness.vocabulary import view_languages
 
 
 def _sign(metric: str) -> float:
@@ -109,10 +109,10 @@ def language_gains(check: DiffInDiffCheck, a: Entry, b: Entry, table: ResourceTa
         return {v: float(np.mean([d[v][check.metric] for d in per_seed])) for v in views}
 
     mean_a, mean_b = averaged(a), averaged(b)
-    pivots = set.intersection(*(set(pair_languages(v)) for v in views)) if len(views) > 1 else set()
+    pivots = set.intersection(*(set(view_languages(v)) for v in views)) if len(views) > 1 else set()
     by_language: dict[str, list[float]] = {}
     for view in views:
-        for lang in set(pair_languages(view)) - pivots:
+        for lang in set(view_languages(view)) - pivots:
             by_language.setdefault(lang, []).append(sign * (mean_a[view] - mean_b[view]))
     seen = _training_languages(a) | _training_languages(b)
     rows = []

@@ -17,10 +17,9 @@ import numpy as np
 from harness.data.resource_classes import ResourceTable
 from harness.report.entries import Entry, select_views
 from harness.report.per_query import load_run_views
-from harness.results.low_resource import pair_languages
-from harness.results.store import query_language
 from harness.stats.hierarchical import recipe_mean
 from harness.tasks.cluster_key import ClusterKey, cluster_ids
+from harness.vocabulary import query_language, view_languages
 
 CLASS_AXES = (("tatoeba", "cross", "F1"), ("afriqa", "cross", "nDCG@10"), ("xquad-r", "cross", "mAP"))
 
@@ -47,7 +46,7 @@ class ClassPoint:
 
 def view_class(view: str, table: ResourceTable) -> int | None:
     """The lowest class among the view's languages; None when any of them has no class."""
-    classes = [table.resource_class(lang) for lang in pair_languages(view)]
+    classes = [table.resource_class(lang) for lang in view_languages(view)]
     return None if any(c is None for c in classes) else min(c for c in classes if c is not None)
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from harness.data.resource_classes import ResourceTable
 from harness.models.backends.spec import DEFAULT_BACKEND, NATIVE
-from harness.results.low_resource import pair_languages
 from harness.results.schema import NOT_METRICS, BackendRecord, ResultFile, SettingSummary
+from harness.vocabulary import view_languages
 
 COUNT_KEYS = NOT_METRICS  # per view: n_queries is a count, not a metric
 
@@ -130,6 +130,16 @@ class Entry:
         return self.first.main_score.name
 
     @property
+    def main_setting(self) -> str:
+        """'multi' of 'multi/mAP'."""
+        return self.first.main_setting
+
+    @property
+    def main_metric(self) -> str:
+        """'mAP' of 'multi/mAP'."""
+        return self.first.main_metric
+
+    @property
     def main_value(self) -> float | None:
         """The main score: the run's, or the mean over seeds."""
         values = [r.result.main_score.value for r in self.runs]
@@ -200,5 +210,5 @@ def select_views(entry: Entry, setting: str, metric: str, which: str, table: Res
     scores = entry.settings.get(setting)
     views = [v for v, values in scores.detail.items() if values.get(metric) is not None] if scores else []
     if which == "low-resource":
-        views = [v for v in views if any(table.is_low_resource(lang) for lang in pair_languages(v))]
+        views = [v for v in views if any(table.is_low_resource(lang) for lang in view_languages(v))]
     return views

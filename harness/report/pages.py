@@ -15,6 +15,7 @@ from harness.report.formatting import slug
 from harness.report.ranking import NO_RANK, Standing, overall_ranks
 from harness.report.research import QUANTITIES, Sweep
 from harness.report.study import Study
+from harness.vocabulary import corpus_language, query_language
 
 
 @dataclass
@@ -70,7 +71,7 @@ def query_language_means(
     grouped: dict[str, list[float]] = {}
     for view, values in (scores.detail if scores else {}).items():
         if values.get(metric) is not None:
-            query, _, corpus = view.partition("-")
+            query, corpus = query_language(view), corpus_language(view) or ""
             lang = corpus if languages is not None and query not in languages and corpus else query
             grouped.setdefault(lang, []).append(values[metric])  # type: ignore[arg-type]
     return {lang: statistics.fmean(vals) for lang, vals in grouped.items()}

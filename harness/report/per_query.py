@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from harness.report.entries import Entry, Run
-from harness.results.store import query_language
 from harness.tasks.cluster_key import ClusterKey, cluster_ids
+from harness.vocabulary import query_language
 
 
 class PerQueryError(Exception):

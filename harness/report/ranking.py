@@ -17,7 +17,7 @@ def competition_ranks(entries: list[Entry]) -> dict[str, int]:
     ranked = [e for e in entries if e.zero_shot and e.main_value is not None]
     if not ranked:
         return {}
-    sign = -1.0 if higher_is_better(ranked[0].main_name.split("/", 1)[1]) else 1.0
+    sign = -1.0 if higher_is_better(ranked[0].main_metric) else 1.0
     ranked.sort(key=lambda e: (sign * e.main_value, e.model))  # type: ignore[operator]
     ranks: dict[str, int] = {}
     previous: float | None = None

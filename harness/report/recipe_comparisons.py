@@ -33,9 +33,9 @@ from harness.report.claims_result import (
 from harness.report.claims_spec import Comparison
 from harness.report.entries import Entry
 from harness.report.per_query import View, load_run_views
-from harness.results.store import query_language
 from harness.stats.hierarchical import RecipeComparison, Run, compare_recipes
 from harness.tasks.cluster_key import ClusterKey, cluster_ids
+from harness.vocabulary import query_language
 
 ClusterKeyOf = Callable[[str], ClusterKey]
 

@@ -18,10 +18,10 @@ from harness.errors import HarnessError
 from harness.metrics import higher_is_better
 from harness.report.entries import Entry, select_views
 from harness.report.per_query import load_run_views, load_views
-from harness.results.store import query_language
 from harness.stats.bootstrap import bootstrap_means, macro_mean_ci
 from harness.stats.hierarchical import recipe_mean
 from harness.tasks.cluster_key import ClusterKey, cluster_ids
+from harness.vocabulary import query_language
 
 
 @dataclass(frozen=True)

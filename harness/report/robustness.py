@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from harness.metrics import higher_is_better
 from harness.report.entries import Entry
+from harness.vocabulary import view_languages
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,8 @@ def _mean(values: list[float]) -> float | None:
 
 def _split(pairs: dict[str, float], langs: set[str]) -> tuple[float | None, float | None]:
     """Mean over pairs touching `langs` (query or corpus language), and over the others."""
-    inside = [v for p, v in pairs.items() if set(p.split("-")) & langs]
-    outside = [v for p, v in pairs.items() if not set(p.split("-")) & langs]
+    inside = [v for p, v in pairs.items() if set(view_languages(p)) & langs]
+    outside = [v for p, v in pairs.items() if not set(view_languages(p)) & langs]
     return _mean(inside), _mean(outside)
 
 
@@ -52,14 +53,14 @@ def pair_setting(entry: Entry) -> str | None:
 
 def robustness(entry: Entry, low_langs: Iterable[str], training_langs: Iterable[str] | None) -> Robustness:
     """Breakdowns of the main metric (e.g. mAP) over the entry's language pairs."""
-    metric = entry.main_name.split("/", 1)[1]
+    metric = entry.main_metric
     setting = pair_setting(entry)
     pairs: dict[str, float] = {}
     if setting is not None:
         for pair, values in entry.settings[setting].detail.items():
             if values.get(metric) is not None:
                 pairs[pair] = values[metric]  # type: ignore[assignment]
-    languages = {lang for pair in pairs for lang in pair.split("-")}
+    languages = {lang for pair in pairs for lang in view_languages(pair)}
     low = set(low_langs) & languages
     low_mean, rest_mean = _split(pairs, low) if low else (None, None)
     if training_langs is None:

@@ -15,11 +15,7 @@ import statistics
 from harness.data.resource_classes import TAXONOMY, ResourceTable, resource_table
 from harness.metrics import has_direction, higher_is_better
 from harness.results.schema import SettingSummary
-
-
-def pair_languages(pair: str) -> list[str]:
-    """'ar-de' -> ['ar', 'de']; 'ar' (multi) -> ['ar']."""
-    return pair.split("-")
+from harness.vocabulary import view_languages
 
 
 def _mean(values: list[float]) -> float | None:
@@ -70,7 +66,7 @@ def setting_breakdown(entry: SettingSummary, table: ResourceTable) -> dict[str, 
     """Low vs rest means, the worst pair and the spread across pairs per metric, for one setting's summary entry."""
     detail = entry.view_metrics()
     metrics = list(entry.macros())
-    low = [p for p in detail if any(table.is_low_resource(lang) for lang in pair_languages(p))]
+    low = [p for p in detail if any(table.is_low_resource(lang) for lang in view_languages(p))]
     rest = [p for p in detail if p not in low]
     return {
         "low": _group(detail, low, metrics),
@@ -88,7 +84,7 @@ def low_resource_breakdown(
     table = table or resource_table()
     settings = {name: SettingSummary.model_validate(entry) for name, entry in settings.items()}
     langs = sorted(
-        {lang for entry in settings.values() for pair in entry.view_metrics() for lang in pair_languages(pair)}
+        {lang for entry in settings.values() for pair in entry.view_metrics() for lang in view_languages(pair)}
     )
     return {
         "taxonomy": TAXONOMY,

@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from harness.errors import HarnessError
 from harness.metrics import METRICS
+from harness.vocabulary import split_main_score
 
 SCHEMA_VERSION = 1
 Number = float | None
@@ -190,12 +191,12 @@ class ResultFile(KeyOrdered):
     @property
     def main_setting(self) -> str:
         """'multi' of 'multi/mAP'."""
-        return self.main_score.name.split("/", 1)[0]
+        return split_main_score(self.main_score.name)[0]
 
     @property
     def main_metric(self) -> str:
         """'mAP' of 'multi/mAP'."""
-        return self.main_score.name.split("/", 1)[1]
+        return split_main_score(self.main_score.name)[1]
 
 
 class SeedsFile(BaseModel):

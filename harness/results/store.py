@@ -16,6 +16,7 @@ from harness.atomic import atomic_write_bytes, atomic_write_text
 from harness.errors import HarnessError
 from harness.evaluate.setting_result import SettingResult
 from harness.results.schema import PerQueryRef, ResultFile, dump_result, result_error
+from harness.vocabulary import query_language
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,6 @@ def per_query_bytes(results: list[SettingResult]) -> bytes:
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     return buffer.getvalue()
-
-
-def query_language(pair: str) -> str:
-    """'ar-de' -> 'ar' (mono / cross), 'ar' -> 'ar' (multi)."""
-    return pair.split("-", 1)[0]
 
 
 def view_query_ids(arrays: dict[str, np.ndarray], setting: str, pair: str) -> list[str]:

@@ -10,6 +10,7 @@ from harness.evaluate.setting_result import SettingResult
 from harness.results.low_resource import low_resource_breakdown
 from harness.results.transfer_gap import transfer_gap
 from harness.tasks.schema import TaskSpec
+from harness.vocabulary import corpus_language, query_language, split_main_score
 
 if TYPE_CHECKING:
     from harness.tasks.data import TaskData
@@ -23,7 +24,7 @@ def empty_reason(result: SettingResult) -> str:
     """Why a view has no query (every query-set/pool pair of every task kind reads the same way)."""
     if result.empty_reason:
         return result.empty_reason
-    query, _, pool = result.pair.partition("-")
+    query, pool = query_language(result.pair), corpus_language(result.pair)
     where = f"the {pool} pool" if pool else "the pool"
     return f"no {query} query has a relevant item in {where}"
 
@@ -64,7 +65,7 @@ def summarize(spec: TaskSpec, results: list[SettingResult]) -> dict[str, dict]:
 
 def main_score(spec: TaskSpec, settings: dict[str, dict]) -> float | None:
     """The task's declared headline number, e.g. settings['multi']['mAP']."""
-    setting, _, metric = spec.main_score.partition("/")
+    setting, metric = split_main_score(spec.main_score)
     return settings.get(setting, {}).get(metric)
 
 

@@ -13,6 +13,7 @@ from harness.tasks.cluster_key import ClusterKey
 from harness.tasks.kinds import KINDS
 from harness.tasks.mteb_mapping import MtebMapping
 from harness.tasks.search_spec import SearchSpec
+from harness.vocabulary import corpus_language, query_language, split_main_score
 
 Setting = Literal["mono", "cross", "multi", "translated", "reverse"]
 Purpose = Literal["benchmark", "regression", "diagnostic"]
@@ -86,7 +87,7 @@ class TaskSpec(BaseModel):
         """The MTEB subset of a view 'query-corpus' (or a query language), None without an MTEB mapping."""
         if self.mteb is None:
             return None
-        query, _, corpus = pair.partition("-")
+        query, corpus = query_language(pair), corpus_language(pair) or ""
         codes = {lang: self.mteb.codes.get(lang, self.source_code(lang)) for lang in {query, corpus or query}}
         return self.mteb.subset.format(query=codes[query], corpus=codes[corpus or query])
 
@@ -124,7 +125,7 @@ class TaskSpec(BaseModel):
         bad = [s for s in self.settings if s not in kind.settings]
         if bad:
             raise ValueError(f"settings: {bad} not available for kind {self.kind} (use {sorted(kind.settings)})")
-        setting, _, metric = self.main_score.partition("/")
+        setting, metric = split_main_score(self.main_score)
         if setting not in self.settings or metric not in self.metrics:
             raise ValueError(f"main_score: {self.main_score!r} is not one of the task's setting/metric pairs")
         for lang in self.languages:

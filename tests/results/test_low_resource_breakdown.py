@@ -8,10 +8,11 @@ import pytest
 
 from harness.data.resource_classes import ResourceTable
 from harness.paths import REPO_ROOT
-from harness.results.low_resource import low_resource_breakdown, pair_languages
+from harness.results.low_resource import low_resource_breakdown
 from harness.results.summary import result_extras
 from harness.results.transfer_gap import transfer_gap
 from harness.tasks.registry import load_tasks
+from harness.vocabulary import view_languages
 
 TABLE = ResourceTable({"en": 5, "de": 5, "th": 3, "sw": 2}, low_resource_max_class=3)
 SETTINGS = {
@@ -56,8 +57,8 @@ def test_multi_views_use_the_query_language_and_unknown_languages_are_listed() -
     assert out["unknown"] == ["xx"] and out["classes"]["xx"] is None and out["classes"]["th"] == 3
 
 
-def test_pair_languages() -> None:
-    assert pair_languages("zh_cn-en") == ["zh_cn", "en"] and pair_languages("hau") == ["hau"]
+def test_view_languages() -> None:
+    assert view_languages("zh_cn-en") == ["zh_cn", "en"] and view_languages("hau") == ["hau"]
 
 
 def test_transfer_gap_is_translated_minus_native_per_pair() -> None:

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from harness.paths import REPO_ROOT
-from harness.results.store import query_language
 from harness.tasks.cluster_key import cluster_ids
 from harness.tasks.registry import load_tasks
+from harness.vocabulary import query_language
 
 RESULTS = REPO_ROOT / "results"
 
