@@ -9,6 +9,9 @@ from here.
 from __future__ import annotations
 
 MONO, CROSS, MULTI = "mono", "cross", "multi"
+TRANSLATED = "translated"  # AfriQA: the same questions in English translation, against the same pool
+REVERSE = "reverse"  # bitext: the pivot language's sentences as queries
+SETTING_ORDER = (MONO, CROSS, MULTI)  # how pages order the settings (others follow by name)
 
 
 def view_name(query: str, corpus: str | None = None) -> str:

@@ -18,6 +18,7 @@ from harness.evaluate.setting_result import SettingResult
 from harness.evaluate.textset import TextSet
 from harness.metrics import TIE_AT_1
 from harness.tasks.data import TaskData
+from harness.vocabulary import CROSS, REVERSE
 
 BITEXT_TEXT_KIND = "text"  # both sides alike and without a prefix, as MTEB encodes bitext mining (docs/PARITY.md)
 
@@ -34,13 +35,13 @@ def evaluate_bitext(data: TaskData, scorer: PoolScorer, progress: Progress | Non
             TextSet(f"{spec.name}/{lang}/{pivot_lang}", BITEXT_TEXT_KIND, rec.pivot, pivot_lang),
         )
     scorer.prepare([textset for pair in sides.values() for textset in pair])
-    settings = [s for s in ("cross", "reverse") if s in spec.settings]
+    settings = [s for s in (CROSS, REVERSE) if s in spec.settings]
     handle = progress.start(f"score {spec.name}", len(records) * len(settings))
     results = []
     for lang, rec in records.items():
         sentences, pivot = sides[lang]
         for setting in settings:
-            queries, pool = (sentences, pivot) if setting == "cross" else (pivot, sentences)
+            queries, pool = (sentences, pivot) if setting == CROSS else (pivot, sentences)
             pair = f"{queries.lang}-{pool.lang}"
             best, tied = [], []
             try:

@@ -13,7 +13,7 @@ from harness.evaluate.setting_result import SettingResult
 from harness.evaluate.textset import TextSet
 from harness.metrics import OWN_LANGUAGE, OWN_LANGUAGE_K, RANK_DISTANCE
 from harness.tasks.data import TaskData
-from harness.vocabulary import query_language
+from harness.vocabulary import CROSS, MONO, MULTI, query_language
 
 
 def _views(langs: list[str], settings: list[str]) -> list[tuple[str, str, list[str]]]:
@@ -21,10 +21,10 @@ def _views(langs: list[str], settings: list[str]) -> list[tuple[str, str, list[s
     views = []
     for x in langs:
         for y in langs:
-            if (x == y and "mono" in settings) or (x != y and "cross" in settings):
-                views.append(("mono" if x == y else "cross", f"{x}-{y}", [y]))
-        if "multi" in settings:
-            views.append(("multi", x, list(langs)))
+            if (x == y and MONO in settings) or (x != y and CROSS in settings):
+                views.append((MONO if x == y else CROSS, f"{x}-{y}", [y]))
+        if MULTI in settings:
+            views.append((MULTI, x, list(langs)))
     return views
 
 
@@ -84,16 +84,16 @@ def evaluate_parallel(data: TaskData, scorer: PoolScorer, progress: Progress | N
         pool_langs = np.concatenate([np.full(len(records[lang].candidates), lang) for lang in pool])
         for start, scores in scorer.score_blocks(questions[query_lang], [candidates[lang] for lang in pool]):
             blocks.append(relevant_ranks(scores, padded[start : start + len(scores)]))
-            if setting == "multi":
+            if setting == MULTI:
                 own_share.append(own_language_share(scores, pool_langs, query_lang))
         ranks = np.concatenate(blocks)[keep]
         result = SettingResult(setting, pair, [q for q, k in zip(rec.question_ids, keep, strict=True) if k])
         for metric in spec.metrics:
             if metric in FULL_RANK_METRICS:
                 result.values[metric] = FULL_RANK_METRICS[metric](ranks).astype(np.float32)
-        if setting == "multi" and RANK_DISTANCE in spec.metrics:
+        if setting == MULTI and RANK_DISTANCE in spec.metrics:
             result.values[RANK_DISTANCE] = rank_distance(ranks).astype(np.float32)
-        if setting == "multi":
+        if setting == MULTI:
             result.values[OWN_LANGUAGE] = np.concatenate(own_share)[keep].astype(np.float32)
         results.append(result)
         progress.advance(handle, 1)

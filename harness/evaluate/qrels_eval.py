@@ -12,6 +12,7 @@ from harness.evaluate.setting_result import SettingResult
 from harness.evaluate.textset import TextSet
 from harness.metrics import ir_measure_name, require_depth, run_depth
 from harness.tasks.data import TaskData
+from harness.vocabulary import CROSS, MONO
 
 RUN_DEPTH = run_depth()  # 100: the deepest @k of the metrics computed from runs (harness.metrics)
 
@@ -76,7 +77,7 @@ def evaluate_qrels(data: TaskData, scorer: PoolScorer, progress: Progress | None
                 }
         qrels = {q: rec.qrels[q] for q in rec.query_ids}
         values = per_query_measures(list(spec.metrics), qrels, run)
-        setting = "mono" if corpus_lang == rec.lang else "cross"
+        setting = MONO if corpus_lang == rec.lang else CROSS
         result = SettingResult(setting, rec.pair, list(rec.query_ids))
         for metric, by_query in values.items():
             result.values[metric] = np.array([by_query[q] for q in rec.query_ids], dtype=np.float32)

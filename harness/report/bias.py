@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from harness.metrics import OWN_LANGUAGE, RANK_DISTANCE
 from harness.report.board import Board, GroupBoard
 from harness.report.charts import language_heatmap
+from harness.vocabulary import MULTI
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ def multi_rows(group: GroupBoard, metric: str) -> list[dict]:
     """{model, lang, value} of every query language of the multi setting with a value (null ones left out)."""
     rows = []
     for row in group.rows:
-        scores = row.entry.settings.get("multi")
+        scores = row.entry.settings.get(MULTI)
         for lang, values in (scores.detail if scores else {}).items():
             if values.get(metric) is not None:
                 rows.append({"model": row.entry.model, "lang": lang, "value": values[metric]})
@@ -89,7 +90,7 @@ def _chart(group: GroupBoard, scale: BiasScale) -> dict | None:
 
 def bias_charts(board: Board) -> dict:
     """Per task with a multi setting, its own-language and rank-distance charts on the page's shared scales."""
-    groups = [g for g in board.groups if "multi" in g.settings]
+    groups = [g for g in board.groups if MULTI in g.settings]
     scales = bias_scales(groups)
     return {
         g.key: {"own": _chart(g, scales[OWN_LANGUAGE]), "distance": _chart(g, scales[RANK_DISTANCE])} for g in groups

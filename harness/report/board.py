@@ -23,7 +23,7 @@ from harness.stats.clustered import cluster_contributions
 from harness.stats.multiple_testing import holm_bounds
 from harness.stats.randomization import ALPHA, N_RESAMPLES, PValue, resampling_floor
 from harness.tasks.cluster_key import ClusterKey
-from harness.vocabulary import view_languages
+from harness.vocabulary import SETTING_ORDER, view_languages
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class GroupBoard:
     def settings(self) -> list[str]:
         """Settings present in any row, in the task's order."""
         present = {s for row in self.rows for s in row.entry.settings}
-        return [s for s in ("mono", "cross", "multi") if s in present] + sorted(present - {"mono", "cross", "multi"})
+        return [s for s in SETTING_ORDER if s in present] + sorted(present - set(SETTING_ORDER))
 
     @cached_property
     def languages(self) -> list[str]:

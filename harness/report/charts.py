@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 
 from harness.report.entries import Entry
-from harness.vocabulary import corpus_language, query_language
+from harness.vocabulary import CROSS, MONO, corpus_language, query_language
 
 CELL = 30  # pixels per heatmap cell
 DATA = alt.NamedData(name="cells")  # rows are attached after to_dict: Altair need not walk thousands of them
@@ -23,7 +23,7 @@ def matrix_rows(entries: list[Entry], metric: str) -> list[dict]:
     """X→Y cells of every model: cross pairs plus mono on the diagonal, {model, query, corpus, value}."""
     rows = []
     for entry in entries:
-        for setting in ("mono", "cross"):
+        for setting in (MONO, CROSS):
             scores = entry.settings.get(setting)
             if scores is None:
                 continue

@@ -19,9 +19,9 @@ from harness.report.entries import Entry, select_views
 from harness.report.per_query import load_run_views
 from harness.stats.hierarchical import recipe_mean
 from harness.tasks.cluster_key import ClusterKey, cluster_ids
-from harness.vocabulary import query_language, view_languages
+from harness.vocabulary import CROSS, query_language, view_languages
 
-CLASS_AXES = (("tatoeba", "cross", "F1"), ("afriqa", "cross", "nDCG@10"), ("xquad-r", "cross", "mAP"))
+CLASS_AXES = (("tatoeba", CROSS, "F1"), ("afriqa", CROSS, "nDCG@10"), ("xquad-r", CROSS, "mAP"))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from harness.report.formatting import slug
 from harness.report.ranking import NO_RANK, Standing, overall_ranks
 from harness.report.research import QUANTITIES, Sweep
 from harness.report.study import Study
-from harness.vocabulary import corpus_language, query_language
+from harness.vocabulary import CROSS, MONO, MULTI, TRANSLATED, corpus_language, query_language
 
 
 @dataclass
@@ -90,7 +90,7 @@ def setting_columns(group: GroupBoard) -> list[tuple[str, str]]:
 
 def _matrix_charts(group: GroupBoard) -> dict | None:
     """The X→Y heatmap and the difference heatmap of a task with a cross setting."""
-    if "cross" not in group.settings:
+    if CROSS not in group.settings:
         return None
     metric = group.main_metric
     entries = [row.entry for row in group.rows]
@@ -119,8 +119,8 @@ def transfer_gaps(group: GroupBoard) -> dict | None:
     metric = group.main_metric
     by_model = {}
     for row in group.rows:
-        native = query_language_means(row.entry, "cross", metric)
-        translated = query_language_means(row.entry, "translated", metric)
+        native = query_language_means(row.entry, CROSS, metric)
+        translated = query_language_means(row.entry, TRANSLATED, metric)
         by_model[row.entry.model] = {lang: translated[lang] - native[lang] for lang in native if lang in translated}
     languages = {lang for gaps in by_model.values() for lang in gaps}
     return {"by_model": by_model, "languages": languages} if languages else None
@@ -193,7 +193,7 @@ def site_pages(board: Board, study: Study | None = None) -> list[Page]:
                     for r in group.rows
                 }
                 for setting in group.settings
-                if setting not in ("mono", "multi")
+                if setting not in (MONO, MULTI)
             },
         }
         pages.append(Page(path, "task.html", group.key.label, context))

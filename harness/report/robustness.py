@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from harness.metrics import higher_is_better
 from harness.report.entries import Entry
-from harness.vocabulary import view_languages
+from harness.vocabulary import CROSS, MONO, TRANSLATED, view_languages
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def _split(pairs: dict[str, float], langs: set[str]) -> tuple[float | None, floa
 
 def pair_setting(entry: Entry) -> str | None:
     """The setting whose pairs the breakdowns use: cross, else mono."""
-    return next((s for s in ("cross", "mono") if s in entry.settings), None)
+    return next((s for s in (CROSS, MONO) if s in entry.settings), None)
 
 
 def robustness(entry: Entry, low_langs: Iterable[str], training_langs: Iterable[str] | None) -> Robustness:
@@ -73,9 +73,9 @@ def robustness(entry: Entry, low_langs: Iterable[str], training_langs: Iterable[
     if pairs:
         pick = min if higher_is_better(metric) else max
         worst_pair = pick(sorted(pairs), key=pairs.__getitem__)
-    cross, mono = entry.value("cross", metric), entry.value("mono", metric)
+    cross, mono = entry.value(CROSS, metric), entry.value(MONO, metric)
     gap = cross - mono if cross is not None and mono is not None else None
-    translated = entry.value("translated", metric)
+    translated = entry.value(TRANSLATED, metric)
     transfer = translated - cross if translated is not None and cross is not None else None
     return Robustness(
         metric,

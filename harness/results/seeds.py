@@ -12,6 +12,7 @@ from harness.results.low_resource import low_resource_breakdown
 from harness.results.schema import ResultFile, load_result
 from harness.results.store import result_paths
 from harness.results.transfer_gap import transfer_gap
+from harness.vocabulary import CROSS, TRANSLATED
 
 
 def seeds_path(results_dir: Path, model: str, task: str, limit: int | None) -> Path:
@@ -100,8 +101,8 @@ def aggregate_seeds(results_dir: Path, model: str, task: str, limit: int | None,
         "low_resource": low_resource_breakdown(means),
         "training": [_training(s) for s in summaries],
     }
-    if "translated" in means and "cross" in means:
-        aggregate["transfer_gap"] = transfer_gap(means["cross"], means["translated"])
+    if TRANSLATED in means and CROSS in means:
+        aggregate["transfer_gap"] = transfer_gap(means[CROSS], means[TRANSLATED])
     path = seeds_path(results_dir, model, task, limit)
     atomic_write_text(path, json.dumps(aggregate, indent=1, sort_keys=True) + "\n")
     return path

@@ -10,7 +10,7 @@ from harness.evaluate.setting_result import SettingResult
 from harness.results.low_resource import low_resource_breakdown
 from harness.results.transfer_gap import transfer_gap
 from harness.tasks.schema import TaskSpec
-from harness.vocabulary import corpus_language, query_language, split_main_score
+from harness.vocabulary import CROSS, MULTI, TRANSLATED, corpus_language, query_language, split_main_score
 
 if TYPE_CHECKING:
     from harness.tasks.data import TaskData
@@ -45,7 +45,7 @@ def summarize(spec: TaskSpec, results: list[SettingResult]) -> dict[str, dict]:
         empty = {v.pair: empty_reason(v) for v in grouped.get(setting, []) if not v.query_ids}
         computed = [m for v in views for m in v.values]
         metrics = [m for m in dict.fromkeys([*spec.metrics, *computed]) if any(m in v.values for v in views)]
-        detail_key = "by_lang" if setting == "multi" else "by_pair"
+        detail_key = "by_lang" if setting == MULTI else "by_pair"
         per_view = {v.pair: {**{m: _clean(v.mean(m)) for m in metrics}, "n_queries": len(v.query_ids)} for v in views}
         macro = {}
         for metric in metrics:
@@ -75,8 +75,8 @@ def result_extras(spec: TaskSpec, settings: dict[str, dict], data: TaskData | No
     extras: dict[str, object] = {"low_resource": low_resource_breakdown(settings)}
     if spec.caveat:
         extras["caveat"] = spec.caveat
-    if "translated" in settings and "cross" in settings:
-        extras["transfer_gap"] = transfer_gap(settings["cross"], settings["translated"])
+    if TRANSLATED in settings and CROSS in settings:
+        extras["transfer_gap"] = transfer_gap(settings[CROSS], settings[TRANSLATED])
     task = data.corpus_task if data is not None else None
     if task is not None and task.notes.as_dict():
         extras["warnings"] = task.notes.as_dict()

@@ -15,6 +15,7 @@ from harness.data.store import locate, missing_files, missing_message
 from harness.errors import HarnessError
 from harness.tasks.kinds import KINDS
 from harness.tasks.schema import TaskSpec
+from harness.vocabulary import CROSS, MONO, TRANSLATED
 
 
 def task_files(spec: TaskSpec) -> list[str]:
@@ -100,7 +101,7 @@ def load_miracl(spec: TaskSpec) -> CorpusTask:
                 raise HarnessError(f"corpus {lang} of task {spec.name}: duplicate passage ids")
         query_sets[lang] = miracl_query_set(lang, topics, files["qrels"][1], notes, pool_ids)
         corpora[lang] = corpus
-        views.append(CorpusView("mono", f"{lang}-{lang}", lang, lang))
+        views.append(CorpusView(MONO, f"{lang}-{lang}", lang, lang))
     return CorpusTask(query_sets, corpora, views, "qrels", notes)
 
 
@@ -119,8 +120,8 @@ def load_afriqa(spec: TaskSpec) -> CorpusTask:
             docid = pool.setdefault(record.context, f"{pivot}-p{sum(len(p) for p in passages.values())}")
             qrels[record.qid] = {docid: 1}
         query_sets[lang] = QuerySet(lang, lang, [r.qid for r in records], [r.question for r in records], qrels=qrels)
-        views.append(CorpusView("cross", f"{lang}-{pivot}", lang, "pool"))
-        if "translated" in spec.settings:
+        views.append(CorpusView(CROSS, f"{lang}-{pivot}", lang, "pool"))
+        if TRANSLATED in spec.settings:
             kept = [r for r in records if r.translated]
             notes.add("translations_missing", lang, len(records) - len(kept))
             key = f"{lang}/translated"
@@ -131,7 +132,7 @@ def load_afriqa(spec: TaskSpec) -> CorpusTask:
                 [r.translated for r in kept],
                 qrels={r.qid: qrels[r.qid] for r in kept},
             )
-            views.append(CorpusView("translated", f"{lang}-{pivot}", key, "pool"))
+            views.append(CorpusView(TRANSLATED, f"{lang}-{pivot}", key, "pool"))
     shards = tuple(
         memory_shard(f"pool/{pivot}", pivot, list(texts.values()), list(texts)) for pivot, texts in passages.items()
     )
@@ -148,7 +149,7 @@ def load_nq_xling(spec: TaskSpec) -> CorpusTask:
     corpus_lang = corpus_languages(spec)[0]
     corpus = Corpus(corpus_lang, tuple(spec.corpus.corpus_shards(corpus_lang)))
     corpus.check_present()
-    views = [CorpusView("cross", f"{lang}-{corpus_lang}", lang, corpus_lang) for lang in spec.languages]
+    views = [CorpusView(CROSS, f"{lang}-{corpus_lang}", lang, corpus_lang) for lang in spec.languages]
     return CorpusTask(query_sets, {corpus_lang: corpus}, views, "answers", notes)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from harness.metrics import declarable
+from harness.vocabulary import CROSS, MONO, MULTI, REVERSE, TRANSLATED
 
 
 @dataclass(frozen=True)
@@ -28,29 +29,29 @@ KINDS: dict[str, KindDeclaration] = {
     for k in (
         KindDeclaration(
             "parallel-qa-retrieval",
-            ("mono", "cross", "multi"),
+            (MONO, CROSS, MULTI),
             False,
             "LAReQA protocol: parallel questions against candidate sentences of every language",
         ),
-        KindDeclaration("monolingual-retrieval", ("mono",), False, "queries against their own language's corpus"),
+        KindDeclaration("monolingual-retrieval", (MONO,), False, "queries against their own language's corpus"),
         KindDeclaration(
             "corpus-retrieval",
-            ("mono", "cross", "translated"),
+            (MONO, CROSS, TRANSLATED),
             True,
             "query sets against a (hub) corpus, judged by qrels",
         ),
         KindDeclaration(
             "language-pair-retrieval",
-            ("mono", "cross"),
+            (MONO, CROSS),
             False,
             "MTEB MLQARetrieval: per language pair, questions in one language against the other's paragraphs (qrels)",
         ),
         KindDeclaration(
             "bitext-retrieval",
-            ("cross", "reverse"),
+            (CROSS, REVERSE),
             False,
             "MTEB bitext mining: each sentence against the pool of its pairs' translations, top-1",
         ),
-        KindDeclaration("answer-retrieval", ("cross",), True, "query sets against a corpus, judged by answer strings"),
+        KindDeclaration("answer-retrieval", (CROSS,), True, "query sets against a corpus, judged by answer strings"),
     )
 }

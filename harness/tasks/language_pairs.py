@@ -13,6 +13,7 @@ from harness.data.store import locate
 from harness.errors import HarnessError
 from harness.tasks.data import LanguageRecords, TaskData, dataset_fingerprint, full_run_note
 from harness.tasks.schema import TaskSpec
+from harness.vocabulary import CROSS, MONO
 
 
 def language_pair_view(
@@ -47,7 +48,7 @@ def load_language_pairs_task(spec: TaskSpec, limit: int | None = None) -> TaskDa
     views: dict[str, LanguageRecords] = {}
     for y in spec.languages:
         for x in spec.languages:
-            if ("mono" if x == y else "cross") not in spec.settings:
+            if (MONO if x == y else CROSS) not in spec.settings:
                 continue
             view = language_pair_view(y, x, by_lang[y], by_lang[x])
             if not view.query_ids:
