@@ -25,8 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from harness.models.backends.spec import BACKENDS as DECLARED_BACKENDS
+
 MODEL = "me5-small-torch"
-BACKENDS = ["torch", "torch-bf16", "onnx", "onnx-int8", "openvino", "openvino-bf16", "openvino-int8"]
+BACKENDS = [name for name, info in DECLARED_BACKENDS.items() if not info.gpu_only]  # every CPU backend
 ST_ENCODE = "st-encode"  # torch fp32 through sentence-transformers encode, batch 32
 SHORT, LONG = 1000, 200
 BUDGETS = [1024, 2048, 4096, 8192, 16384]

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.errors import HarnessError
+from harness.models.backends.spec import backend_help
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Benchmark multilingual retrieval models.")
 list_app = typer.Typer(no_args_is_help=True, help="List declared tasks or models.")
@@ -20,11 +21,6 @@ app.add_typer(data_app, name="data")
 
 out = Console()
 err = Console(stderr=True)
-BACKEND_HELP = (
-    "Inference backend of torch models: torch, torch-bf16, torch-fp16 (GPU), onnx, onnx-int8, openvino, "
-    "openvino-bf16, openvino-int8 (default: the model's declaration, else torch); results of a backend "
-    "other than torch are stored as MODEL@BACKEND"
-)
 CLAIMS_HELP = (
     "Claims file for the Claims and Research question pages "
     "(default: experiments/claims.yaml, when its models have results)"
@@ -48,7 +44,7 @@ def run(
     limit: Annotated[int | None, typer.Option(min=1, help=LIMIT_HELP)] = None,
     seeds: Annotated[int | None, typer.Option(min=1, help="Trained recipes: seeds 0..N-1")] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Trained recipes: this seed only")] = None,
-    backend: Annotated[str | None, typer.Option(help=BACKEND_HELP)] = None,
+    backend: Annotated[str | None, typer.Option(help=backend_help())] = None,
     executor: Annotated[str, typer.Option(help="local (this process) or ray (a Ray task per job)")] = "local",
     ray_address: Annotated[
         str | None, typer.Option(help="Ray cluster to use (default: RAY_ADDRESS, else one started for the run)")

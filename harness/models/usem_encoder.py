@@ -50,3 +50,8 @@ class UsemEncoder(Encoder):
         out = np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return np.ascontiguousarray(out / np.maximum(norms, np.finfo(np.float32).tiny))
+
+
+def build(name: str, spec: ModelSpec, device: str | None, backend: str) -> UsemEncoder:
+    """The loader's builder (harness/models/loaders.py): its own engine, on the cpu."""
+    return UsemEncoder(name, spec)

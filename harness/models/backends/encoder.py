@@ -9,30 +9,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from harness.errors import HarnessError
-from harness.models.backends.runners import Feeds, OnnxRunner, OpenVinoRunner, Runner, TorchRunner
-from harness.models.backends.spec import DEFAULT_BACKEND, BackendInfo, backend_info
+from harness.models.backends.runners import Feeds, Runner
+from harness.models.backends.spec import DEFAULT_BACKEND, EXPORTS, BackendInfo, backend_info
 from harness.models.base import Encoder, TextKind
 from harness.models.batching import token_budget_batches
 from harness.models.identity import backend_fingerprint, version
+from harness.models.loaders import load_callable
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
     from harness.models.spec import Prefixes
 
-# Padded tokens per batch: the budget with the shortest time on 1,000 XQuAD-R texts + 200 MIRACL passages,
-# swept over 1024..16384 on the 2-core machine (`python bench/backends.py budget`, docs/BENCHMARKS.md).
-# torch-fp16 (GPUs only) was not measured here.
-TOKEN_BUDGET = {
-    "torch": 1024,
-    "torch-bf16": 2048,
-    "torch-fp16": 16384,
-    "onnx": 1024,
-    "onnx-int8": 1024,
-    "openvino": 1024,
-    "openvino-bf16": 2048,
-    "openvino-int8": 4096,
-}
 CALIBRATION_BATCH = 8
 # (fingerprint of the calibration texts, the texts with their prefixes applied)
 Calibration = tuple[str, list[str]]
@@ -62,7 +50,7 @@ class SentenceTransformerEncoder(Encoder):
         dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         self.dim = int(dimension())
         self.info: BackendInfo = backend_info(backend)
-        self.token_budget = TOKEN_BUDGET[backend]
+        self.token_budget = self.info.token_budget
         self._weights = fingerprint
         self._export: dict[str, object] | None = None
         self._runner: Runner = self._make_runner(calibration, on_build)
@@ -73,13 +61,14 @@ class SentenceTransformerEncoder(Encoder):
 
     def _make_runner(self, calibration: Calibration | None, on_build: Callable[[str], None] | None) -> Runner:
         info = self.info
+        make_runner = load_callable(info.runner)
         if info.export is None:
-            return TorchRunner(self._model, info.precision)
+            return make_runner(self._model, None, info.precision)
         if str(self._model.device) != "cpu":
             raise HarnessError(f"model {self.name!r}: backend {info.name} runs on the cpu; leave out --device")
         if info.calibrated and calibration is None:
             raise HarnessError(f"model {self.name!r}: backend {info.name} needs calibration texts")
-        from harness.models.backends.export import INFO_FILE, ensure_export, graph_file
+        from harness.models.backends.export import INFO_FILE, ensure_export
 
         batches = None
         if calibration is not None and info.calibrated:  # tokenised only if the export is built
@@ -87,10 +76,7 @@ class SentenceTransformerEncoder(Encoder):
             batches = (calibration[0], lambda: [self.feeds(chunk) for chunk in _chunks(texts, CALIBRATION_BATCH)])
         folder = ensure_export(self._model, self._weights, info, batches, on_build)
         self._export = {"key": folder.name, **json.loads((folder / INFO_FILE).read_text())}
-        graph = graph_file(folder, info.export)
-        if info.runtime == "onnxruntime":
-            return OnnxRunner(graph)
-        return OpenVinoRunner(graph, info.precision)
+        return make_runner(self._model, folder / EXPORTS[info.export].graph, info.precision)
 
     @property
     def fingerprint(self) -> str:

@@ -22,7 +22,8 @@ import numpy as np
 from harness.atomic import staged_dir
 from harness.data.checksum import sha256_json
 from harness.errors import HarnessError
-from harness.models.backends.spec import BackendInfo
+from harness.models.backends.spec import BACKENDS, EXPORTS, BackendInfo
+from harness.models.loaders import load_callable
 from harness.paths import model_cache_dir
 
 if TYPE_CHECKING:
@@ -30,25 +31,16 @@ if TYPE_CHECKING:
 
 EXPORTER_VERSION = 1
 INFO_FILE = "export.json"
-ONNX_FILE = "model.onnx"
-OV_FILE = "model.xml"
 OPSET = 17
-# Packages each export is built with (its cache key); the runtime that runs it is in the model fingerprint.
-RUNTIME_PACKAGES = {
-    "onnx": ["torch", "onnx"],
-    "onnx-int8": ["torch", "onnx", "onnxruntime"],
-    "openvino": ["torch", "onnx", "openvino"],
-    "openvino-int8": ["torch", "onnx", "openvino", "nncf"],
-}
 EXPORT_EXTRA = "pip install 'xling-harness[backends]'"
 INPUTS = ("input_ids", "attention_mask")
 
 
 def library_versions(export: str, extra: tuple[str, ...] = ()) -> dict[str, str]:
-    """Versions of the packages an export depends on (part of its cache key), plus `extra` ones; a
+    """Versions of the packages an export is built with (part of its cache key), plus `extra` ones; a
     missing package is a one-line error saying how to install it."""
     versions = {}
-    for package in dict.fromkeys([*RUNTIME_PACKAGES[export], *extra]):
+    for package in dict.fromkeys([*EXPORTS[export].packages, *extra]):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -69,11 +61,6 @@ def export_key(weights_fingerprint: str, info: BackendInfo, calibration: str | N
         "libraries": library_versions(info.export),
         "calibration": calibration,
     }
-
-
-def graph_file(folder: Path, export: str) -> Path:
-    """The file a runtime loads from an export folder."""
-    return folder / (ONNX_FILE if export.startswith("onnx") else OV_FILE)
 
 
 def ensure_export(
@@ -113,30 +100,48 @@ def _build(
     calibration: tuple[str, Callable[[], list[dict[str, np.ndarray]]]] | None,
     out: Path,
 ) -> None:
-    export = info.export
-    if export == "onnx":
-        export_onnx(model, out / ONNX_FILE)
-        return
-    fp32 = graph_file(ensure_export(model, weights_fingerprint, _ONNX_FP32), "onnx")
-    if export == "onnx-int8":
-        from onnxruntime.quantization import QuantType, quantize_dynamic
+    export = EXPORTS[info.export or ""]
 
-        quantize_dynamic(
-            str(fp32),
-            str(out / ONNX_FILE),
-            weight_type=QuantType.QInt8,
-            per_channel=True,
-            op_types_to_quantize=["MatMul"],
-        )
-        return
+    def fp32_onnx() -> Path:  # the float32 ONNX graph the other exports start from (built once, cached)
+        return ensure_export(model, weights_fingerprint, BACKENDS["onnx"]) / EXPORTS["onnx"].graph
+
+    load_callable(export.builder)(model, fp32_onnx, calibration, out / export.graph)
+
+
+def build_onnx(model: SentenceTransformer, fp32_onnx: Callable[[], Path], calibration: object, out: Path) -> None:
+    """The float32 ONNX graph of the whole pipeline."""
+    export_onnx(model, out)
+
+
+def build_onnx_int8(model: SentenceTransformer, fp32_onnx: Callable[[], Path], calibration: object, out: Path) -> None:
+    """Dynamic int8 quantisation (per channel) of the float32 graph's matrix products."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(
+        str(fp32_onnx()), str(out), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"]
+    )
+
+
+def build_openvino(model: SentenceTransformer, fp32_onnx: Callable[[], Path], calibration: object, out: Path) -> None:
+    """The float32 graph as OpenVINO IR, saved without fp16 weight compression."""
     import openvino as ov
 
-    graph = ov.Core().read_model(str(fp32))
-    if export == "openvino-int8":
-        if calibration is None:
-            raise HarnessError("openvino-int8: static quantisation needs calibration texts")
-        graph = _quantize_static(graph, calibration[1]())
-    ov.save_model(graph, str(out / OV_FILE), compress_to_fp16=False)
+    ov.save_model(ov.Core().read_model(str(fp32_onnx())), str(out), compress_to_fp16=False)
+
+
+def build_openvino_int8(
+    model: SentenceTransformer,
+    fp32_onnx: Callable[[], Path],
+    calibration: tuple[str, Callable[[], list[dict[str, np.ndarray]]]] | None,
+    out: Path,
+) -> None:
+    """Static int8 of the OpenVINO IR (NNCF post-training quantisation on the calibration batches)."""
+    import openvino as ov
+
+    if calibration is None:
+        raise HarnessError("openvino-int8: static quantisation needs calibration texts")
+    graph = _quantize_static(ov.Core().read_model(str(fp32_onnx())), calibration[1]())
+    ov.save_model(graph, str(out), compress_to_fp16=False)
 
 
 def _quantize_static(graph: Any, batches: Sequence[dict[str, np.ndarray]]) -> Any:
@@ -185,6 +190,3 @@ def export_onnx(model: SentenceTransformer, path: Path) -> None:
             opset_version=OPSET,
             dynamo=False,
         )
-
-
-_ONNX_FP32 = BackendInfo("onnx", "fp32", "onnxruntime", "onnx")

@@ -133,6 +133,23 @@ class OpenVinoRunner:
         }
 
 
+def torch_runner(model: SentenceTransformer, graph: Path | None, precision: str) -> Runner:
+    """The torch module itself in `precision` (no export)."""
+    return TorchRunner(model, precision)
+
+
+def onnx_runner(model: SentenceTransformer, graph: Path | None, precision: str) -> Runner:
+    """An exported ONNX graph in ONNX Runtime (its precision is in the graph)."""
+    assert graph is not None
+    return OnnxRunner(graph)
+
+
+def openvino_runner(model: SentenceTransformer, graph: Path | None, precision: str) -> Runner:
+    """An exported OpenVINO IR compiled with `precision`'s hint."""
+    assert graph is not None
+    return OpenVinoRunner(graph, precision)
+
+
 def _ov_type_name(value: object) -> str:
     """'f32' of OpenVINO's Type f32 (its str() reads '<Type: 'float32'>')."""
     name = getattr(value, "get_type_name", None)

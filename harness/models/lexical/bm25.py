@@ -11,7 +11,7 @@ import numpy as np
 from harness.models.base import LexicalIndex, LexicalScorer
 from harness.models.identity import bm25_fingerprint
 from harness.models.lexical.tokenize import tokenize
-from harness.models.spec import Bm25Params
+from harness.models.spec import Bm25Params, ModelSpec
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -102,3 +102,8 @@ class Bm25Scorer(LexicalScorer):
     def index(self, docs: Sequence[str], langs: Sequence[str]) -> Bm25Index:
         """Index a pool whose i-th document is in language langs[i]."""
         return Bm25Index(tokenize_pool(docs, langs), self.params)
+
+
+def build(name: str, spec: ModelSpec, device: str | None, backend: str) -> Bm25Scorer:
+    """The loader's builder (harness/models/loaders.py)."""
+    return Bm25Scorer(name, spec.params or Bm25Params())
