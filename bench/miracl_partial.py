@@ -52,7 +52,7 @@ def phase_encode(model_name: str, langs: list[str], block: int) -> None:
 
     registry = load_models()
     encoder = build_model(model_name, get_model_spec(model_name, registry), models=registry)
-    task = load_corpus_task(load_tasks()["miracl-partial"], None)
+    task = load_corpus_task(load_tasks()["miracl-partial"])
     with tempfile.TemporaryDirectory() as root:
         total, seconds, size = 0, 0.0, 0
         for lang in langs:
@@ -134,7 +134,7 @@ def phase_tokens(path: Path) -> None:
         sys.exit("no converted me5-small-torch tokenizer here: run `harness run --model me5-small-torch ...` once")
     tokenizer = Tokenizer.from_file(str(files[0]))
     tokenizer.enable_truncation(512)
-    task = load_corpus_task(load_tasks()["miracl-partial"], None)
+    task = load_corpus_task(load_tasks()["miracl-partial"])
     texts = [f"passage: {text}" for corpus in task.corpora.values() for _, text, _ in corpus.passages()]
     encoded = tokenizer.encode_batch(texts)
     lengths = np.array([len(e.ids) for e in encoded])

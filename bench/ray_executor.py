@@ -98,15 +98,17 @@ def encode(address: str, rounds: int, passages: int, block: int, actor_cpus: int
     from harness.cluster.jobs import ModelJob, build_encoder
     from harness.data.corpus import Corpus, CorpusShard
     from harness.evaluate.embedding_blocks import CorpusEmbeddings
+    from harness.model_ref import resolve_model
+    from harness.models.spec import load_models
     from harness.tasks.corpus_loaders import load_corpus_task
     from harness.tasks.registry import load_tasks
 
-    task = load_corpus_task(load_tasks()["miracl-partial"], None)
+    task = load_corpus_task(load_tasks()["miracl-partial"])
     (name,) = [n for n, c in task.corpora.items() if c.languages == ["sw"]]
     rows = list(itertools.islice(task.corpora[name].passages(), passages))
     shard = CorpusShard("sw-head", "sw", "bench", ids=tuple(r[0] for r in rows), texts=tuple(r[1] for r in rows))
     corpus = Corpus("miracl-partial-sw-head", (shard,))
-    model = ModelJob("me5-small", None, "native")
+    model = ModelJob(resolve_model("me5-small", load_models()), None)
     encoder, _ = build_encoder(model, None)
     ray.init(address=address, log_to_driver=False)
     actors = int(ray.cluster_resources()["CPU"]) // actor_cpus

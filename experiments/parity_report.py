@@ -21,7 +21,7 @@ from harness.interop.mteb_published import read_published
 from harness.interop.parity import parity
 from harness.interop.parity_command import markdown_table, published_file, summary_lines
 from harness.paths import REPO_ROOT
-from harness.results.schema import load_result
+from harness.results.reader import load_result
 from harness.tasks.registry import load_tasks
 
 PUBLISHED_MODEL = "mteb-results/results/intfloat__multilingual-e5-small"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from harness.data.resource_classes import resource_table
 from harness.paths import REPO_ROOT
-from harness.results.schema import load_result
+from harness.results.reader import load_result
 
 
 def main() -> None:

@@ -54,27 +54,18 @@ def run(
     ] = None,
 ) -> None:
     """Evaluate a model on tasks (training a recipe first if needed) and store results with provenance."""
-    from harness.console import RichPhases, RichTrainReporter, result_notes, summary_table
-    from harness.models.backends.spec import variant_name
-    from harness.models.factory import build_model, check_model_device
-    from harness.models.identity import fingerprint
-    from harness.models.spec import get_model_spec, load_models, resolve_backend
-    from harness.models.sweeps import expand_model_names
-    from harness.run import RunOptions, plan_tasks, run_tasks, stored_outcomes
+    from harness.console import RichPhases, RichTrainReporter
+    from harness.run import RunOptions, plan_models, plan_tasks, run_model
     from harness.tasks.registry import load_tasks, select_tasks
-    from harness.trained_runs import resolve_seeds, run_trained
 
-    specs = load_tasks()
-    selected = select_tasks(tasks, specs)
-    registry = load_models()
-    plans = []  # every model is checked before any runs
-    for name in expand_model_names(model, registry):
-        model_spec = get_model_spec(name, registry)
-        seed_list = resolve_seeds(name, model_spec, seeds, seed)
-        chosen = resolve_backend(name, model_spec, backend)
-        check_model_device(name, model_spec, device if not gpus_per_worker else None, chosen)
-        plans.append((name, model_spec, seed_list, chosen))
-    runnable, skipped = plan_tasks(selected, all_tasks=tasks.strip() == "all")
+    if executor not in ("local", "ray"):
+        raise HarnessError(f"--executor {executor}: expected local or ray")
+    if gpus_per_worker and executor != "ray":
+        raise HarnessError("--gpus-per-worker: only with --executor ray (locally, use --device cuda)")
+    refs = plan_models(  # every model is checked before any runs
+        model, backend=backend, device=device, seeds=seeds, seed=seed, check_device=not gpus_per_worker
+    )
+    runnable, skipped = plan_tasks(select_tasks(tasks, load_tasks()), all_tasks=tasks.strip() == "all")
     for outcome in skipped:
         err.print(f"skipping {outcome.task}: {outcome.reason}")
     if not runnable:
@@ -82,65 +73,44 @@ def run(
             f"--tasks {tasks}: nothing to run, {len(skipped)} task(s) skipped (reasons above); get "
             "data with `harness data fetch` or `harness data import DIR`, or set HARNESS_DATA_MIRROR"
         )
-    if executor not in ("local", "ray"):
-        raise HarnessError(f"--executor {executor}: expected local or ray")
+    options = RunOptions(results_dir, overwrite, batch_size, device, limit)
     if executor == "ray":
-        options = RunOptions(results_dir, overwrite, batch_size, device, limit)
-        run_with_ray(plans, runnable, skipped, options, ray_address, gpus_per_worker)
+        run_with_ray(refs, runnable, skipped, options, ray_address, gpus_per_worker)
         return
-    if gpus_per_worker:
-        raise HarnessError("--gpus-per-worker: only with --executor ray (locally, use --device cuda)")
-    for name, model_spec, seed_list, chosen in plans:
-        options = RunOptions(results_dir, overwrite, batch_size, device, limit, backend=chosen)
-        stored_as = variant_name(name, chosen, model_spec.loader)
+    for ref in refs:
         with RichPhases(err) as phases:
-            if seed_list is not None:
-                outcomes = run_trained(
-                    name,
-                    model_spec,
-                    registry,
-                    seed_list,
-                    runnable,
-                    options,
-                    phases,
-                    lambda label: RichTrainReporter(err, label),
-                )
-            else:  # stored results are found by the declared model's fingerprint, before it is built
-                stored = stored_outcomes(stored_as, fingerprint(name, model_spec, chosen, device), runnable, options)
-                if stored is None:
-                    encoder = build_model(name, model_spec, device=device, models=registry, backend=chosen)
-                    stored = run_tasks(stored_as, encoder, runnable, options, phases)
-                outcomes = stored
-        out.print(summary_table(stored_as, outcomes + skipped))
-        for line in result_notes(outcomes):
-            out.print(line, markup=False, highlight=False, soft_wrap=True)
-        for outcome in outcomes:
-            out.print(f"{outcome.status}: {outcome.path}")
+            outcomes = run_model(ref, runnable, options, phases, lambda label: RichTrainReporter(err, label))
+        print_outcomes(ref.stored_as, outcomes, skipped)
+
+
+def print_outcomes(stored_as: str, outcomes: list, skipped: list, seeds: dict | None = None) -> None:
+    """A model's results table, its notes, and where each result is (`seeds`: outcome id -> its seed)."""
+    from harness.console import result_notes, summary_table
+
+    out.print(summary_table(stored_as, outcomes + skipped))
+    for line in result_notes([o for o in outcomes if o.summary is not None]):
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+    for outcome in outcomes:
+        seed = "" if seeds is None or seeds.get(id(outcome)) is None else f" (seed {seeds[id(outcome)]})"
+        out.print(f"{outcome.status}: {outcome.path or outcome.reason}{seed}", markup=False)
 
 
 def run_with_ray(
-    plans: list[tuple], runnable: list, skipped: list, options: object, address: str | None, gpus: float | None
+    refs: list, runnable: list, skipped: list, options: object, address: str | None, gpus: float | None
 ) -> None:
     """`harness run --executor ray`: send the jobs, print each model's table and where the jobs ran."""
     from harness.cluster.connection import ray_cluster, require_ray
-    from harness.cluster.executor import ModelPlan, run_on_ray
-    from harness.console import result_notes, summary_table
-    from harness.models.backends.spec import variant_name
+    from harness.cluster.executor import run_on_ray
 
     require_ray()
-    model_plans = [ModelPlan(*plan) for plan in plans]
     with ray_cluster(address) as ray:
         err.print(f"Ray: {int(ray.cluster_resources().get('CPU', 0))} CPUs on {len(ray.nodes())} node(s)")
-        outcome = run_on_ray(model_plans, runnable, options, gpus, lambda line: err.print(line, markup=False))
-    for plan in model_plans:
-        mine = [j for j in outcome.jobs if j.job.model.model == plan.name]
-        stored_as = variant_name(plan.name, plan.backend, plan.spec.loader)
-        out.print(summary_table(stored_as, [j.outcome for j in mine] + skipped))
-        for line in result_notes([j.outcome for j in mine if j.outcome.summary is not None]):
-            out.print(line, markup=False, highlight=False, soft_wrap=True)
-        for j in mine:
-            seed = "" if j.job.model.seed is None else f" (seed {j.job.model.seed})"
-            out.print(f"{j.outcome.status}: {j.outcome.path or j.outcome.reason}{seed}", markup=False)
+        outcome = run_on_ray(refs, runnable, options, gpus, lambda line: err.print(line, markup=False))
+    for ref in refs:
+        mine = [j for j in outcome.jobs if j.job.model.ref.name == ref.name]
+        print_outcomes(
+            ref.stored_as, [j.outcome for j in mine], skipped, {id(j.outcome): j.job.model.seed for j in mine}
+        )
     nodes = outcome.nodes()
     if nodes:
         out.print("jobs per Ray node: " + ", ".join(f"{node[:12]} {n}" for node, n in sorted(nodes.items())))
@@ -165,26 +135,20 @@ def train(
 ) -> None:
     """Train a recipe (each missing seed; an interrupted run resumes from its last checkpoint)."""
     from harness.console import RichTrainReporter
-    from harness.models.factory import check_model_device
-    from harness.models.spec import get_model_spec, load_models
-    from harness.models.sweeps import expand_model_names
-    from harness.trained_runs import resolve_seeds, train_seeds
+    from harness.run import plan_models
+    from harness.trained_runs import train_seeds
 
-    registry = load_models()
-    plans = []
-    for name in expand_model_names(model, registry):
-        spec = get_model_spec(name, registry)
-        seed_list = resolve_seeds(name, spec, seeds, seed)
-        if seed_list is None:
-            raise HarnessError(f"model {name!r} is not a trained recipe (loader {spec.loader!r}); nothing to train")
-        check_model_device(name, spec, device)
-        plans.append((name, spec, seed_list))
-    for name, spec, seed_list in plans:
-        infos = train_seeds(name, spec, registry, seed_list, device, lambda label: RichTrainReporter(err, label), nproc)
-        for info in infos:
+    refs = plan_models(model, device=device, seeds=seeds, seed=seed)
+    for ref in refs:
+        if not ref.is_trained:
+            raise HarnessError(
+                f"model {ref.name!r} is not a trained recipe (loader {ref.spec.loader!r}); nothing to train"
+            )
+    for ref in refs:
+        for info in train_seeds(ref, lambda label: RichTrainReporter(err, label), nproc):
             outcome = info["outcome"]
             out.print(
-                f"{name} seed {info['seed']}: {outcome['steps']} steps, best step {outcome['best_step']} "
+                f"{ref.name} seed {info['seed']}: {outcome['steps']} steps, best step {outcome['best_step']} "
                 f"(validation loss {outcome['best_val_loss']:.4f}), {outcome['seconds'] / 60:.1f} min, "
                 f"key {info['key'][:16]}"
             )

@@ -1,9 +1,11 @@
-"""Evaluate one model on a list of tasks and store each result (skipping finished ones)."""
+"""Run planning and running: the models of a run resolved once, each evaluated on a list of tasks (a trained
+recipe trained first, per seed), every result stored (finished ones are found and skipped)."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from harness import __version__
@@ -12,15 +14,19 @@ from harness.evaluate.progress import NullProgress, Progress
 from harness.evaluate.scorers import make_pool_scorer
 from harness.evaluate.task_kinds import task_kind
 from harness.leakage.overlap import result_overlap
+from harness.model_ref import ModelRef, resolve_model
 from harness.models.base import Encoder, Model
+from harness.models.spec import ModelSpec, load_models
+from harness.models.sweeps import expand_model_names
 from harness.results.provenance import provenance
+from harness.results.reader import read_json_object
 from harness.results.result_lock import result_lock
 from harness.results.schema import SCHEMA_VERSION
+from harness.results.seeds import aggregate_seeds
 from harness.results.store import (
     ResultPaths,
     ensure_writable,
     is_complete,
-    read_summary,
     result_paths,
     write_result,
 )
@@ -28,6 +34,8 @@ from harness.results.summary import main_score, result_extras, summarize
 from harness.tasks.corpus_loaders import unavailable_reason
 from harness.tasks.schema import TaskSpec
 from harness.tasks.subset import SELECTION_RULE
+from harness.train.loop import TrainReporter
+from harness.trained_runs import train_one
 
 
 @dataclass(frozen=True)
@@ -97,7 +105,7 @@ def stored_outcome(model_name: str, fingerprint: str, spec: TaskSpec, options: R
         paths, identity(fingerprint, data.dataset_fingerprint, data.limit, options.seed, data.is_parallel)
     ):
         return None
-    return TaskOutcome(spec.name, "existing", data.limit_note, read_summary(paths.summary), paths.summary)
+    return TaskOutcome(spec.name, "existing", data.limit_note, read_json_object(paths.summary), paths.summary)
 
 
 def stored_outcomes(
@@ -139,12 +147,12 @@ def evaluate_task(
     paths: ResultPaths = result_paths(options.results_dir, model_name, spec.name, data.limit, options.seed)
     ident = identity(model.fingerprint, data.dataset_fingerprint, data.limit, options.seed, data.is_parallel)
     if not options.overwrite and is_complete(paths, ident):
-        return TaskOutcome(spec.name, "existing", data.limit_note, read_summary(paths.summary), paths.summary)
+        return TaskOutcome(spec.name, "existing", data.limit_note, read_json_object(paths.summary), paths.summary)
     waiting = f"waiting: {model_name} on {spec.name} is being computed by {{}} (same results folder)"
     with result_lock(paths.summary, lambda holder: progress.stage(waiting.format(holder))) as waited:
         if not options.overwrite and is_complete(paths, ident):  # another process finished it: reuse it
             note = "; ".join(filter(None, [data.limit_note, "computed by another process meanwhile" if waited else ""]))
-            return TaskOutcome(spec.name, "existing", note, read_summary(paths.summary), paths.summary)
+            return TaskOutcome(spec.name, "existing", note, read_json_object(paths.summary), paths.summary)
         scorer = make_pool_scorer(model, options.batch_size, progress)
         results = task_kind(spec).evaluate(data, scorer, progress)
         finished = time.perf_counter()
@@ -203,3 +211,58 @@ def run_tasks(
             evaluate_task(model_name, model, spec, options, progress, spec.name not in in_domain, training, position)
         )
     return outcomes
+
+
+def plan_models(
+    models: str,
+    registry: Mapping[str, ModelSpec] | None = None,
+    *,
+    backend: str | None = None,
+    device: str | None = None,
+    seeds: int | None = None,
+    seed: int | None = None,
+    check_device: bool = True,
+) -> list[ModelRef]:
+    """Every model a `--model` value names (a sweep names all its members), resolved and checked before any
+    runs (`check_device=False`: Ray chooses each job's device)."""
+    registry = registry if registry is not None else load_models()
+    return [
+        resolve_model(name, registry, backend=backend, device=device, seeds=seeds, seed=seed, check_device=check_device)
+        for name in expand_model_names(models, registry)
+    ]
+
+
+def run_model(
+    ref: ModelRef,
+    tasks: list[TaskSpec],
+    options: RunOptions,
+    progress: Progress | None = None,
+    reporter_for: Callable[[str], TrainReporter] | None = None,
+) -> list[TaskOutcome]:
+    """Every task's result of one model. Stored results are found by the fingerprint before anything is built
+    or trained; a trained recipe trains each missing seed, is evaluated per seed, then gets mean ± std over its
+    seeds per task."""
+    options = replace(options, device=ref.device, backend=ref.backend)
+    outcomes: list[TaskOutcome] = []
+    for seed in ref.runs:
+        seed_options = replace(options, seed=seed)
+        stored = stored_outcomes(ref.stored_as, ref.fingerprint(seed), tasks, seed_options)
+        if stored is not None:  # every result is there: nothing to train or load
+            outcomes += stored
+            continue
+        if seed is not None:
+            train_one(ref.trained(seed), None, reporter_for)
+        model, training = ref.build(seed)
+        outcomes += run_tasks(ref.stored_as, model, tasks, seed_options, progress, training)
+    if ref.is_trained:
+        for task in tasks:
+            aggregate_task_seeds(options, ref, task.name, [o for o in outcomes if o.task == task.name])
+    return outcomes
+
+
+def aggregate_task_seeds(options: RunOptions, ref: ModelRef, task: str, outcomes: list[TaskOutcome]) -> None:
+    """Mean ± std over the seeds of a trained model on one task, with the limit as run (one that covered the
+    whole task made full results)."""
+    limits = {o.summary.get("limit") for o in outcomes if o.summary is not None}
+    limit = limits.pop() if len(limits) == 1 else options.limit
+    aggregate_seeds(options.results_dir, ref.stored_as, task, limit, list(ref.seeds or ()))

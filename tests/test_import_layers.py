@@ -26,6 +26,7 @@ LAYERS = {
     "results": 6,
     "run": 7,
     "trained_runs": 7,
+    "model_ref": 7,  # a model resolved once for a run (builds trained and untrained models, knows its results)
     "report": 8,
     "check": 8,
     "interop": 8,  # MTEB in and out, parity: adapters at the edge, beside the CLI

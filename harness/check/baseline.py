@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from harness.atomic import atomic_write_bytes, atomic_write_text
-from harness.check.inputs import load_summary, per_query_paths
+from harness.check.inputs import load_summary
 from harness.errors import HarnessError
 from harness.results.provenance import git_sha
-from harness.results.store import read_summary
+from harness.results.reader import per_query_file, read_json_object, read_per_query
 
 RECORD_FILE = "BASELINE.json"
 
@@ -36,13 +35,7 @@ def _select(results_dir: Path, models: list[str], tasks: list[str]) -> list[Cand
         summary = load_summary(path, "result")
         if (models and path.parent.name not in models) or (tasks and summary.task not in tasks):
             continue
-        pq = per_query_paths(path).per_query
-        try:
-            per_query = pq.read_bytes()
-        except OSError:
-            raise HarnessError(f"{pq}: missing per-query file of {path.name}") from None
-        if hashlib.sha256(per_query).hexdigest() != summary.per_query_sha256:
-            raise HarnessError(f"{pq}: does not match its summary {path.name} (per_query.sha256)")
+        per_query = read_per_query(path, summary.per_query_sha256)
         fields = {
             "task": summary.task,
             "dataset_fingerprint": summary.dataset_fingerprint,
@@ -68,7 +61,10 @@ def read_record(baseline_dir: Path) -> dict:
     path = baseline_dir / RECORD_FILE
     if not path.exists():
         return {"entries": {}, "history": []}
-    record = read_summary(path)
+    try:
+        record: dict | None = read_json_object(path)
+    except HarnessError:
+        record = None
     if record is None or not isinstance(record.get("entries"), dict) or not isinstance(record.get("history"), list):
         raise HarnessError(f"{path}: corrupt baseline record (expected a JSON object with 'entries' and 'history')")
     return record
@@ -96,7 +92,7 @@ def update_baselines(
     }
     for candidate in chosen:
         dest = baseline_dir / candidate.relpath
-        atomic_write_bytes(per_query_paths(dest).per_query, candidate.per_query)  # summary last, as in store
+        atomic_write_bytes(per_query_file(dest), candidate.per_query)  # summary last, as in store
         atomic_write_bytes(dest, candidate.summary)
         record["entries"][candidate.relpath] = {**stamp, **candidate.fields}
     record["history"].append({**stamp, "files": [c.relpath for c in chosen]})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,8 +9,8 @@ import numpy as np
 
 from harness.errors import HarnessError
 from harness.models.backends.spec import DEFAULT_BACKEND, NATIVE
-from harness.results.schema import BackendRecord, load_result
-from harness.results.store import ResultPaths, load_per_query
+from harness.results.reader import load_result, load_verified, per_query_file, read_per_query
+from harness.results.schema import BackendRecord
 
 DEFAULT_LABEL = "default"
 REQUIRED = ("dataset_fingerprint",)  # optional in the format, needed to compare
@@ -39,7 +38,7 @@ def load_summary(path: Path, role: str) -> Summary:
     unusable (a truncated or corrupt per-query file included) is a one-line error naming the file."""
     result = load_result(path, role, required=REQUIRED)
     if result.per_query is not None:
-        verify_per_query(path, result.per_query.sha256)
+        read_per_query(path, result.per_query.sha256)
     return Summary(
         path,
         result.model,
@@ -72,32 +71,11 @@ def baseline_files(baseline_dir: Path) -> list[Path]:
     return files
 
 
-def per_query_paths(summary_path: Path) -> ResultPaths:
-    """The result's per-query file sits beside its summary."""
-    return ResultPaths(summary_path, summary_path.with_name(summary_path.name[: -len(".json")] + ".per_query.npz"))
-
-
-def verify_per_query(summary_path: Path, sha256: str) -> None:
-    """The per-query file beside a summary exists and matches the sha256 the summary records."""
-    per_query = per_query_paths(summary_path).per_query
-    try:
-        digest = hashlib.sha256(per_query.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise HarnessError(
-            f"{per_query}: cannot read the per-query file {summary_path.name} names ({exc.strerror})"
-        ) from None
-    if digest != sha256:
-        raise HarnessError(
-            f"{per_query}: corrupt or truncated: does not match its summary {summary_path.name} (per_query.sha256)"
-        )
-
-
 def try_per_query(summary_path: Path) -> dict[str, np.ndarray] | None:
     """Per-query arrays when present and matching their summary, else None (no significance test then)."""
-    paths = per_query_paths(summary_path)
-    if not paths.per_query.is_file():
+    if not per_query_file(summary_path).is_file():
         return None
     try:
-        return load_per_query(paths)
-    except (HarnessError, OSError, ValueError):
+        return load_verified(summary_path)[1]
+    except HarnessError:
         return None

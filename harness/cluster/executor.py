@@ -15,32 +15,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from harness.cluster.corpus_encoding import encode_corpus_with_ray
-from harness.cluster.jobs import EvalJob, ModelJob, evaluate_job, stored_name, train_job, trained_ref
+from harness.cluster.jobs import EvalJob, ModelJob, evaluate_job, train_job
 from harness.cluster.threads import use_assigned_cpus
 from harness.errors import HarnessError
 from harness.evaluate.embedding_blocks import CorpusEmbeddings
 from harness.evaluate.task_kinds import task_kind
-from harness.models.identity import fingerprint
-from harness.models.loaders import loader_info
-from harness.models.spec import ModelSpec
-from harness.results.seeds import aggregate_seeds
-from harness.run import RunOptions, TaskOutcome, stored_outcome
+from harness.model_ref import ModelRef
+from harness.run import RunOptions, TaskOutcome, aggregate_task_seeds, stored_outcome
 from harness.tasks.kinds import KINDS
 from harness.tasks.schema import TaskSpec
 
 RETRIES = 3  # times Ray reruns a job whose worker process died (not one that raised)
-
-
-@dataclass(frozen=True)
-class ModelPlan:
-    """One model of the run: its declaration, its seeds (None: not trained) and its resolved backend."""
-
-    name: str
-    spec: ModelSpec
-    seeds: list[int] | None
-    backend: str
 
 
 @dataclass
@@ -109,69 +97,78 @@ def encode_task_corpora(
         report(f"corpus {corpus.name}: {encoded} block(s) encoded with Ray Data for {job.model.label}")
 
 
-def job_resources(plan: ModelPlan, gpus_per_worker: float | None) -> dict[str, float]:
-    """What each job of the model asks Ray for (bm25 never takes a GPU)."""
-    return plan.spec.resources.ray_options(gpus_per_worker if loader_info(plan.spec.loader).gpu else None)
+def job_resources(ref: ModelRef, gpus_per_worker: float | None) -> dict[str, float]:
+    """What each job of the model asks Ray for (a loader that cannot use a GPU never takes one)."""
+    return ref.spec.resources.ray_options(gpus_per_worker if ref.uses_gpu else None)
 
 
-def check_fits(plans: list[ModelPlan], gpus_per_worker: float | None, nodes: list[dict]) -> None:
+def check_fits(refs: list[ModelRef], gpus_per_worker: float | None, nodes: list[dict]) -> None:
     """A job no node can hold would wait forever: say so in one line before anything is sent."""
     alive = [n.get("Resources", {}) for n in nodes if n.get("Alive", True)]
-    for plan in plans:
-        wants = job_resources(plan, gpus_per_worker)
+    for ref in refs:
+        wants = job_resources(ref, gpus_per_worker)
         for key, resource in (("num_cpus", "CPU"), ("num_gpus", "GPU")):
             most = max((node.get(resource, 0.0) for node in alive), default=0.0)
             if wants[key] > most:
                 raise HarnessError(
-                    f"model {plan.name}: each job asks for {wants[key]:g} {resource}(s) but the largest Ray node has "
+                    f"model {ref.name}: each job asks for {wants[key]:g} {resource}(s) but the largest Ray node has "
                     f"{most:g} (models.yaml resources, --gpus-per-worker)"
                 )
 
 
-def run_on_ray(
-    plans: list[ModelPlan],
+@dataclass
+class Sending:
+    """The jobs of a run being sent: Ray's remote functions, the evaluations in flight, and the corpus
+    evaluations that wait for their corpora to be encoded first."""
+
+    train_remote: Any
+    eval_remote: Any
+    run: ClusterRun = field(default_factory=ClusterRun)
+    waiting: dict[Any, JobOutcome] = field(default_factory=dict)
+    later: list[tuple[JobOutcome, TaskSpec, Any, RunOptions, dict, dict, str]] = field(default_factory=list)
+
+
+def send_model(
+    sending: Sending,
+    ref: ModelRef,
     tasks: list[TaskSpec],
     options: RunOptions,
-    gpus_per_worker: float | None = None,
-    report: Callable[[str], None] = lambda line: None,
-) -> ClusterRun:
-    """Send every job that is not stored, wait for all of them, then write the seed aggregates."""
+    gpus_per_worker: float | None,
+    report: Callable[[str], None],
+) -> None:
+    """Every job of one model that is not stored: a training task per missing seed, an evaluation per task."""
+    resources = job_resources(ref, gpus_per_worker)
+    device = options.device or ("cuda" if resources["num_gpus"] else None)
+    ref = ref.on(device)
+    job_options = replace(options, device=device, backend=ref.backend)
+    send = {**resources, "max_retries": RETRIES, "retry_exceptions": False, "scheduling_strategy": "SPREAD"}
+    for seed in ref.runs:
+        model = ModelJob(ref, seed)
+        identity = ref.fingerprint(seed)
+        training = None
+        for spec in tasks:
+            job = EvalJob(model, spec.name)
+            stored = stored_outcome(ref.stored_as, identity, spec, replace(job_options, seed=seed))
+            if stored is not None:
+                sending.run.jobs.append(JobOutcome(job, stored))
+                continue
+            if seed is not None and training is None and not ref.trained(seed).is_trained():
+                training = sending.train_remote.options(**send).remote(model, device)
+                report(f"sent: training {model.label}")
+            entry = JobOutcome(job, TaskOutcome(spec.name, "failed", "not finished"))
+            sending.run.jobs.append(entry)
+            if KINDS[spec.kind].corpus and not ref.lexical:  # its corpora first, with Ray Data
+                sending.later.append((entry, spec, training, job_options, send, resources, identity))
+                continue
+            sending.waiting[sending.eval_remote.options(**send).remote(job, job_options, training)] = entry
+            report(f"sent: {job.label}")
+
+
+def send_corpus_jobs(sending: Sending, report: Callable[[str], None]) -> None:
+    """Each corpus evaluation once its corpora are encoded by Ray Data actors (after its training)."""
     import ray
 
-    check_fits(plans, gpus_per_worker, ray.nodes())
-    options = replace(options, results_dir=options.results_dir.resolve())
-    train_remote, eval_remote = ray.remote(train_on_node), ray.remote(evaluate_on_node)
-    run, waiting, later = ClusterRun(), {}, []
-    for plan in plans:
-        resources = job_resources(plan, gpus_per_worker)
-        device = options.device or ("cuda" if resources["num_gpus"] else None)
-        job_options = replace(options, device=device, backend=plan.backend)
-        send = {**resources, "max_retries": RETRIES, "retry_exceptions": False, "scheduling_strategy": "SPREAD"}
-        folder = stored_name(ModelJob(plan.name, None, plan.backend))
-        for seed in plan.seeds if plan.seeds is not None else [None]:
-            model = ModelJob(plan.name, seed, plan.backend)
-            ref = None if seed is None else trained_ref(model, device)
-            if ref is None:
-                identity = fingerprint(plan.name, plan.spec, plan.backend, device)
-            else:
-                identity = ref.fingerprint(plan.backend)
-            training = None
-            for spec in tasks:
-                job = EvalJob(model, spec.name)
-                stored = stored_outcome(folder, identity, spec, replace(job_options, seed=seed))
-                if stored is not None:
-                    run.jobs.append(JobOutcome(job, stored))
-                    continue
-                if ref is not None and training is None and not ref.is_trained():
-                    training = train_remote.options(**send).remote(model, device)
-                    report(f"sent: training {model.label}")
-                run.jobs.append(JobOutcome(job, TaskOutcome(spec.name, "failed", "not finished")))
-                if KINDS[spec.kind].corpus and not loader_info(plan.spec.loader).lexical:  # corpora first (Ray Data)
-                    later.append((run.jobs[-1], spec, training, job_options, send, resources, identity))
-                    continue
-                waiting[eval_remote.options(**send).remote(job, job_options, training)] = run.jobs[-1]
-                report(f"sent: {job.label}")
-    for entry, spec, training, job_options, send, resources, identity in later:
+    for entry, spec, training, job_options, send, resources, identity in sending.later:
         try:
             if training is not None:
                 ray.get(training)
@@ -180,11 +177,17 @@ def run_on_ray(
             entry.outcome = TaskOutcome(spec.name, "failed", one_line(exc))
             report(f"failed: {entry.job.label}: {entry.outcome.reason}")
             continue
-        waiting[eval_remote.options(**send).remote(entry.job, job_options, training)] = entry
+        sending.waiting[sending.eval_remote.options(**send).remote(entry.job, job_options, training)] = entry
         report(f"sent: {entry.job.label}")
-    while waiting:
-        done, _ = ray.wait(list(waiting), num_returns=1)
-        entry = waiting.pop(done[0])
+
+
+def collect_outcomes(sending: Sending, report: Callable[[str], None]) -> None:
+    """Each evaluation's outcome as it finishes; a failed job is reported with its reason, the others go on."""
+    import ray
+
+    while sending.waiting:
+        done, _ = ray.wait(list(sending.waiting), num_returns=1)
+        entry = sending.waiting.pop(done[0])
         try:
             outcome, entry.node = ray.get(done[0])
         except Exception as exc:  # any job error is reported and the others go on
@@ -200,21 +203,28 @@ def run_on_ray(
             )
         entry.outcome = outcome
         report(f"{outcome.status}: {entry.job.label} (node {entry.node[:8]})")
-    _aggregate(plans, tasks, options, run)
-    return run
 
 
-def _aggregate(plans: list[ModelPlan], tasks: list[TaskSpec], options: RunOptions, run: ClusterRun) -> None:
-    """Mean ± std over the seeds of each trained model and task whose every seed finished."""
-    for plan in plans:
-        if plan.seeds is None:
-            continue
-        name = stored_name(ModelJob(plan.name, None, plan.backend))
-        for spec in tasks:
-            mine = [j.outcome for j in run.jobs if j.job.model.model == plan.name and j.job.task == spec.name]
-            if any(o.status == "failed" for o in mine):
-                continue
-            limits = {o.summary.get("limit") for o in mine if o.summary is not None}
-            aggregate_seeds(
-                options.results_dir, name, spec.name, limits.pop() if len(limits) == 1 else options.limit, plan.seeds
-            )
+def run_on_ray(
+    refs: list[ModelRef],
+    tasks: list[TaskSpec],
+    options: RunOptions,
+    gpus_per_worker: float | None = None,
+    report: Callable[[str], None] = lambda line: None,
+) -> ClusterRun:
+    """Send every job that is not stored, wait for all of them, then write the seed aggregates."""
+    import ray
+
+    check_fits(refs, gpus_per_worker, ray.nodes())
+    options = replace(options, results_dir=options.results_dir.resolve())
+    sending = Sending(ray.remote(train_on_node), ray.remote(evaluate_on_node))
+    for ref in refs:
+        send_model(sending, ref, tasks, options, gpus_per_worker, report)
+    send_corpus_jobs(sending, report)
+    collect_outcomes(sending, report)
+    for ref in refs:  # mean ± std over the seeds of each trained model and task whose every seed finished
+        for spec in tasks if ref.is_trained else []:
+            mine = [j.outcome for j in sending.run.jobs if j.job.model.ref.name == ref.name and j.job.task == spec.name]
+            if not any(o.status == "failed" for o in mine):
+                aggregate_task_seeds(options, ref, spec.name, mine)
+    return sending.run

@@ -10,7 +10,7 @@ from rich.table import Table
 from harness.errors import HarnessError
 from harness.interop.mteb_published import read_published
 from harness.interop.parity import PARITY_TOLERANCE, Parity, parity
-from harness.results.schema import load_result
+from harness.results.reader import load_result
 from harness.results.store import result_paths
 from harness.tasks.registry import load_tasks, select_tasks
 

@@ -24,11 +24,17 @@ def build_model(
 
     `models` (default: the registry file) lists the local alternatives when a hub model's weights
     cannot be reached. `backend` overrides the declared inference backend (see
-    harness/models/backends/spec.py). A trained recipe is built by harness.train.trained.load_trained.
+    harness/models/backends/spec.py). A trained recipe is built by harness.model_ref.ModelRef.build.
     """
-    chosen = resolve_backend(name, spec, backend)
+    return build_resolved(name, spec, device, resolve_backend(name, spec, backend), models)
+
+
+def build_resolved(
+    name: str, spec: ModelSpec, device: str | None, backend: str, models: Mapping[str, ModelSpec] | None = None
+) -> Model:
+    """`build_model` with the backend already resolved (harness.model_ref resolves it once per run)."""
     try:
-        return loader_info(spec.loader).build(name, spec, device, chosen)
+        return loader_info(spec.loader).build(name, spec, device, backend)
     except ModelUnavailableError as exc:
         if spec.is_local:
             raise

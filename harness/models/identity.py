@@ -218,7 +218,11 @@ def device_type(device: str | None) -> str:
 
 def fingerprint(name: str, spec: ModelSpec, backend: str | None = None, device: str | None = None) -> str:
     """The fingerprint the built model will report, computed without loading it (untrained loaders)."""
-    chosen = resolve_backend(name, spec, backend)
+    return resolved_fingerprint(name, spec, resolve_backend(name, spec, backend), device)
+
+
+def resolved_fingerprint(name: str, spec: ModelSpec, backend: str, device: str | None = None) -> str:
+    """`fingerprint` with the backend already resolved (harness.model_ref resolves it once per run)."""
     weights = weights_fingerprint(name, spec)
-    calibration = calibration_fingerprint(spec, chosen, spec.prefixes)
-    return backend_fingerprint(weights, chosen, device_type(device), calibration)
+    calibration = calibration_fingerprint(spec, backend, spec.prefixes)
+    return backend_fingerprint(weights, backend, device_type(device), calibration)

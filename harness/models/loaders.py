@@ -43,7 +43,7 @@ class LoaderInfo:
         """The built model (see `builder`)."""
         if self.builder is None:
             raise HarnessError(
-                f"model {name!r} is a trained recipe: build it with harness.train.trained.load_trained "
+                f"model {name!r} is a trained recipe: build one of its seeds with harness.model_ref.ModelRef.build "
                 f"(after `harness train --model {name}`)"
             )
         return load_callable(self.builder)(name, spec, device, backend)

@@ -56,43 +56,52 @@ def _prepare(
     claims: ClaimsFile, comparison: Comparison, entries: dict[tuple[str, str], Entry], table: ResourceTable
 ) -> tuple[ComparisonResult, list[tuple[np.ndarray, np.ndarray]] | None]:
     """The comparison's numbers and, for a paired test, its (a, b) arrays per view (a shifted by the margin)."""
-    model_a, model_b = claims.model_of(comparison.a), claims.model_of(comparison.b)
-    a, b = entry_of(entries, model_a, comparison.task), entry_of(entries, model_b, comparison.task)
+    models = claims.model_of(comparison.a), claims.model_of(comparison.b)
+    a, b = entry_of(entries, models[0], comparison.task), entry_of(entries, models[1], comparison.task)
     sign = 1.0 if comparison.higher_is_better else -1.0
-    margin = comparison.margin or 0.0
     wanted = {comparison.setting: comparison.metric}
-    views_a, views_b = (selected_views(e, comparison, table) for e in (a, b))
-    loaded_a: dict = load_views(a, wanted, with_ids={comparison.setting})
-    loaded_b: dict = load_views(b, wanted, with_ids={comparison.setting})
+    views = selected_views(a, comparison, table), selected_views(b, comparison, table)
+    loaded = tuple(load_views(e, wanted, with_ids={comparison.setting}) for e in (a, b))
     if comparison.views == "worst":
-        arrays_a = {v: loaded_a[(comparison.setting, v)].values for v in views_a}
-        arrays_b = {v: loaded_b[(comparison.setting, v)].values for v in views_b}
-        means_a = {v: float(np.mean(x)) for v, x in arrays_a.items()}
-        means_b = {v: float(np.mean(x)) for v, x in arrays_b.items()}
-        worst_a, worst_b = worst_view(means_a, sign), worst_view(means_b, sign)
-        diff = sign * (_worst_replicates(arrays_a, sign) - _worst_replicates(arrays_b, sign))
-        effect = sign * (means_a[worst_a] - means_b[worst_b])
-        low, high = (float(x) for x in np.percentile(diff, [2.5, 97.5]))
-        below, above = np.count_nonzero(diff <= -margin), np.count_nonzero(diff >= -margin)
-        p = float(min(1.0, 2 * (min(below, above) + 1) / (diff.size + 1)))  # two-sided, of d = -margin
-        result = ComparisonResult(
-            comparison,
-            model_a,
-            model_b,
-            means_a[worst_a],
-            means_b[worst_b],
-            effect,
-            (low, high),
-            p,
-            seed_effects(a, b, comparison, (views_a, views_b), sign),
-            1,
-            len(arrays_a[worst_a]),
-            (worst_a, worst_b),
-            floor=2 / (diff.size + 1),
-        )
-        return result, None
-    shared = [v for v in views_a if v in set(views_b)]
-    groups = [aligned(loaded_a[(comparison.setting, v)], loaded_b[(comparison.setting, v)]) for v in shared]
+        return _worst_view_result(comparison, models, (a, b), views, loaded, sign), None
+    return _paired_result(comparison, models, (a, b), views, loaded, sign)
+
+
+def _worst_view_result(
+    comparison: Comparison, models: tuple[str, str], pair: tuple[Entry, Entry], views: tuple, loaded: tuple, sign: float
+) -> ComparisonResult:
+    """Each model's worst view against the other's, with a bootstrap of the worst view (no paired test)."""
+    margin = comparison.margin or 0.0
+    arrays_a = {v: loaded[0][(comparison.setting, v)].values for v in views[0]}
+    arrays_b = {v: loaded[1][(comparison.setting, v)].values for v in views[1]}
+    means_a = {v: float(np.mean(x)) for v, x in arrays_a.items()}
+    means_b = {v: float(np.mean(x)) for v, x in arrays_b.items()}
+    worst_a, worst_b = worst_view(means_a, sign), worst_view(means_b, sign)
+    diff = sign * (_worst_replicates(arrays_a, sign) - _worst_replicates(arrays_b, sign))
+    low, high = (float(x) for x in np.percentile(diff, [2.5, 97.5]))
+    below, above = np.count_nonzero(diff <= -margin), np.count_nonzero(diff >= -margin)
+    return ComparisonResult(
+        comparison,
+        *models,
+        means_a[worst_a],
+        means_b[worst_b],
+        sign * (means_a[worst_a] - means_b[worst_b]),
+        (low, high),
+        float(min(1.0, 2 * (min(below, above) + 1) / (diff.size + 1))),  # two-sided, of d = -margin
+        seed_effects(*pair, comparison, views, sign),
+        1,
+        len(arrays_a[worst_a]),
+        (worst_a, worst_b),
+        floor=2 / (diff.size + 1),
+    )
+
+
+def _paired_result(
+    comparison: Comparison, models: tuple[str, str], pair: tuple[Entry, Entry], views: tuple, loaded: tuple, sign: float
+) -> tuple[ComparisonResult, list[tuple[np.ndarray, np.ndarray]]]:
+    """The macro mean difference over the views both models have, and the aligned arrays its test flips."""
+    shared = [v for v in views[0] if v in set(views[1])]
+    groups = [aligned(loaded[0][(comparison.setting, v)], loaded[1][(comparison.setting, v)]) for v in shared]
     groups = [(x, y) for x, y in groups if x.size]
     if not groups:
         raise HarnessError(f"claims: {comparison.label}: the two models share no query")
@@ -102,18 +111,17 @@ def _prepare(
     assert ci is not None
     result = ComparisonResult(
         comparison,
-        model_a,
-        model_b,
+        *models,
         mean_a,
         mean_b,
         sign * (mean_a - mean_b),
         ci,
         1.0,
-        seed_effects(a, b, comparison, (shared, shared), sign),
+        seed_effects(*pair, comparison, (shared, shared), sign),
         len(groups),
         sum(len(x) for x, _ in groups),
     )
-    return result, [(x + sign * margin, y) for x, y in groups]
+    return result, [(x + sign * (comparison.margin or 0.0), y) for x, y in groups]
 
 
 def _verdict(result: ComparisonResult, level: float) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Collection as Names
 from dataclasses import dataclass, field
@@ -12,10 +11,10 @@ from pydantic import ValidationError
 
 from harness.errors import HarnessError
 from harness.report.entries import Entry, Run, build_entry, comparable
+from harness.results.reader import read_json_object
 from harness.results.schema import ResultFile, SeedsFile
 from harness.yaml_io import validation_message
 
-MAX_BYTES = 50_000_000
 SEEDS_SUFFIX = ".seeds.json"
 
 
@@ -39,23 +38,10 @@ class Collection:
 
 def _read_json(path: Path, found: Collection) -> dict | None:
     try:
-        if path.stat().st_size > MAX_BYTES:
-            found.warn(f"{path}: larger than {MAX_BYTES // 1_000_000} MB, skipped")
-            return None
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        found.warn(f"{path}: not UTF-8 text, skipped")
+        return read_json_object(path)
+    except HarnessError as exc:
+        found.warn(f"{exc}, skipped")
         return None
-    except json.JSONDecodeError as exc:
-        found.warn(f"{path}: malformed JSON ({exc.msg} at line {exc.lineno}), skipped")
-        return None
-    except OSError as exc:
-        found.warn(f"{path}: cannot read ({exc.strerror}), skipped")
-        return None
-    if not isinstance(data, dict):
-        found.warn(f"{path}: expected a JSON object, skipped")
-        return None
-    return data
 
 
 def _validate(path: Path, data: dict, schema: type, found: Collection) -> object | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from harness.metrics import higher_is_better
 from harness.report.board import Board, GroupBoard, Row
@@ -177,57 +178,25 @@ def to_csv(board: Board) -> str:
     writer.writerow(CSV_COLUMNS)
     for group in board.groups:
         for row in group.rows:
-            entry = row.entry
-            ident = [
-                entry.model,
-                row.info.family,
-                group.key.task,
-                group.key.limit,
-                " ".join(map(str, entry.seeds)),
-                entry.zero_shot,
-            ]
-            caveat = group.task.caveat
-            for setting, scores in entry.settings.items():
-                for metric, value in scores.macro.items():
-                    spread = entry.spread.get(f"{setting}/{metric}")
-                    ci = row.cis.get(setting) if row.ci_metrics.get(setting) == metric else None
-                    main = f"{setting}/{metric}" == entry.main_name
-                    tests = _test_cells(row, board.options.test_resamples) if main else [None] * 7
-                    writer.writerow(
-                        [
-                            _cell(v)
-                            for v in [
-                                *ident,
-                                setting,
-                                "",
-                                metric,
-                                value,
-                                spread.std if spread else None,
-                                *(ci or (None, None)),
-                                None,
-                                caveat,
-                                *tests,
-                            ]
-                        ]
-                    )
-                for view, values in scores.detail.items():
-                    for metric, value in values.items():
-                        writer.writerow(
-                            [
-                                _cell(v)
-                                for v in [
-                                    *ident,
-                                    setting,
-                                    view,
-                                    metric,
-                                    value,
-                                    None,
-                                    None,
-                                    None,
-                                    scores.n_queries.get(view),
-                                    caveat,
-                                    *[None] * 7,
-                                ]
-                            ]
-                        )
+            writer.writerows([_cell(v) for v in cells] for cells in _csv_rows(board, group, row))
     return buffer.getvalue()
+
+
+def _csv_rows(board: Board, group: GroupBoard, row: Row) -> Iterator[list[object]]:
+    """One entry's rows: per setting, its macro means (with spread, CI and, for the main score, the tests),
+    then every view's values (with its query count)."""
+    entry, caveat = row.entry, group.task.caveat
+    ident = [entry.model, row.info.family, group.key.task, group.key.limit, " ".join(map(str, entry.seeds))]
+    ident.append(entry.zero_shot)
+    for setting, scores in entry.settings.items():
+        for metric, value in scores.macro.items():
+            spread = entry.spread.get(f"{setting}/{metric}")
+            ci = row.cis.get(setting) if row.ci_metrics.get(setting) == metric else None
+            main = f"{setting}/{metric}" == entry.main_name
+            tests = _test_cells(row, board.options.test_resamples) if main else [None] * 7
+            std = spread.std if spread else None
+            yield [*ident, setting, "", metric, value, std, *(ci or (None, None)), None, caveat, *tests]
+        for view, values in scores.detail.items():
+            for metric, value in values.items():
+                n = scores.n_queries.get(view)
+                yield [*ident, setting, view, metric, value, None, None, None, n, caveat, *[None] * 7]

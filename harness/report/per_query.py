@@ -6,7 +6,6 @@ queries), straight from the zip members: a 132-view XQuAD-R file costs milliseco
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import struct
@@ -17,7 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from harness.errors import HarnessError
 from harness.report.entries import Entry, Run
+from harness.results.reader import read_per_query
 from harness.tasks.cluster_key import ClusterKey, cluster_ids
 from harness.vocabulary import query_language
 
@@ -111,11 +112,9 @@ def _read_run(
     if path is None or ref is None:
         raise PerQueryError(f"{run.summary_path}: names no per-query file")
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CorruptPerQueryError(f"{path}: cannot read ({exc.strerror})") from None
-    if hashlib.sha256(raw).hexdigest() != ref.sha256:
-        raise CorruptPerQueryError(f"{path}: does not match the checksum in {run.summary_path.name}")
+        raw = read_per_query(run.summary_path, ref.sha256, ref.file)
+    except HarnessError as exc:
+        raise CorruptPerQueryError(str(exc)) from None
     out: dict[ViewKey, View] = {}
     try:
         members = _members(raw)

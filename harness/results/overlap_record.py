@@ -8,7 +8,8 @@ from pathlib import Path
 from harness.atomic import atomic_write_text
 from harness.errors import HarnessError
 from harness.leakage.overlap import result_overlap
-from harness.results.schema import dump_result, load_result
+from harness.results.reader import load_result
+from harness.results.schema import dump_result
 from harness.tasks.load import load_task
 from harness.tasks.registry import load_tasks
 

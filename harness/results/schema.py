@@ -7,7 +7,6 @@ A file from a newer format is refused with a one-line error.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from harness.errors import HarnessError
 from harness.metrics import METRICS
 from harness.vocabulary import split_main_score
 
@@ -237,28 +235,6 @@ def result_error(path: Path, role: str, exc: ValidationError) -> str:
     else:
         problem = f"{loc or '(top level)'}: {err['msg']}"
     return f"{path}: corrupt {role} file: {problem}"
-
-
-def load_result(path: Path, role: str = "result", required: tuple[str, ...] = ()) -> ResultFile:
-    """Read and validate one result file; anything unusable is a one-line error naming file and field.
-
-    `required` lists fields that are optional in the format but needed by the caller (a check
-    needs `dataset_fingerprint`).
-    """
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raw = None
-    if not isinstance(raw, dict):
-        raise HarnessError(f"{path}: corrupt {role} file (unreadable or not a JSON object)")
-    try:
-        result = ResultFile.model_validate(raw)
-    except ValidationError as exc:
-        raise HarnessError(result_error(path, role, exc)) from None
-    for name in required:
-        if getattr(result, name, None) is None:
-            raise HarnessError(f"{path}: corrupt {role} file: missing field {name!r}")
-    return result
 
 
 def _is_number(value: object) -> bool:

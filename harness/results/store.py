@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from harness.atomic import atomic_write_bytes, atomic_write_text
 from harness.errors import HarnessError
 from harness.evaluate.setting_result import SettingResult
+from harness.results.reader import per_query_arrays, per_query_file, read_json_object, read_per_query, stored_summary
 from harness.results.schema import PerQueryRef, ResultFile, dump_result, result_error
 from harness.vocabulary import query_language
 
@@ -31,8 +32,8 @@ def result_paths(results_dir: Path, model: str, task: str, limit: int | None, se
     """Quick runs (`--limit`) and each seed of a trained model get their own file names."""
     stem = task if limit is None else f"{task}.limit{limit}"
     stem = stem if seed is None else f"{stem}.seed{seed}"
-    folder = results_dir / model
-    return ResultPaths(folder / f"{stem}.json", folder / f"{stem}.per_query.npz")
+    summary = results_dir / model / f"{stem}.json"
+    return ResultPaths(summary, per_query_file(summary))
 
 
 def ensure_writable(results_dir: Path) -> None:
@@ -90,32 +91,14 @@ def write_result(paths: ResultPaths, summary: dict, results: list[SettingResult]
     return result
 
 
-def read_summary(path: Path) -> dict | None:
-    """A summary file's content, or None when it is absent or unreadable."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def load_per_query(paths: ResultPaths) -> dict[str, np.ndarray]:
     """Per-query arrays of a result, verified against the checksum in its summary."""
-    summary = read_summary(paths.summary)
-    raw = paths.per_query.read_bytes()
-    if summary is None or hashlib.sha256(raw).hexdigest() != summary.get("per_query", {}).get("sha256"):
-        raise HarnessError(f"{paths.per_query}: does not match its summary {paths.summary.name}")
-    with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
-        return {key: npz[key] for key in npz.files}
+    summary = read_json_object(paths.summary)
+    ref = summary.get("per_query")
+    return per_query_arrays(read_per_query(paths.summary, ref.get("sha256") if isinstance(ref, dict) else None))
 
 
 def is_complete(paths: ResultPaths, identity: dict[str, object]) -> bool:
-    """True when a finished result with exactly this identity (fingerprints, limit, version) exists."""
-    summary = read_summary(paths.summary)
-    if summary is None or any(summary.get(k) != v for k, v in identity.items()):
-        return False
-    try:
-        raw = paths.per_query.read_bytes()
-    except OSError:
-        return False
-    return hashlib.sha256(raw).hexdigest() == summary.get("per_query", {}).get("sha256")
+    """True when a finished result with exactly this identity (fingerprints, limit, version) exists whole."""
+    summary = stored_summary(paths.summary)
+    return summary is not None and all(summary.get(k) == v for k, v in identity.items())

@@ -165,37 +165,11 @@ def train(
     Across several ranks (an initialised process group) every rank runs this with the same sampler
     seed; rank 0 alone writes checkpoints and reports, and any number of ranks resumes them.
     """
-    from transformers import get_linear_schedule_with_warmup
-
     ranks = ranks or Ranks()
     reporter = (reporter or NullReporter()) if ranks.is_main else NullReporter()
     torch.manual_seed(seed)
-    model.to(device)
-    model.max_seq_length = params.max_seq_length
-    if params.freeze_word_embeddings:
-        freeze_word_embeddings(model)
-    if params.dropout is not None:
-        set_dropout(model, params.dropout)
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=params.lr, weight_decay=params.weight_decay)
-    scheduler = get_linear_schedule_with_warmup(optimizer, params.warmup_steps, params.max_steps)
-    state = {
-        "step": 0,
-        "best_val": float("inf"),
-        "best_step": 0,
-        "bad_evals": 0,
-        "history": [],
-        "seconds": 0.0,
-        "stopped_early": False,
-    }
-    saved = checkpoint.load(work_dir / checkpoint.CHECKPOINT)
-    if saved is not None:
-        checkpoint.load_trainable(model, saved["trainable"])
-        optimizer.load_state_dict(saved["optimizer"])
-        scheduler.load_state_dict(saved["scheduler"])
-        sampler.set_state(saved["sampler"])
-        torch.set_rng_state(saved["torch_rng"])
-        state = saved["state"]
+    trainable, optimizer, scheduler = _setup(model, params, device)
+    state = _resume(work_dir, model, optimizer, scheduler, sampler)
     resumed_from = state["step"]
     reporter.begin(params.max_steps, state["step"])
     model.train()
@@ -218,17 +192,7 @@ def train(
             _validate(model, val_batches, params, prefixes, device, state, train_loss, work_dir, reporter, ranks)
             state["seconds"] = time.perf_counter() - started
             if ranks.is_main:
-                checkpoint.save(
-                    work_dir / checkpoint.CHECKPOINT,
-                    {
-                        "trainable": checkpoint.trainable_state(model),
-                        "optimizer": optimizer.state_dict(),
-                        "scheduler": scheduler.state_dict(),
-                        "sampler": sampler.state(),
-                        "torch_rng": torch.get_rng_state(),
-                        "state": state,
-                    },
-                )
+                _save_checkpoint(work_dir, model, optimizer, scheduler, sampler, state)
     if ranks.distributed:  # rank 0 has written the best weights before any rank reads them
         torch.distributed.barrier()
     best = checkpoint.load(work_dir / checkpoint.BEST)
@@ -242,6 +206,61 @@ def train(
         seconds=time.perf_counter() - started,
         resumed_from=resumed_from,
         history=state["history"],
+    )
+
+
+def _setup(model: Any, params: TrainParams, device: str) -> tuple[list[Any], Any, Any]:
+    """The model on its device with its frozen parts and dropout set; its trainable parameters, AdamW and the
+    linear warmup schedule."""
+    from transformers import get_linear_schedule_with_warmup
+
+    model.to(device)
+    model.max_seq_length = params.max_seq_length
+    if params.freeze_word_embeddings:
+        freeze_word_embeddings(model)
+    if params.dropout is not None:
+        set_dropout(model, params.dropout)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable, lr=params.lr, weight_decay=params.weight_decay)
+    return trainable, optimizer, get_linear_schedule_with_warmup(optimizer, params.warmup_steps, params.max_steps)
+
+
+def _resume(work_dir: Path, model: Any, optimizer: Any, scheduler: Any, sampler: Sampler) -> dict[str, Any]:
+    """The loop's state: fresh, or restored with the weights, optimizer, schedule, sampler and RNG of the last
+    checkpoint in `work_dir`."""
+    saved = checkpoint.load(work_dir / checkpoint.CHECKPOINT)
+    if saved is None:
+        return {
+            "step": 0,
+            "best_val": float("inf"),
+            "best_step": 0,
+            "bad_evals": 0,
+            "history": [],
+            "seconds": 0.0,
+            "stopped_early": False,
+        }
+    checkpoint.load_trainable(model, saved["trainable"])
+    optimizer.load_state_dict(saved["optimizer"])
+    scheduler.load_state_dict(saved["scheduler"])
+    sampler.set_state(saved["sampler"])
+    torch.set_rng_state(saved["torch_rng"])
+    return saved["state"]
+
+
+def _save_checkpoint(
+    work_dir: Path, model: Any, optimizer: Any, scheduler: Any, sampler: Sampler, state: dict[str, Any]
+) -> None:
+    """Everything `_resume` restores, written atomically."""
+    checkpoint.save(
+        work_dir / checkpoint.CHECKPOINT,
+        {
+            "trainable": checkpoint.trainable_state(model),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "sampler": sampler.state(),
+            "torch_rng": torch.get_rng_state(),
+            "state": state,
+        },
     )
 
 

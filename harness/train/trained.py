@@ -191,22 +191,6 @@ def ensure_trained(
     return info
 
 
-def load_trained(
-    name: str,
-    spec: ModelSpec,
-    models: dict[str, ModelSpec],
-    seed: int | None,
-    device: str | None,
-    backend: str = DEFAULT_BACKEND,
-) -> Any:
-    """The finished trained model as an encoder; one line telling how to train it when it is missing."""
-    seed = recipe_of(name, spec).seeds[0] if seed is None else seed
-    ref = TrainedModelRef(name, spec, seed, models, device)
-    if not ref.is_trained():
-        raise HarnessError(f"model {name!r} (seed {seed}) is not trained yet: harness train --model {name}")
-    return trained_encoder(ref, backend)
-
-
 def trained_weights_fingerprint(key: str) -> str:
     """The weights fingerprint of a trained model: its training key."""
     return digest({"loader": "trained", "key": key})

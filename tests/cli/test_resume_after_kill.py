@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from harness.paths import REPO_ROOT
-from harness.results.store import is_complete, load_per_query, read_summary, result_paths
+from harness.results.reader import read_json_object
+from harness.results.store import is_complete, load_per_query, result_paths
 
 from .conftest import CliRunner, subset_task
 
@@ -60,7 +61,7 @@ def test_killed_run_resumes_with_identical_numbers(cli: CliRunner, tmp_path: Pat
     assert clean.returncode == 0, clean.stderr
 
     clean_paths = result_paths(tmp_path / "results-clean", "me5-small", "xquad-r", 40)
-    a, b = read_summary(paths.summary), read_summary(clean_paths.summary)
+    a, b = read_json_object(paths.summary), read_json_object(clean_paths.summary)
     assert a is not None and b is not None
     assert json.dumps(a["settings"], sort_keys=True) == json.dumps(b["settings"], sort_keys=True)
     assert a["cache"]["cached_texts"] > 0  # the resumed run reused what the killed run had encoded

