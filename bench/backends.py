@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness.models.backends.spec import BACKENDS as DECLARED_BACKENDS
+from harness.models.backends.backend_spec import BACKENDS as DECLARED_BACKENDS
 
 MODEL = "me5-small-torch"
 BACKENDS = [name for name, info in DECLARED_BACKENDS.items() if not info.gpu_only]  # every CPU backend
@@ -37,7 +37,7 @@ BUDGETS = [1024, 2048, 4096, 8192, 16384]
 def _texts() -> dict[str, list[tuple[str, str]]]:
     """(kind, text): 500 questions and 500 candidate sentences of 10 XQuAD-R languages; 200 MIRACL passages."""
     from harness.tasks.data import load_task_data
-    from harness.tasks.registry import load_tasks
+    from harness.tasks.task_registry import load_tasks
 
     data = load_task_data(load_tasks()["xquad-r"], 200)  # 200 question ids: enough paragraphs for 50 candidates
     langs = [lang for lang in data.languages if lang != "ro"][:10]
@@ -54,7 +54,7 @@ def _texts() -> dict[str, list[tuple[str, str]]]:
 
 def _encoder(backend: str):
     from harness.models.factory import build_model
-    from harness.models.spec import load_models
+    from harness.models.model_spec import load_models
 
     name = "torch" if backend == ST_ENCODE else backend
     return build_model(MODEL, load_models()[MODEL], backend=name)
@@ -142,7 +142,7 @@ def _time_gemm(step, n: int, repeats: int) -> float:
 
 def child_xquad(backend: str, results: str) -> dict:
     from harness.run import RunOptions, run_tasks
-    from harness.tasks.registry import load_tasks
+    from harness.tasks.task_registry import load_tasks
 
     encoder = _encoder(backend)
     start = time.perf_counter()

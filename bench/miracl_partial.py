@@ -28,8 +28,8 @@ from harness.evaluate.embedding_blocks import CorpusEmbeddings
 from harness.evaluate.faiss_search import build_index, exact_search, index_search, overlap_at_k
 from harness.paths import model_cache_dir
 from harness.tasks.corpus_loaders import load_corpus_task
-from harness.tasks.registry import load_tasks
 from harness.tasks.search_spec import SearchSpec
+from harness.tasks.task_registry import load_tasks
 
 T = TypeVar("T")
 OUT = Path(__file__).parent / "out" / "miracl_partial.json"
@@ -48,7 +48,7 @@ def record(entry: dict) -> None:
 
 def phase_encode(model_name: str, langs: list[str], block: int) -> None:
     from harness.models.factory import build_model
-    from harness.models.spec import get_model_spec, load_models
+    from harness.models.model_spec import get_model_spec, load_models
 
     registry = load_models()
     encoder = build_model(model_name, get_model_spec(model_name, registry), models=registry)

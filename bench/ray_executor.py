@@ -99,9 +99,9 @@ def encode(address: str, rounds: int, passages: int, block: int, actor_cpus: int
     from harness.data.corpus import Corpus, CorpusShard
     from harness.evaluate.embedding_blocks import CorpusEmbeddings
     from harness.model_ref import resolve_model
-    from harness.models.spec import load_models
+    from harness.models.model_spec import load_models
     from harness.tasks.corpus_loaders import load_corpus_task
-    from harness.tasks.registry import load_tasks
+    from harness.tasks.task_registry import load_tasks
 
     task = load_corpus_task(load_tasks()["miracl-partial"])
     (name,) = [n for n, c in task.corpora.items() if c.languages == ["sw"]]

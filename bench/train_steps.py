@@ -26,7 +26,7 @@ RECIPE = "me5-small-hybrid"
 
 def batches_and_model(steps: int) -> tuple[object, list, object, object]:
     from harness.models.factory import build_model
-    from harness.models.spec import load_models
+    from harness.models.model_spec import load_models
     from harness.train.samplers import make_sampler
     from harness.train.trained import TrainedModelRef
 
@@ -73,7 +73,7 @@ class Stamps:
 
 
 def run_harness(steps: int) -> list[float]:
-    from harness.models.spec import Prefixes
+    from harness.models.model_spec import Prefixes
     from harness.train.loop import train
 
     model, batches, params, prefixes = batches_and_model(steps)

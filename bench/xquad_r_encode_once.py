@@ -26,14 +26,14 @@ BATCH = 64
 
 def _encoder():
     from harness.models.factory import build_model
-    from harness.models.spec import get_model_spec, load_models
+    from harness.models.model_spec import get_model_spec, load_models
 
     return build_model(MODEL, get_model_spec(MODEL, load_models()))
 
 
 def _data(limit: int | None):
     from harness.tasks.data import load_task_data
-    from harness.tasks.registry import load_tasks
+    from harness.tasks.task_registry import load_tasks
 
     return load_task_data(load_tasks()["xquad-r"], limit)
 
@@ -55,7 +55,7 @@ def phase_a(limit: int | None) -> dict:
 
 def phase_harness(limit: int | None, results_dir: str) -> dict:
     from harness.run import RunOptions, run_tasks
-    from harness.tasks.registry import load_tasks
+    from harness.tasks.task_registry import load_tasks
 
     encoder = _encoder()
     start = time.perf_counter()
@@ -70,7 +70,7 @@ def phase_d(limit: int | None) -> dict:
     import numpy as np
 
     from harness.evaluate.full_rank_metrics import FULL_RANK_METRICS
-    from harness.evaluate.ranking import pad_relevant, relevant_ranks
+    from harness.evaluate.relevant_ranks import pad_relevant, relevant_ranks
 
     data, encoder = _data(limit), _encoder()
     langs = data.spec.languages

@@ -15,7 +15,7 @@ from harness.atomic import atomic_write_text
 from harness.data.scripts import TABLE, script_shares
 from harness.errors import HarnessError
 from harness.tasks.load import load_task
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 HEADER = """\
 # Dominant Unicode script of each language code, measured on the task texts by

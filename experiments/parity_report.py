@@ -22,7 +22,7 @@ from harness.interop.parity import parity
 from harness.interop.parity_command import markdown_table, published_file, summary_lines
 from harness.paths import REPO_ROOT
 from harness.results.reader import load_result
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 PUBLISHED_MODEL = "mteb-results/results/intfloat__multilingual-e5-small"
 MODELS = ["me5-small-torch", "me5-small-torch@openvino-bf16", "me5-small"]

@@ -21,9 +21,9 @@ import numpy as np
 from harness.evaluate.bitext_metrics import bitext_values, top1
 from harness.evaluate.checkpointed_encode import encode_with_checkpoints
 from harness.models.factory import build_model
-from harness.models.spec import load_models
+from harness.models.model_spec import load_models
 from harness.tasks.load import load_task
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 PREFIX = "query: "
 

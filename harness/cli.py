@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.errors import HarnessError
-from harness.models.backends.spec import backend_help
+from harness.models.backends.backend_spec import backend_help
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Benchmark multilingual retrieval models.")
 list_app = typer.Typer(no_args_is_help=True, help="List declared tasks or models.")
@@ -56,7 +56,7 @@ def run(
     """Evaluate a model on tasks (training a recipe first if needed) and store results with provenance."""
     from harness.console import RichPhases, RichTrainReporter
     from harness.run import RunOptions, plan_models, plan_tasks, run_model
-    from harness.tasks.registry import load_tasks, select_tasks
+    from harness.tasks.task_registry import load_tasks, select_tasks
 
     if executor not in ("local", "ray"):
         raise HarnessError(f"--executor {executor}: expected local or ray")
@@ -159,7 +159,7 @@ def list_tasks() -> None:
     """Declared tasks, their languages, settings and whether their data is here."""
     from harness.name_tables import name_table, print_name_table
     from harness.tasks.corpus_loaders import unavailable_reason
-    from harness.tasks.registry import load_tasks
+    from harness.tasks.task_registry import load_tasks
 
     specs = load_tasks()
     table = name_table("task", specs, "kind", "languages", "settings", "main score", "data", "licence")
@@ -180,8 +180,8 @@ def list_tasks() -> None:
 @list_app.command("models")
 def list_models() -> None:
     """Registered models and where their weights come from."""
-    from harness.models.backends.spec import default_backend
-    from harness.models.spec import load_models, runs_offline
+    from harness.models.backends.backend_spec import default_backend
+    from harness.models.model_spec import load_models, runs_offline
     from harness.name_tables import name_table, print_name_table
 
     models = load_models()
@@ -202,8 +202,8 @@ def list_models() -> None:
 @data_app.command("status")
 def data_status() -> None:
     """Every declared file: where it is (mirror / cache / missing) and whether its sha256 matches."""
-    from harness.data.store import file_status
-    from harness.tasks.registry import load_tasks
+    from harness.data.source_files import file_status
+    from harness.tasks.task_registry import load_tasks
 
     table = Table("task", "file", "location", "sha256")
     for spec in load_tasks().values():
@@ -220,7 +220,7 @@ def data_fetch(
 ) -> None:
     """Download missing files from their original (pinned) locations into the data cache."""
     from harness.data.fetch import fetch_source
-    from harness.tasks.registry import load_tasks, select_tasks
+    from harness.tasks.task_registry import load_tasks, select_tasks
 
     for spec in select_tasks(tasks, load_tasks()):
         written = fetch_source(spec.source, timeout=timeout)
@@ -231,7 +231,7 @@ def data_fetch(
 def data_import(directory: Annotated[Path, typer.Argument(help="A mirror laid out like the data cache")]) -> None:
     """Copy a local mirror's files (verified by sha256) into the data cache, for air-gapped machines."""
     from harness.data.importer import import_mirror
-    from harness.tasks.registry import load_tasks
+    from harness.tasks.task_registry import load_tasks
 
     report = import_mirror(directory, [spec.source for spec in load_tasks().values()])
     out.print(
@@ -335,7 +335,7 @@ def leakage(
         raise typer.Exit(0 if updated or not skipped else 2)
 
     from harness.leakage.overlap import overlap_table, training_texts
-    from harness.trainsets.registry import get_training_set, load_training_sets
+    from harness.trainsets.training_registry import get_training_set, load_training_sets
 
     names = train_set.split(",") if train_set else list(load_training_sets())
     table = Table(title="Training texts seen in evaluation tasks (normalised, ≥ 16 characters)")

@@ -18,7 +18,7 @@ from rich.progress import Progress as RichProgress
 from rich.table import Table
 from rich.text import Text
 
-from harness.results.schema import NOT_METRICS
+from harness.results.result_file import NOT_METRICS
 from harness.run import TaskOutcome
 from harness.vocabulary import split_main_score
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from harness.errors import HarnessError
-from harness.models.backends.spec import variant_name
+from harness.models.backends.backend_spec import variant_name
 from harness.models.base import Model
 from harness.models.factory import build_resolved, check_model_device
 from harness.models.identity import resolved_fingerprint
 from harness.models.loaders import loader_info
-from harness.models.spec import ModelSpec, get_model_spec, resolve_backend
+from harness.models.model_spec import ModelSpec, get_model_spec, resolve_backend
 from harness.train.trained import TrainedModelRef, recipe_of, trained_encoder
 
 

@@ -16,24 +16,24 @@ from harness.evaluate.task_kinds import task_kind
 from harness.leakage.overlap import result_overlap
 from harness.model_ref import ModelRef, resolve_model
 from harness.models.base import Encoder, Model
-from harness.models.spec import ModelSpec, load_models
+from harness.models.model_spec import ModelSpec, load_models
 from harness.models.sweeps import expand_model_names
 from harness.results.provenance import provenance
 from harness.results.reader import read_json_object
+from harness.results.result_file import SCHEMA_VERSION
 from harness.results.result_lock import result_lock
-from harness.results.schema import SCHEMA_VERSION
-from harness.results.seeds import aggregate_seeds
-from harness.results.store import (
+from harness.results.result_store import (
     ResultPaths,
     ensure_writable,
     is_complete,
     result_paths,
     write_result,
 )
+from harness.results.seeds import aggregate_seeds
 from harness.results.summary import main_score, result_extras, summarize
 from harness.tasks.corpus_loaders import unavailable_reason
-from harness.tasks.schema import TaskSpec
 from harness.tasks.subset import SELECTION_RULE
+from harness.tasks.task_spec import TaskSpec
 from harness.train.loop import TrainReporter
 from harness.trained_runs import train_one
 
@@ -76,7 +76,7 @@ def plan_tasks(tasks: list[TaskSpec], all_tasks: bool) -> tuple[list[TaskSpec], 
     return runnable, skipped
 
 
-def identity(
+def reuse_identity(
     fingerprint: str, dataset_fingerprint: str, limit: int | None, seed: int | None = None, parallel: bool = False
 ) -> dict[str, object]:
     """Fields that must all match for a stored result to be reused (a quick run also names its subset rule:
@@ -102,7 +102,7 @@ def stored_outcome(model_name: str, fingerprint: str, spec: TaskSpec, options: R
     data = task_kind(spec).load(spec, options.limit)
     paths = result_paths(options.results_dir, model_name, spec.name, data.limit, options.seed)
     if not is_complete(
-        paths, identity(fingerprint, data.dataset_fingerprint, data.limit, options.seed, data.is_parallel)
+        paths, reuse_identity(fingerprint, data.dataset_fingerprint, data.limit, options.seed, data.is_parallel)
     ):
         return None
     return TaskOutcome(spec.name, "existing", data.limit_note, read_json_object(paths.summary), paths.summary)
@@ -145,7 +145,7 @@ def evaluate_task(
     if position:
         progress.stage(position)
     paths: ResultPaths = result_paths(options.results_dir, model_name, spec.name, data.limit, options.seed)
-    ident = identity(model.fingerprint, data.dataset_fingerprint, data.limit, options.seed, data.is_parallel)
+    ident = reuse_identity(model.fingerprint, data.dataset_fingerprint, data.limit, options.seed, data.is_parallel)
     if not options.overwrite and is_complete(paths, ident):
         return TaskOutcome(spec.name, "existing", data.limit_note, read_json_object(paths.summary), paths.summary)
     waiting = f"waiting: {model_name} on {spec.name} is being computed by {{}} (same results folder)"

@@ -20,7 +20,7 @@ def run_rank(name: str, seed: int, device: str) -> None:
     from rich.console import Console
 
     from harness.console import RichTrainReporter
-    from harness.models.spec import get_model_spec, load_models
+    from harness.models.model_spec import get_model_spec, load_models
     from harness.train.distributed import current_ranks
     from harness.train.trained import TrainedModelRef, ensure_trained
 

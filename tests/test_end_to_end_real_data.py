@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from harness.paths import CACHE_ENV, MIRROR_ENV, REPO_ROOT
-from harness.results.store import result_paths
+from harness.results.result_store import result_paths
 
 LANGS = ["en", "de", "zh"]
 LIMIT = 200

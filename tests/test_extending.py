@@ -113,9 +113,9 @@ def test_a_new_source_format_is_a_loader_and_its_registration(
     from harness.evaluate.scorers import make_pool_scorer
     from harness.evaluate.task_kinds import task_kind
     from harness.models.factory import build_model
-    from harness.models.spec import load_models
+    from harness.models.model_spec import load_models
     from harness.tasks import data as task_data
-    from harness.tasks.registry import load_task_file
+    from harness.tasks.task_registry import load_task_file
 
     def load_tsv(path: Path, lang: str) -> ParallelLanguage:  # the new loader module's one function
         rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
@@ -169,9 +169,9 @@ def test_a_metric_is_one_declaration(with_mirror: Path, monkeypatch: pytest.Monk
     from harness.evaluate.scorers import make_pool_scorer
     from harness.evaluate.task_kinds import task_kind
     from harness.models.factory import build_model
-    from harness.models.spec import load_models
+    from harness.models.model_spec import load_models
     from harness.results.low_resource import low_resource_breakdown
-    from harness.tasks.registry import load_tasks
+    from harness.tasks.task_registry import load_tasks
 
     monkeypatch.setitem(metrics.METRICS, "P@10", metrics.Metric("P@10", "higher", (metrics.CORPUS,)))
     monkeypatch.setitem(metrics.METRICS, "miss@10", metrics.Metric("miss@10", "lower", (metrics.CORPUS,), decimals=2))
@@ -220,10 +220,11 @@ def test_a_new_model_loader_is_one_declaration_and_its_module(
 ) -> None:
     """The loader's module (encoder, builder, identity: its own file) + one LoaderInfo in
     harness/models/loaders.py = 2 files; then a models.yaml entry uses it like any other loader."""
-    from harness.models import factory, loaders, spec
+    from harness.models import factory, loaders
+    from harness.models import model_spec as spec
     from harness.models.identity import fingerprint
     from harness.run import RunOptions, run_tasks
-    from harness.tasks.registry import load_tasks
+    from harness.tasks.task_registry import load_tasks
 
     (tmp_path / "trigram_loader.py").write_text(TRIGRAM_LOADER)
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -270,13 +271,13 @@ def make(model, graph, precision):
 def test_a_new_backend_is_one_declaration_and_its_runner(
     tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A backend is one BackendInfo in harness/models/backends/spec.py (+ its runner's code when the runtime is
+    """A backend is one BackendInfo in harness/models/backends/backend_spec.py (+ its runner's code when the runtime is
     new): here a float32 torch runner that counts its batches, with a token budget of 128. `--backend` takes
     it, its fingerprint and results name carry it, and its embeddings equal torch's."""
-    from harness.models.backends import spec as backends
+    from harness.models.backends import backend_spec as backends
     from harness.models.factory import build_model
     from harness.models.identity import fingerprint
-    from harness.models.spec import load_models
+    from harness.models.model_spec import load_models
 
     (tmp_path / "counting_runner.py").write_text(COUNTING_RUNNER)
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -305,10 +306,10 @@ def test_a_new_task_kind_is_a_declaration_an_evaluator_and_its_metrics(
     from harness.evaluate.parallel import evaluate_parallel
     from harness.evaluate.task_kinds import TASK_KINDS, TaskKind
     from harness.models.factory import build_model
-    from harness.models.spec import load_models
+    from harness.models.model_spec import load_models
     from harness.run import RunOptions, run_tasks
     from harness.tasks.kinds import KINDS, KindDeclaration
-    from harness.tasks.registry import load_task_file
+    from harness.tasks.task_registry import load_task_file
 
     declaration = KindDeclaration("cross-only-qa", ("cross",), False, "parallel questions, cross-lingual views only")
     monkeypatch.setitem(KINDS, declaration.name, declaration)

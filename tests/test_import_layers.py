@@ -106,6 +106,6 @@ def test_no_private_name_is_imported_from_another_module(graph) -> None:
 def test_the_graph_sees_real_imports(graph) -> None:
     """Guards the test itself: known edges (one inside a function) are found."""
     edges = graph[0]
-    assert edges.has_edge("harness.run", "harness.results.store")
+    assert edges.has_edge("harness.run", "harness.results.result_store")
     assert edges.has_edge("harness.cli", "harness.run")  # imported inside the command function
-    assert layer("harness.cli") > layer("harness.report.board") > layer("harness.results.store")
+    assert layer("harness.cli") > layer("harness.report.board") > layer("harness.results.result_store")

@@ -12,7 +12,7 @@ from harness.check.inputs import Summary, baseline_files, load_summary, try_per_
 from harness.check.tolerances import Tolerances
 from harness.errors import HarnessError
 from harness.metrics import higher_is_better
-from harness.results.store import view_query_ids
+from harness.results.result_store import view_query_ids
 from harness.stats.clustered import clustered_sign_flip
 from harness.stats.multiple_testing import holm
 from harness.stats.randomization import ALPHA
@@ -199,7 +199,7 @@ def _paired(
 
 def _cluster_key(task: str) -> ClusterKey:
     """The task's declared cluster key; query ids alone for a task no longer declared."""
-    from harness.tasks.registry import load_tasks
+    from harness.tasks.task_registry import load_tasks
 
     spec = load_tasks().get(task)
     return spec.cluster_key if spec else "query-id"

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from harness.errors import HarnessError
-from harness.models.backends.spec import DEFAULT_BACKEND, NATIVE
+from harness.models.backends.backend_spec import DEFAULT_BACKEND, NATIVE
 from harness.results.reader import load_result, load_verified, per_query_file, read_per_query
-from harness.results.schema import BackendRecord
+from harness.results.result_file import BackendRecord
 
 DEFAULT_LABEL = "default"
 REQUIRED = ("dataset_fingerprint",)  # optional in the format, needed to compare

@@ -26,7 +26,7 @@ from harness.evaluate.task_kinds import task_kind
 from harness.model_ref import ModelRef
 from harness.run import RunOptions, TaskOutcome, aggregate_task_seeds, stored_outcome
 from harness.tasks.kinds import KINDS
-from harness.tasks.schema import TaskSpec
+from harness.tasks.task_spec import TaskSpec
 
 RETRIES = 3  # times Ray reruns a job whose worker process died (not one that raised)
 

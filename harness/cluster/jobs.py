@@ -9,7 +9,7 @@ from harness.evaluate.progress import NullProgress
 from harness.model_ref import ModelRef
 from harness.models.base import Model
 from harness.run import RunOptions, TaskOutcome, run_tasks
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 from harness.trained_runs import train_one
 
 

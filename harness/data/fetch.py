@@ -11,8 +11,8 @@ from pathlib import Path
 from harness import __version__
 from harness.atomic import disk_full_reason, staged_file
 from harness.data.checksum import sha256_file
+from harness.data.source_files import file_digest
 from harness.data.sources import Source
-from harness.data.store import file_digest
 from harness.errors import HarnessError
 from harness.paths import data_cache_dir
 

@@ -21,7 +21,7 @@ from harness.evaluate.setting_result import SettingResult
 from harness.evaluate.textset import TextSet
 from harness.metrics import ANN_OVERLAP, ir_measure_name
 from harness.tasks.data import TaskData
-from harness.tasks.schema import TaskSpec
+from harness.tasks.task_spec import TaskSpec
 
 
 def _run(query_ids: list[str], hits: Hits) -> dict[str, dict[str, float]]:

@@ -7,7 +7,7 @@ import numpy as np
 from harness.data.records import ParallelLanguage
 from harness.evaluate.full_rank_metrics import FULL_RANK_METRICS, rank_distance
 from harness.evaluate.progress import NullProgress, Progress
-from harness.evaluate.ranking import pad_relevant, relevant_ranks
+from harness.evaluate.relevant_ranks import pad_relevant, relevant_ranks
 from harness.evaluate.scorers import PoolScorer
 from harness.evaluate.setting_result import SettingResult
 from harness.evaluate.textset import TextSet

@@ -17,7 +17,7 @@ from harness.evaluate.setting_result import SettingResult
 from harness.tasks.data import TaskData
 from harness.tasks.kinds import KINDS, KindDeclaration
 from harness.tasks.load import load_task
-from harness.tasks.schema import TaskSpec
+from harness.tasks.task_spec import TaskSpec
 
 Evaluator = Callable[[TaskData, PoolScorer, Progress], list[SettingResult]]
 

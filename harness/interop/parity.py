@@ -8,8 +8,8 @@ import numpy as np
 
 from harness.errors import HarnessError
 from harness.interop.mteb_published import PublishedResult
-from harness.results.schema import ResultFile
-from harness.tasks.schema import TaskSpec
+from harness.results.result_file import ResultFile
+from harness.tasks.task_spec import TaskSpec
 
 PARITY_TOLERANCE = 0.03  # a view further off than this is named with its reason in docs/PARITY.md
 

@@ -11,8 +11,8 @@ from harness.errors import HarnessError
 from harness.interop.mteb_published import read_published
 from harness.interop.parity import PARITY_TOLERANCE, Parity, parity
 from harness.results.reader import load_result
-from harness.results.store import result_paths
-from harness.tasks.registry import load_tasks, select_tasks
+from harness.results.result_store import result_paths
+from harness.tasks.task_registry import load_tasks, select_tasks
 
 
 def published_file(path: Path, mteb_task: str) -> Path:

@@ -16,9 +16,9 @@ from harness.errors import HarnessError
 from harness.leakage.task_texts import TaskTexts, available_task_texts, data_texts
 from harness.leakage.text_hashes import shared, text_hashes
 from harness.tasks.data import TaskData
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 from harness.trainsets.examples import TrainingSet
-from harness.trainsets.registry import get_training_set
+from harness.trainsets.training_registry import get_training_set
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from harness.leakage.text_hashes import MIN_CHARS, text_hashes
 from harness.paths import cache_dir
 from harness.tasks.data import TaskData, dataset_fingerprint
 from harness.tasks.load import load_task
-from harness.tasks.schema import TaskSpec
+from harness.tasks.task_spec import TaskSpec
 
 HASH_VERSION = 2  # bump when normalisation or what counts as a query / corpus text changes
 

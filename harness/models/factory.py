@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from harness.errors import HarnessError, ModelUnavailableError
-from harness.models.backends.spec import BACKENDS, takes_backend
+from harness.models.backends.backend_spec import BACKENDS, takes_backend
 from harness.models.base import Model
 from harness.models.loaders import loader_info
-from harness.models.spec import ModelSpec, load_models, resolve_backend, runs_offline
+from harness.models.model_spec import ModelSpec, load_models, resolve_backend, runs_offline
 
 
 def build_model(
@@ -24,7 +24,7 @@ def build_model(
 
     `models` (default: the registry file) lists the local alternatives when a hub model's weights
     cannot be reached. `backend` overrides the declared inference backend (see
-    harness/models/backends/spec.py). A trained recipe is built by harness.model_ref.ModelRef.build.
+    harness/models/backends/backend_spec.py). A trained recipe is built by harness.model_ref.ModelRef.build.
     """
     return build_resolved(name, spec, device, resolve_backend(name, spec, backend), models)
 

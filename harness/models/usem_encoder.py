@@ -11,7 +11,7 @@ import numpy as np
 from harness.errors import HarnessError
 from harness.models.base import Encoder, TextKind
 from harness.models.identity import USEM_DISTRIBUTION, require, usem_files, weights_fingerprint
-from harness.models.spec import ModelSpec
+from harness.models.model_spec import ModelSpec
 
 DISTRIBUTION = USEM_DISTRIBUTION
 DIM = 512

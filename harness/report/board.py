@@ -12,10 +12,10 @@ from harness.errors import HarnessError
 from harness.metrics import higher_is_better
 from harness.report.collect import Collection
 from harness.report.entries import Entry, GroupKey
+from harness.report.low_resource_languages import ResourceClasses, low_resource, resource_classes
 from harness.report.metadata import ModelInfo, Registries, TaskInfo, model_info, task_info
+from harness.report.model_ranks import competition_ranks
 from harness.report.per_query import CorruptPerQueryError, PerQueryError, View, ViewKey, aligned_cells, load_views
-from harness.report.ranking import competition_ranks
-from harness.report.resources import ResourceClasses, low_resource, resource_classes
 from harness.report.robustness import Robustness, robustness
 from harness.stats import bootstrap
 from harness.stats.batched_randomization import paired_tests
@@ -163,7 +163,7 @@ def _training_languages(entry: Entry, info: ModelInfo, cache: dict[str, set[str]
     name = train_set.get("name") if isinstance(train_set, dict) else None
     if isinstance(name, str):
         if name not in cache:
-            from harness.trainsets.registry import get_training_spec
+            from harness.trainsets.training_registry import get_training_spec
 
             try:
                 spec = get_training_spec(name)

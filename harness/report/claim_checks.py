@@ -84,7 +84,7 @@ def trend_verdict(check: TrendCheck, result: CheckResult, level: float) -> str:
 
 
 def _training_languages(entry: Entry) -> set[str]:
-    from harness.trainsets.registry import get_training_spec
+    from harness.trainsets.training_registry import get_training_spec
 
     found: set[str] = set()
     for run in entry.runs:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.data.resource_classes import ResourceTable
-from harness.models.backends.spec import DEFAULT_BACKEND, NATIVE
-from harness.results.schema import NOT_METRICS, BackendRecord, ResultFile, SettingSummary
+from harness.models.backends.backend_spec import DEFAULT_BACKEND, NATIVE
+from harness.results.result_file import NOT_METRICS, BackendRecord, ResultFile, SettingSummary
 from harness.vocabulary import view_languages
 
 COUNT_KEYS = NOT_METRICS  # per view: n_queries is a count, not a metric

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from harness.errors import HarnessError
-from harness.models.backends.spec import registered_name
+from harness.models.backends.backend_spec import registered_name
 from harness.report.entries import Entry
-from harness.tasks.schema import DEFAULT_MIN_QUERIES
+from harness.tasks.task_spec import DEFAULT_MIN_QUERIES
 
 UNKNOWN_FAMILY = "unknown"
 
@@ -60,8 +60,8 @@ class Registries:
 
 def load_registries() -> Registries:
     """models.yaml and tasks/*.yaml, tolerating either being broken (the site still renders)."""
-    from harness.models.spec import load_models
-    from harness.tasks.registry import load_tasks
+    from harness.models.model_spec import load_models
+    from harness.tasks.task_registry import load_tasks
 
     found = Registries()
     try:

@@ -12,7 +12,7 @@ from harness.report.charts import alpha_chart, cross_heatmap, difference_heatmap
 from harness.report.class_charts import class_alpha_chart, gain_chart
 from harness.report.entries import Entry
 from harness.report.formatting import slug
-from harness.report.ranking import NO_RANK, Standing, overall_ranks
+from harness.report.model_ranks import NO_RANK, Standing, overall_ranks
 from harness.report.research import QUANTITIES, Sweep
 from harness.report.study import Study
 from harness.vocabulary import CROSS, MONO, MULTI, TRANSLATED, corpus_language, query_language

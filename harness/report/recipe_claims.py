@@ -28,7 +28,7 @@ ClusterKeyOf = Callable[[str], ClusterKey]
 
 def task_cluster_key(task: str) -> ClusterKey:
     """The cluster key the task declares (tasks/*.yaml)."""
-    from harness.tasks.registry import load_tasks
+    from harness.tasks.task_registry import load_tasks
 
     return load_tasks()[task].cluster_key
 

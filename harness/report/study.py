@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from harness.data.resource_classes import resource_table
-from harness.models.backends.spec import variant_name
-from harness.models.spec import ModelSpec
+from harness.models.backends.backend_spec import variant_name
+from harness.models.model_spec import ModelSpec
 from harness.models.sweeps import sweep_groups
 from harness.report.claims_result import CONTRADICTED, EQUIVALENT, SUPPORTED, ClaimResult
 from harness.report.claims_spec import ClaimsFile, load_claims

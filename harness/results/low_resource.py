@@ -14,7 +14,7 @@ import statistics
 
 from harness.data.resource_classes import TAXONOMY, ResourceTable, resource_table
 from harness.metrics import has_direction, higher_is_better
-from harness.results.schema import SettingSummary
+from harness.results.result_file import SettingSummary
 from harness.vocabulary import view_languages
 
 

@@ -9,9 +9,9 @@ from harness.atomic import atomic_write_text
 from harness.errors import HarnessError
 from harness.leakage.overlap import result_overlap
 from harness.results.reader import load_result
-from harness.results.schema import dump_result
+from harness.results.result_file import dump_result
 from harness.tasks.load import load_task
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 
 def record_missing_overlaps(results_dir: Path) -> tuple[list[Path], list[str]]:

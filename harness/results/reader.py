@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from harness.errors import HarnessError
-from harness.results.schema import ResultFile, result_error
+from harness.results.result_file import ResultFile, result_error
 
 MAX_BYTES = 50_000_000  # a summary is a few hundred kB; anything this large is not one
 PER_QUERY_SUFFIX = ".per_query.npz"

@@ -10,8 +10,8 @@ from harness.atomic import atomic_write_text
 from harness.errors import HarnessError
 from harness.results.low_resource import low_resource_breakdown
 from harness.results.reader import load_result
-from harness.results.schema import ResultFile
-from harness.results.store import result_paths
+from harness.results.result_file import ResultFile
+from harness.results.result_store import result_paths
 from harness.results.transfer_gap import transfer_gap
 from harness.vocabulary import CROSS, TRANSLATED
 

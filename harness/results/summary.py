@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from harness.evaluate.setting_result import SettingResult
 from harness.results.low_resource import low_resource_breakdown
 from harness.results.transfer_gap import transfer_gap
-from harness.tasks.schema import TaskSpec
+from harness.tasks.task_spec import TaskSpec
 from harness.vocabulary import CROSS, MULTI, TRANSLATED, corpus_language, query_language, split_main_score
 
 if TYPE_CHECKING:

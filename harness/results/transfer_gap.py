@@ -7,7 +7,7 @@ model loses by not understanding the native question; it is computed from the pe
 
 from __future__ import annotations
 
-from harness.results.schema import NOT_METRICS
+from harness.results.result_file import NOT_METRICS
 
 
 def transfer_gap(native: dict, translated: dict) -> dict[str, object]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from harness.data.records import BitextLanguage
-from harness.data.store import locate
+from harness.data.source_files import locate
 from harness.data.tatoeba import load_tatoeba
 from harness.errors import HarnessError
 from harness.tasks.data import LanguageRecords, TaskData, dataset_fingerprint, full_run_note
-from harness.tasks.schema import TaskSpec
+from harness.tasks.task_spec import TaskSpec
 
 PIVOT_ROLE = "pivot"  # language_files role of the pivot-language file (English for Tatoeba)
 

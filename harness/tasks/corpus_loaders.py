@@ -11,10 +11,10 @@ from harness.data.corpus import Corpus, CorpusShard, count_lines, memory_shard
 from harness.data.corpus_records import CorpusTask, CorpusView, Notes, QuerySet
 from harness.data.miracl import miracl_query_set
 from harness.data.mkqa import read_mkqa
-from harness.data.store import locate, missing_files, missing_message
+from harness.data.source_files import locate, missing_files, missing_message
 from harness.errors import HarnessError
 from harness.tasks.kinds import KINDS
-from harness.tasks.schema import TaskSpec
+from harness.tasks.task_spec import TaskSpec
 from harness.vocabulary import CROSS, MONO, TRANSLATED
 
 

@@ -9,13 +9,13 @@ from harness.data.checksum import sha256_json
 from harness.data.corpus_records import CorpusTask
 from harness.data.lareqa import load_lareqa
 from harness.data.records import BitextLanguage, ParallelLanguage, RetrievalLanguage
+from harness.data.source_files import locate
 from harness.data.squad_paragraphs import load_squad_paragraphs
-from harness.data.store import locate
 from harness.errors import HarnessError
 from harness.tasks.corpus_loaders import corpus_task_fingerprint, load_corpus_task
 from harness.tasks.kinds import KINDS
-from harness.tasks.schema import TaskSpec
 from harness.tasks.subset import restrict_parallel, select_question_ids
+from harness.tasks.task_spec import TaskSpec
 
 LOADERS = {"lareqa": load_lareqa, "squad-paragraphs": load_squad_paragraphs}
 ShapeT = TypeVar("ShapeT", ParallelLanguage, RetrievalLanguage, BitextLanguage)

@@ -8,11 +8,11 @@ question is the x paragraph of its id. Ids of one question are shared across lan
 from __future__ import annotations
 
 from harness.data.records import RetrievalLanguage
+from harness.data.source_files import locate
 from harness.data.squad_paragraphs import read_questions_with_context
-from harness.data.store import locate
 from harness.errors import HarnessError
 from harness.tasks.data import LanguageRecords, TaskData, dataset_fingerprint, full_run_note
-from harness.tasks.schema import TaskSpec
+from harness.tasks.task_spec import TaskSpec
 from harness.vocabulary import CROSS, MONO
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from harness.tasks.bitext import load_bitext_task
 from harness.tasks.data import TaskData, load_task_data
 from harness.tasks.language_pairs import load_language_pairs_task
-from harness.tasks.schema import TaskSpec
+from harness.tasks.task_spec import TaskSpec
 
 Loader = Callable[[TaskSpec, int | None], TaskData]
 

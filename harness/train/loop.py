@@ -17,8 +17,8 @@ from typing import Any, Protocol
 import torch
 import torch.nn.functional as F
 
+from harness.models.model_spec import Prefixes
 from harness.models.recipe import TrainParams
-from harness.models.spec import Prefixes
 from harness.train import checkpoint
 from harness.train.distributed import Ranks, gather_rows, slice_of
 from harness.train.infonce import false_negative_mask, info_nce

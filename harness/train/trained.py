@@ -16,19 +16,19 @@ from typing import Any
 from harness.atomic import staged_dir
 from harness.errors import HarnessError
 from harness.leakage.overlap import guard_training_set
-from harness.models.backends.spec import DEFAULT_BACKEND
+from harness.models.backends.backend_spec import DEFAULT_BACKEND
 from harness.models.factory import build_model
 from harness.models.identity import backend_fingerprint, device_type, digest, weights_fingerprint
 from harness.models.loaders import loader_info, loaders_where
+from harness.models.model_spec import ModelSpec, Prefixes, get_model_spec
 from harness.models.recipe import Recipe
-from harness.models.spec import ModelSpec, Prefixes, get_model_spec
 from harness.paths import model_cache_dir
 from harness.train.distributed import Ranks
 from harness.train.loop import TrainReporter, train
 from harness.train.samplers import make_sampler
 from harness.trainsets.examples import TrainingSet
 from harness.trainsets.loaders import training_fingerprint
-from harness.trainsets.registry import get_training_set, get_training_spec
+from harness.trainsets.training_registry import get_training_set, get_training_spec
 
 TRAINER_VERSION = 1
 INFO_FILE = "training.json"

@@ -15,10 +15,10 @@ from harness.data.afriqa import read_gold_passages
 from harness.data.checksum import sha256_json
 from harness.data.corpus_records import Notes
 from harness.data.lareqa import load_lareqa
-from harness.data.store import locate, missing_files, missing_message
+from harness.data.source_files import locate, missing_files, missing_message
 from harness.errors import DataMissingError, HarnessError
 from harness.trainsets.examples import TrainExample, TrainingSet
-from harness.trainsets.schema import TrainingSpec
+from harness.trainsets.training_spec import TrainingSpec
 
 BUILDER_VERSION = 1  # bump when the way examples are built from the same files changes
 

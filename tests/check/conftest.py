@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from harness.evaluate.setting_result import SettingResult
-from harness.results.store import result_paths, write_result
+from harness.results.result_store import result_paths, write_result
 from harness.results.summary import main_score, summarize
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 N_QUERIES = 40
 VIEWS = [("mono", "en-en"), ("mono", "de-de"), ("cross", "en-de"), ("multi", "en"), ("multi", "de")]

@@ -20,11 +20,11 @@ from harness.check.tolerances import load_tolerances
 from harness.data.lareqa import load_lareqa
 from harness.data.records import ParallelLanguage
 from harness.models.factory import build_model
-from harness.models.spec import get_model_spec, load_models
+from harness.models.model_spec import get_model_spec, load_models
 from harness.paths import REPO_ROOT
 from harness.run import RunOptions, run_tasks
 from harness.tasks import data as task_data
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 BASELINES = REPO_ROOT / "baselines"
 LIMIT = 200

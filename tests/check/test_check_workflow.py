@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from harness.paths import REPO_ROOT
-from harness.tasks.registry import load_tasks, select_tasks
+from harness.tasks.task_registry import load_tasks, select_tasks
 
 
 def test_workflow_is_valid_yaml_that_runs_the_check_and_uploads_junit() -> None:

@@ -77,7 +77,7 @@ def test_a_missing_runtime_package_is_named_before_any_weights_load(monkeypatch:
 
     from harness.errors import HarnessError
     from harness.models import factory
-    from harness.models import spec as declarations
+    from harness.models import model_spec as declarations
 
     real = metadata.version
 
@@ -100,7 +100,7 @@ def test_a_missing_runtime_package_is_named_before_any_weights_load(monkeypatch:
 def test_bf16_on_a_cpu_without_bf16_instructions_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     from harness.errors import HarnessError
     from harness.models import factory
-    from harness.models import spec as declarations
+    from harness.models import model_spec as declarations
 
     monkeypatch.setattr(factory, "cpu_has_bf16", lambda: False)
     spec = declarations.load_models()["me5-small-torch"]

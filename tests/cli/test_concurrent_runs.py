@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from harness.paths import REPO_ROOT
-from harness.results.store import result_paths
+from harness.results.result_store import result_paths
 
 from .conftest import subset_task
 

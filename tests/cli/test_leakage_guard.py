@@ -16,7 +16,7 @@ from harness.errors import HarnessError
 from harness.leakage.overlap import Overlap, guard_calibration, guard_training_set
 from harness.leakage.text_hashes import MIN_CHARS, normalise, text_hashes
 from harness.paths import MIRROR_ENV, REPO_ROOT
-from harness.trainsets.registry import get_training_set
+from harness.trainsets.training_registry import get_training_set
 
 from .conftest import CliRunner
 

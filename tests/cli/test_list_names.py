@@ -13,9 +13,9 @@ import termios
 
 import pytest
 
-from harness.models.spec import load_models
+from harness.models.model_spec import load_models
 from harness.paths import REPO_ROOT
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 from .conftest import CliRunner
 

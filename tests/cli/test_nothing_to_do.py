@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from harness.paths import REPO_ROOT
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 from .conftest import CliRunner, subset_task
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from harness.paths import REPO_ROOT
 from harness.results.reader import read_json_object
-from harness.results.store import is_complete, load_per_query, result_paths
+from harness.results.result_store import is_complete, load_per_query, result_paths
 
 from .conftest import CliRunner, subset_task
 

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from harness.data.resource_classes import resource_table
-from harness.tasks.registry import load_tasks
-from harness.trainsets.registry import load_training_sets
+from harness.tasks.task_registry import load_tasks
+from harness.trainsets.training_registry import load_training_sets
 
 from .conftest import CliRunner, subset_task
 

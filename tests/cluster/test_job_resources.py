@@ -10,8 +10,8 @@ from harness.cluster.connection import forwarded_env
 from harness.cluster.executor import check_fits, job_resources
 from harness.errors import HarnessError
 from harness.model_ref import ModelRef, resolve_model
-from harness.models.resources import GIB, Resources
-from harness.models.spec import load_models
+from harness.models.job_resources import GIB, Resources
+from harness.models.model_spec import load_models
 
 NODES = [  # the shape of ray.nodes(): a dead node's resources do not count
     {"Alive": True, "Resources": {"CPU": 2.0, "memory": 8.0 * GIB}},

@@ -12,9 +12,9 @@ from harness.cluster.jobs import ModelJob, build_encoder
 from harness.data.corpus import Corpus, CorpusShard
 from harness.evaluate.embedding_blocks import CorpusEmbeddings
 from harness.model_ref import resolve_model
-from harness.models.spec import load_models
+from harness.models.model_spec import load_models
 from harness.tasks.corpus_loaders import load_corpus_task
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 pytestmark = pytest.mark.slow
 PASSAGES, BLOCK = 24, 10  # per language: blocks of 10, 10, 4 rows in yo, then sw's continue the numbering

@@ -11,7 +11,7 @@ from harness.data.afriqa import read_gold_passages
 from harness.data.corpus_records import CorpusTask, Notes
 from harness.errors import HarnessError
 from harness.tasks.corpus_loaders import load_corpus_task
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 # records in each test file, and records whose `context` is null (counted, not evaluated)
 RECORDS = {"bem": 309, "fon": 386, "hau": 300, "ibo": 409, "kin": 347, "swa": 295, "twi": 486, "yor": 254, "zul": 325}

@@ -14,11 +14,11 @@ import pytest
 
 from harness.data.checksum import sha256_file
 from harness.data.fetch import fetch_source
+from harness.data.source_files import locate
 from harness.data.sources import Source
-from harness.data.store import locate
 from harness.errors import HarnessError
 from harness.paths import CACHE_ENV, MIRROR_ENV, REPO_ROOT
-from harness.tasks.registry import load_task_file
+from harness.tasks.task_registry import load_task_file
 
 NAMES = ["de.json", "en.json"]  # the two smallest xquad-r files
 

@@ -9,11 +9,11 @@ import pytest
 
 from harness.data.checksum import sha256_file
 from harness.data.importer import ImportReport, import_mirror
+from harness.data.source_files import locate
 from harness.data.sources import Source
-from harness.data.store import locate
 from harness.errors import HarnessError
 from harness.paths import CACHE_ENV, MIRROR_ENV, REPO_ROOT
-from harness.tasks.registry import load_task_file
+from harness.tasks.task_registry import load_task_file
 
 CARRIED = ["de.json", "en.json", "es.json"]  # a subset of xquad-r; the other 8 files are "missing"
 

@@ -32,7 +32,7 @@ def test_the_committed_table_names_known_writing_systems(code: str, script: str)
 
 
 def test_every_tatoeba_afriqa_and_xquad_r_language_has_a_script() -> None:
-    from harness.tasks.registry import load_tasks
+    from harness.tasks.task_registry import load_tasks
 
     tasks = load_tasks()
     codes = {lang for name in ("tatoeba", "xquad-r") for lang in tasks[name].languages}

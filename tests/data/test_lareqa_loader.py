@@ -9,7 +9,7 @@ import pytest
 from harness.data.lareqa import gold_sentence, load_lareqa
 from harness.errors import HarnessError
 from harness.tasks.data import load_task_data
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 TASKS = load_tasks()
 

@@ -10,7 +10,7 @@ from harness.data.corpus_records import Notes
 from harness.data.miracl import miracl_query_set, read_qrels, read_topics
 from harness.errors import HarnessError
 from harness.tasks.corpus_loaders import load_corpus_task
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 # dev topics per language (MANIFEST: 13,495 in all)
 TOPICS = {

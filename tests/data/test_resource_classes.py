@@ -6,7 +6,7 @@ import pytest
 
 from harness.data.resource_classes import ResourceTable, parse_table, resource_table
 from harness.errors import HarnessError
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 # Table 1 of Joshi et al. (2020) names these as examples of their class.
 PAPER_EXAMPLES = {

@@ -18,7 +18,7 @@ from harness.evaluate.checkpointed_encode import CHECKPOINT_ENV
 from harness.evaluate.progress import NullProgress
 from harness.paths import CACHE_ENV, REPO_ROOT
 from harness.run import RunOptions, evaluate_task
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 TESTS = Path(__file__).resolve().parent.parent
 WORKER = textwrap.dedent(f"""
@@ -28,7 +28,7 @@ WORKER = textwrap.dedent(f"""
     from trigram_encoder import TrigramEncoder
     from harness.evaluate.progress import NullProgress
     from harness.run import RunOptions, evaluate_task
-    from harness.tasks.registry import load_tasks
+    from harness.tasks.task_registry import load_tasks
 
     class Slow(TrigramEncoder):  # same fingerprint, a pace a kill can catch mid-pool
         def encode(self, texts, kind):

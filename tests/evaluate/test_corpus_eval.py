@@ -13,9 +13,9 @@ from harness.data.corpus_records import CorpusTask, CorpusView, QuerySet
 from harness.evaluate.corpus_eval import evaluate_corpus
 from harness.evaluate.scorers import DenseScorer, LexicalPoolScorer
 from harness.models.factory import build_model
-from harness.models.spec import load_models
+from harness.models.model_spec import load_models
 from harness.tasks.data import TaskData
-from harness.tasks.schema import TaskSpec
+from harness.tasks.task_spec import TaskSpec
 
 DOCS = {
     f"d{i}": text

@@ -8,7 +8,7 @@ import pytest
 from sklearn.metrics import average_precision_score
 
 from harness.evaluate.full_rank_metrics import FULL_RANK_METRICS, average_precision, rank_distance, recall_at
-from harness.evaluate.ranking import NO_RELEVANT, pad_relevant, relevant_ranks
+from harness.evaluate.relevant_ranks import NO_RELEVANT, pad_relevant, relevant_ranks
 
 SEEDS = [0, 1, 2, 3]
 

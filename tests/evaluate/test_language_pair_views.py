@@ -11,7 +11,7 @@ from harness.evaluate.embedding_cache import EmbeddingCache
 from harness.evaluate.qrels_eval import evaluate_qrels
 from harness.evaluate.scorers import DenseScorer
 from harness.tasks.load import load_task
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 
 class CountingEncoder(TrigramEncoder):

@@ -21,9 +21,9 @@ from harness.evaluate.setting_result import SettingResult
 from harness.evaluate.textset import TextSet
 from harness.models.base import Encoder
 from harness.models.lexical.bm25 import Bm25Scorer
-from harness.models.spec import Bm25Params
+from harness.models.model_spec import Bm25Params
 from harness.tasks.data import TaskData
-from harness.tasks.schema import TaskSpec
+from harness.tasks.task_spec import TaskSpec
 
 LANGS = ["en", "de", "zh"]
 QIDS = [f"q{i:02d}" for i in range(12)]

@@ -14,10 +14,10 @@ import pytest
 from harness.interop.mteb_published import read_published
 from harness.interop.parity import PARITY_TOLERANCE, parity
 from harness.models.factory import build_model
-from harness.models.spec import load_models
+from harness.models.model_spec import load_models
 from harness.results.reader import load_result
 from harness.run import RunOptions, run_tasks
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 LANGUAGES = ["am", "xh", "fy", "awa"]
 PUBLISHED = "mteb-results/results/intfloat__multilingual-e5-small/fd1525a9fd15316a2d503bf26ab031a61d056e98"

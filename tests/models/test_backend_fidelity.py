@@ -17,14 +17,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from harness.models.backends.backend_spec import BACKENDS, DEFAULT_BACKEND
 from harness.models.backends.encoder import SentenceTransformerEncoder
-from harness.models.backends.spec import BACKENDS, DEFAULT_BACKEND
 from harness.models.factory import build_model
-from harness.models.spec import load_models
+from harness.models.model_spec import load_models
 from harness.paths import MIRROR_ENV
 from harness.run import RunOptions, run_tasks
 from harness.tasks.data import load_task_data
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 LANGS = ("en", "ru", "ar", "hi", "zh", "th", "el")
 PER_LANG = 24

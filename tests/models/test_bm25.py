@@ -14,7 +14,7 @@ from harness.models.base import LexicalScorer
 from harness.models.factory import build_model
 from harness.models.lexical.bm25 import Bm25Index, Bm25Scorer, tokenize_pool
 from harness.models.lexical.tokenize import tokenize, tokenizer_name
-from harness.models.spec import Bm25Params, load_models
+from harness.models.model_spec import Bm25Params, load_models
 
 ZH = "北京大学的学生在图书馆里学习机器学习。"
 TH = "ฉันทำงานที่ธนาคารในกรุงเทพมาห้าปีแล้ว"

@@ -11,7 +11,7 @@ import pytest
 from harness.errors import HarnessError
 from harness.models.base import Encoder
 from harness.models.factory import build_model
-from harness.models.spec import ModelSpec, Prefixes, load_models
+from harness.models.model_spec import ModelSpec, Prefixes, load_models
 
 # The same sentence in English, German and Chinese, and an unrelated English one.
 SAME = ["The weather is nice today.", "Das Wetter ist heute schön.", "今天天气很好。"]

@@ -13,7 +13,7 @@ from huggingface_hub import constants
 from harness.errors import ModelUnavailableError
 from harness.models.base import Encoder
 from harness.models.factory import build_model
-from harness.models.spec import ModelSpec, load_models
+from harness.models.model_spec import ModelSpec, load_models
 from harness.models.st_encoder import hub_reachable
 
 HUB_MODELS = ["xlm-roberta-base", "labse", "multilingual-e5-base", "multilingual-e5-large", "bge-m3"]

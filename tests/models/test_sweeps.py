@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from harness.errors import HarnessError
-from harness.models.spec import load_models
+from harness.models.model_spec import load_models
 from harness.models.sweeps import expand_model_names, sweep_groups
 from harness.paths import REPO_ROOT
 

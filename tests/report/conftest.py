@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from synthetic_results import SyntheticTask
 
 from harness.report.board import Board
-from harness.report.synthetic import SyntheticTask
 
 from .browser import SKIP_PREFIX, chromium_path
 
@@ -79,7 +79,7 @@ evil-desc:
 
 def build_test_results(results: Path) -> Path:
     """Committed results + hostile names + a synthetic trained model with seeds and a limit + broken files."""
-    from harness.report.synthetic import write_synthetic
+    from synthetic_results import write_synthetic
 
     copy_real(results)
     clone_result(results, "me5-small", "xquad-r", "evil-script", model=XSS_SCRIPT)

@@ -7,13 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from synthetic_results import SyntheticTask, write_synthetic
 
 from harness.errors import HarnessError
 from harness.report.claims import CONTRADICTED, INCONCLUSIVE, SUPPORTED, evaluate_claims
 from harness.report.claims_spec import load_claims
 from harness.report.collect import collect
 from harness.report.per_query import aligned, load_views
-from harness.report.synthetic import SyntheticTask, write_synthetic
 from harness.stats.multiple_testing import holm
 from harness.stats.randomization import paired_randomization
 

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from synthetic_results import write_synthetic
 
 from harness.errors import HarnessError
 from harness.report.collect import collect
-from harness.report.synthetic import write_synthetic
 
 from .conftest import COMMITTED, SMALL, copy_real
 

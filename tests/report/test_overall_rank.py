@@ -6,8 +6,8 @@ import json
 import re
 
 from harness.report.board import Board
+from harness.report.model_ranks import NO_RANK, overall_ranks
 from harness.report.pages import IN_DOMAIN_ONLY, section_ranks
-from harness.report.ranking import NO_RANK, overall_ranks
 
 from .conftest import COMMITTED
 

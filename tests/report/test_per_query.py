@@ -1,4 +1,4 @@
-"""Reading per-query files: the same arrays as harness.results.store, checksums enforced, seeds averaged."""
+"""Reading per-query files: the same arrays as harness.results.result_store, checksums enforced, seeds averaged."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from synthetic_results import write_synthetic
 
 from harness.report.collect import collect
 from harness.report.per_query import PerQueryError, aligned, load_views
-from harness.report.synthetic import write_synthetic
-from harness.results.store import load_per_query, result_paths
+from harness.results.result_store import load_per_query, result_paths
 
 from .conftest import SMALL
 

@@ -12,7 +12,7 @@ from harness.metrics import METRICS
 from harness.paths import REPO_ROOT
 from harness.report.claims import evaluate_claims
 from harness.report.claims_spec import Comparison, load_claims
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 PREREGISTERED = REPO_ROOT / "experiments" / "claims_preregistered.yaml"
 IN_DOMAIN = {"mlqa-r", "mlqa-mteb"}

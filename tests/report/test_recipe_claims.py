@@ -15,7 +15,7 @@ from scipy import stats
 
 from harness.data.resource_classes import resource_table
 from harness.data.scripts import is_latin_script
-from harness.models.spec import load_models
+from harness.models.model_spec import load_models
 from harness.report.claims_result import CONTRADICTED, EQUIVALENT, INCONCLUSIVE, SUPPORTED
 from harness.report.claims_spec import Comparison, load_claims
 from harness.report.collect import collect

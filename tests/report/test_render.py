@@ -10,13 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from synthetic_results import write_synthetic
 
 from harness.errors import HarnessError
 from harness.paths import REPO_ROOT
 from harness.report import output
 from harness.report.board import BoardOptions
 from harness.report.site import render_site
-from harness.report.synthetic import write_synthetic
 
 from .conftest import SMALL, XSS_IMG, XSS_SCRIPT, copy_real
 

@@ -8,10 +8,10 @@ import pytest
 
 from harness.errors import HarnessError
 from harness.report.entries import Entry, Run, SettingScores
-from harness.report.ranking import competition_ranks
-from harness.report.resources import ResourceClasses, low_resource, resource_classes
+from harness.report.low_resource_languages import ResourceClasses, low_resource, resource_classes
+from harness.report.model_ranks import competition_ranks
 from harness.report.robustness import robustness
-from harness.results.schema import ResultFile
+from harness.results.result_file import ResultFile
 
 
 def _entry(model: str, main: float | None, zero_shot: bool = True, cross: dict | None = None) -> Entry:

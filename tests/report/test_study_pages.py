@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.models.spec import load_models
+from harness.models.model_spec import load_models
 from harness.report.collect import collect
 from harness.report.research import QUANTITIES
 from harness.report.site import CLAIMS_FILE, render_site

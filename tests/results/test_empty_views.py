@@ -15,7 +15,7 @@ from harness.evaluate.scorers import DenseScorer
 from harness.results.low_resource import low_resource_breakdown
 from harness.results.summary import summarize
 from harness.tasks.data import TaskData
-from harness.tasks.schema import TaskSpec
+from harness.tasks.task_spec import TaskSpec
 
 
 def _language(code: str, ids: list[str]) -> ParallelLanguage:

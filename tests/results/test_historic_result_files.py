@@ -9,7 +9,7 @@ import pytest
 
 from harness.errors import HarnessError
 from harness.results.reader import load_result
-from harness.results.schema import SCHEMA_VERSION, dump_result
+from harness.results.result_file import SCHEMA_VERSION, dump_result
 
 HISTORIC = Path(__file__).parent / "data" / "historic" / "bm25-afriqa.v1.json"
 

@@ -11,7 +11,7 @@ from harness.paths import REPO_ROOT
 from harness.results.low_resource import low_resource_breakdown
 from harness.results.summary import result_extras
 from harness.results.transfer_gap import transfer_gap
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 from harness.vocabulary import view_languages
 
 TABLE = ResourceTable({"en": 5, "de": 5, "th": 3, "sw": 2}, low_resource_max_class=3)

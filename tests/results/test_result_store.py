@@ -10,7 +10,7 @@ import pytest
 
 from harness.errors import HarnessError
 from harness.evaluate.setting_result import SettingResult
-from harness.results.store import (
+from harness.results.result_store import (
     ensure_writable,
     is_complete,
     load_per_query,

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from harness.errors import HarnessError
+from harness.results.result_store import result_paths
 from harness.results.seeds import aggregate_seeds, seeds_path
-from harness.results.store import result_paths
 
 SEEDS = [0, 1, 2]
 # seed -> setting -> metric -> value

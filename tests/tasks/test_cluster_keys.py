@@ -7,7 +7,7 @@ import pytest
 
 from harness.paths import REPO_ROOT
 from harness.tasks.cluster_key import cluster_ids
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 from harness.vocabulary import query_language
 
 RESULTS = REPO_ROOT / "results"

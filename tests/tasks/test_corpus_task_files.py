@@ -12,7 +12,7 @@ from harness.errors import HarnessError
 from harness.paths import REPO_ROOT
 from harness.tasks.corpus_loaders import unavailable_reason
 from harness.tasks.data import dataset_fingerprint
-from harness.tasks.registry import load_task_file, load_tasks, select_tasks
+from harness.tasks.task_registry import load_task_file, load_tasks, select_tasks
 
 
 def test_new_tasks_validate_with_their_kinds_and_purposes() -> None:

@@ -18,10 +18,10 @@ from trigram_encoder import TrigramEncoder
 
 from harness.errors import HarnessError
 from harness.paths import REPO_ROOT
-from harness.results.store import load_per_query, result_paths, view_query_ids
+from harness.results.result_store import load_per_query, result_paths, view_query_ids
 from harness.run import RunOptions, plan_tasks, run_tasks
 from harness.tasks.corpus_loaders import load_corpus_task
-from harness.tasks.registry import load_task_file, load_tasks
+from harness.tasks.task_registry import load_task_file, load_tasks
 
 NQ_LANGS = ["ar", "de", "ja", "zh_cn"]
 NQ_PASSAGES = [  # English passages: two questions of the sample have their answer here, one does not

@@ -14,7 +14,7 @@ import pytest
 
 from harness.data.records import BitextLanguage, RetrievalLanguage
 from harness.tasks.load import load_task
-from harness.tasks.registry import load_tasks
+from harness.tasks.task_registry import load_tasks
 
 # MTEB subset -> (queries, unique queries' characters, unique documents, documents' characters): validation
 MLQA_ZHO = {

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from harness.data.lareqa import load_lareqa
-from harness.data.store import locate
+from harness.data.source_files import locate
 from harness.tasks.data import load_task_data
-from harness.tasks.registry import load_tasks
 from harness.tasks.subset import question_id_order, select_question_ids
+from harness.tasks.task_registry import load_tasks
 
 
 def _shared(records: dict, x: str, y: str) -> int:

@@ -9,7 +9,7 @@ import yaml
 
 from harness.errors import HarnessError
 from harness.paths import REPO_ROOT
-from harness.tasks.registry import load_task_file, load_tasks, select_tasks
+from harness.tasks.task_registry import load_task_file, load_tasks, select_tasks
 
 SHIPPED = REPO_ROOT / "tasks" / "xquad-r.yaml"
 

@@ -21,7 +21,7 @@ from harness.train.samplers import (
     make_sampler,
 )
 from harness.trainsets.examples import TrainExample, TrainingSet
-from harness.trainsets.registry import get_training_set
+from harness.trainsets.training_registry import get_training_set
 
 N_BATCHES = 500
 

@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from harness.errors import HarnessError
+from harness.models.model_spec import Prefixes
 from harness.models.recipe import TrainParams
-from harness.models.spec import Prefixes
 from harness.train import loop
 from harness.train.distributed import Ranks
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from harness.models.spec import load_models
+from harness.models.model_spec import load_models
 from harness.paths import REPO_ROOT
 from harness.train.trained import training_key
 

@@ -13,7 +13,7 @@ import yaml
 from harness.errors import DataMissingError, HarnessError
 from harness.paths import CACHE_ENV, MIRROR_ENV, REPO_ROOT
 from harness.trainsets.examples import TrainExample, TrainingSet
-from harness.trainsets.registry import (
+from harness.trainsets.training_registry import (
     DEFAULT_TRAINING_SET,
     get_training_set,
     load_training_file,

@@ -14,7 +14,7 @@ def calibration_texts(train_set: str, count: int, query_prefix: str, passage_pre
     evaluation task (its `source_tasks`) or when a chosen text is in any evaluation task's data
     (harness.leakage), so no evaluation text ever shapes a quantised model."""
     from harness.leakage.overlap import guard_calibration
-    from harness.trainsets.registry import get_training_set
+    from harness.trainsets.training_registry import get_training_set
 
     data = get_training_set(train_set)
     if data.source_tasks:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from harness.errors import HarnessError
+from harness.models.backends.backend_spec import DEFAULT_BACKEND, EXPORTS, BackendInfo, backend_info
 from harness.models.backends.runners import Feeds, Runner
-from harness.models.backends.spec import DEFAULT_BACKEND, EXPORTS, BackendInfo, backend_info
 from harness.models.base import Encoder, TextKind
 from harness.models.batching import token_budget_batches
 from harness.models.identity import backend_fingerprint, version
@@ -19,7 +19,7 @@ from harness.models.loaders import load_callable
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-    from harness.models.spec import Prefixes
+    from harness.models.model_spec import Prefixes
 
 CALIBRATION_BATCH = 8
 # (fingerprint of the calibration texts, the texts with their prefixes applied)

@@ -22,7 +22,7 @@ import numpy as np
 from harness.atomic import staged_dir
 from harness.data.checksum import sha256_json
 from harness.errors import HarnessError
-from harness.models.backends.spec import BACKENDS, EXPORTS, BackendInfo
+from harness.models.backends.backend_spec import BACKENDS, EXPORTS, BackendInfo
 from harness.models.loaders import load_callable
 from harness.paths import model_cache_dir
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from harness.atomic import staged_dir
 from harness.data.checksum import sha256_json
-from harness.data.store import file_digest
+from harness.data.source_files import file_digest
 from harness.models.convert.q4_file import Q4Model, read_q4_model
 from harness.models.convert.xlmr_tokenizer import build_tokenizer, normaliser_deviations
 from harness.paths import model_cache_dir

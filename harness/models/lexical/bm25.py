@@ -11,7 +11,7 @@ import numpy as np
 from harness.models.base import LexicalIndex, LexicalScorer
 from harness.models.identity import bm25_fingerprint
 from harness.models.lexical.tokenize import tokenize
-from harness.models.spec import Bm25Params, ModelSpec
+from harness.models.model_spec import Bm25Params, ModelSpec
 
 if TYPE_CHECKING:
     import scipy.sparse as sp

@@ -12,10 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from pydantic_core import PydanticCustomError
 
 from harness.errors import HarnessError
-from harness.models.backends.spec import BACKENDS, NATIVE, default_backend, takes_backend
+from harness.models.backends.backend_spec import BACKENDS, NATIVE, default_backend, takes_backend
+from harness.models.job_resources import Resources
 from harness.models.loaders import LOADERS, loader_info
 from harness.models.recipe import Recipe
-from harness.models.resources import Resources
 from harness.models.sweeps import expand_sweeps
 from harness.paths import REPO_ROOT
 from harness.yaml_io import read_yaml, suggest, validation_message

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.paths import tasks_dir
-from harness.tasks.schema import TaskSpec
+from harness.tasks.task_spec import TaskSpec
 from harness.yaml_io import load_spec_file, suggest
 
 

@@ -8,7 +8,7 @@ from harness.errors import HarnessError
 from harness.paths import training_dir
 from harness.trainsets.examples import TrainingSet
 from harness.trainsets.loaders import LOADERS, build_training_set, required_files
-from harness.trainsets.schema import TrainingSpec
+from harness.trainsets.training_spec import TrainingSpec
 from harness.yaml_io import load_spec_file, suggest
 
 DEFAULT_TRAINING_SET = "mlqa-r"
