@@ -24,8 +24,8 @@ from typing import TypeVar
 
 import numpy as np
 
-from harness.evaluate.embedding_blocks import CorpusEmbeddings
-from harness.evaluate.faiss_search import build_index, exact_search, index_search, overlap_at_k
+from harness.evaluation.embedding_blocks import CorpusEmbeddings
+from harness.evaluation.faiss_search import build_index, exact_search, index_search, overlap_at_k
 from harness.paths import model_cache_dir
 from harness.tasks.corpus_loaders import load_corpus_task
 from harness.tasks.search_spec import SearchSpec

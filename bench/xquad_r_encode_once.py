@@ -69,8 +69,8 @@ def phase_harness(limit: int | None, results_dir: str) -> dict:
 def phase_d(limit: int | None) -> dict:
     import numpy as np
 
-    from harness.evaluate.full_rank_metrics import FULL_RANK_METRICS
-    from harness.evaluate.relevant_ranks import pad_relevant, relevant_ranks
+    from harness.evaluation.full_rank_metrics import FULL_RANK_METRICS
+    from harness.evaluation.relevant_ranks import pad_relevant, relevant_ranks
 
     data, encoder = _data(limit), _encoder()
     langs = data.spec.languages

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from harness.evaluate.bitext_metrics import bitext_values, top1
-from harness.evaluate.checkpointed_encode import encode_with_checkpoints
+from harness.evaluation.bitext_metrics import bitext_values, top1
+from harness.evaluation.checkpointed_encode import encode_with_checkpoints
 from harness.models.factory import build_model
 from harness.models.model_spec import load_models
 from harness.tasks.load import load_task

@@ -25,7 +25,11 @@ CLAIMS_HELP = (
     "Claims file for the Claims and Research question pages "
     "(default: experiments/claims.yaml, when its models have results)"
 )
-MODEL_HELP = "Model name(s) from models.yaml, comma-separated; a sweep names all its members"
+MODEL_HELP = (
+    "Model name(s) from models.yaml, comma-separated (a sweep names all its members), or a model without a "
+    "declaration: a local sentence-transformers / transformers folder, or hf:ORG/NAME[@REVISION]"
+)
+PREFIX_HELP = "A model given by path or hf: id: text prepended to {} (default: the model's own prompts)"
 RECIPE_HELP = "Trained recipe(s) from models.yaml, comma-separated; a sweep names all its members"
 LIMIT_HELP = (
     "Quick run: N question ids (parallel tasks) or the first N queries per query set; "
@@ -52,6 +56,8 @@ def run(
     gpus_per_worker: Annotated[
         float | None, typer.Option(min=0, help="--executor ray: GPUs per job (default: the model's resources)")
     ] = None,
+    query_prefix: Annotated[str | None, typer.Option(help=PREFIX_HELP.format("queries"))] = None,
+    passage_prefix: Annotated[str | None, typer.Option(help=PREFIX_HELP.format("passages"))] = None,
 ) -> None:
     """Evaluate a model on tasks (training a recipe first if needed) and store results with provenance."""
     from harness.console import RichPhases, RichTrainReporter
@@ -63,7 +69,14 @@ def run(
     if gpus_per_worker and executor != "ray":
         raise HarnessError("--gpus-per-worker: only with --executor ray (locally, use --device cuda)")
     refs = plan_models(  # every model is checked before any runs
-        model, backend=backend, device=device, seeds=seeds, seed=seed, check_device=not gpus_per_worker
+        model,
+        backend=backend,
+        device=device,
+        seeds=seeds,
+        seed=seed,
+        check_device=not gpus_per_worker,
+        query_prefix=query_prefix,
+        passage_prefix=passage_prefix,
     )
     runnable, skipped = plan_tasks(select_tasks(tasks, load_tasks()), all_tasks=tasks.strip() == "all")
     for outcome in skipped:

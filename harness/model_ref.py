@@ -19,6 +19,7 @@ from harness.models.factory import build_resolved, check_model_device
 from harness.models.identity import resolved_fingerprint
 from harness.models.loaders import loader_info
 from harness.models.model_spec import ModelSpec, get_model_spec, resolve_backend
+from harness.models.references import declare_reference, is_reference
 from harness.train.trained import TrainedModelRef, recipe_of, trained_encoder
 
 
@@ -32,6 +33,7 @@ class ModelRef:
     device: str | None = None
     seeds: tuple[int, ...] | None = None
     registry: Mapping[str, ModelSpec] = field(default_factory=dict, repr=False, compare=False)
+    source: str | None = None  # a model given by path or hub id: 'path:FOLDER' or 'hf:ORG/NAME@COMMIT'
 
     @property
     def stored_as(self) -> str:
@@ -112,12 +114,25 @@ def resolve_model(
     seeds: int | None = None,
     seed: int | None = None,
     check_device: bool = True,
+    query_prefix: str | None = None,
+    passage_prefix: str | None = None,
 ) -> ModelRef:
-    """The model `name` of `registry` as a run will use it; every user error is one line here, before
-    anything loads (`check_device=False`: the device is chosen later, per Ray job)."""
-    spec = get_model_spec(name, registry)
+    """The model `name` as a run will use it: declared in `registry`, or a folder or hub id (`hf:ORG/NAME@REV`)
+    declared on the fly. Every user error is one line here, before anything loads (`check_device=False`: the
+    device is chosen later, per Ray job)."""
+    source = None
+    if name not in registry and is_reference(name):
+        name, spec, source = declare_reference(name, query_prefix, passage_prefix)
+    else:
+        if query_prefix is not None or passage_prefix is not None:
+            raise HarnessError(
+                f"--query-prefix / --passage-prefix: only for a model given by path or hf: id; {name!r} is "
+                "declared in models.yaml with its prefixes"
+            )
+        spec = get_model_spec(name, registry)
     seed_list = resolve_seeds(name, spec, seeds, seed)
     chosen = resolve_backend(name, spec, backend)
     if check_device:
         check_model_device(name, spec, device, chosen)
-    return ModelRef(name, spec, chosen, device, None if seed_list is None else tuple(seed_list), registry)
+    seed_tuple = None if seed_list is None else tuple(seed_list)
+    return ModelRef(name, spec, chosen, device, seed_tuple, registry, source)

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from harness import __version__
 from harness.errors import HarnessError
-from harness.evaluate.progress import NullProgress, Progress
-from harness.evaluate.scorers import make_pool_scorer
-from harness.evaluate.task_kinds import task_kind
+from harness.evaluation.progress import NullProgress, Progress
+from harness.evaluation.scorers import make_pool_scorer
+from harness.evaluation.task_kinds import task_kind
 from harness.leakage.overlap import result_overlap
 from harness.model_ref import ModelRef, resolve_model
 from harness.models.base import Encoder, Model
 from harness.models.model_spec import ModelSpec, load_models
+from harness.models.references import is_reference
 from harness.models.sweeps import expand_model_names
 from harness.results.provenance import provenance
 from harness.results.reader import read_json_object
@@ -49,6 +50,7 @@ class RunOptions:
     limit: int | None = None
     seed: int | None = None  # the training seed of a trained model (results per seed)
     backend: str | None = None  # inference backend override (--backend); None: the model's declaration
+    model_source: str | None = None  # a model without a declaration: where it came from (recorded in results)
 
 
 @dataclass
@@ -178,6 +180,7 @@ def evaluate_task(
             **result_extras(spec, settings, data),
             "cache": {k: v for k, v in scorer.stats.items() if not k.endswith("seconds")},
             "backend": backend,
+            **({"model_source": options.model_source} if options.model_source else {}),
             "provenance": provenance(options.device, options.batch_size, seconds, options.seed, backend),
         }
         if training is not None:
@@ -222,14 +225,32 @@ def plan_models(
     seeds: int | None = None,
     seed: int | None = None,
     check_device: bool = True,
+    query_prefix: str | None = None,
+    passage_prefix: str | None = None,
 ) -> list[ModelRef]:
-    """Every model a `--model` value names (a sweep names all its members), resolved and checked before any
-    runs (`check_device=False`: Ray chooses each job's device)."""
+    """Every model a `--model` value names (a sweep names all its members; a folder or `hf:` id names a model
+    without a declaration), resolved and checked before any runs (`check_device=False`: Ray chooses each job's
+    device)."""
     registry = registry if registry is not None else load_models()
-    return [
-        resolve_model(name, registry, backend=backend, device=device, seeds=seeds, seed=seed, check_device=check_device)
-        for name in expand_model_names(models, registry)
+    names: list[str] = []
+    for item in models.split(","):
+        reference = is_reference(item.strip()) and item.strip() not in registry
+        names += [item.strip()] if reference else expand_model_names(item, registry)
+    refs = [
+        resolve_model(
+            name,
+            registry,
+            backend=backend,
+            device=device,
+            seeds=seeds,
+            seed=seed,
+            check_device=check_device,
+            query_prefix=query_prefix,
+            passage_prefix=passage_prefix,
+        )
+        for name in dict.fromkeys(names)
     ]
+    return list({ref.stored_as: ref for ref in refs}.values())
 
 
 def run_model(
@@ -242,7 +263,7 @@ def run_model(
     """Every task's result of one model. Stored results are found by the fingerprint before anything is built
     or trained; a trained recipe trains each missing seed, is evaluated per seed, then gets mean ± std over its
     seeds per task."""
-    options = replace(options, device=ref.device, backend=ref.backend)
+    options = replace(options, device=ref.device, backend=ref.backend, model_source=ref.source)
     outcomes: list[TaskOutcome] = []
     for seed in ref.runs:
         seed_options = replace(options, seed=seed)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from harness.evaluate.setting_result import SettingResult
+from harness.evaluation.setting_result import SettingResult
 from harness.metrics import OWN_LANGUAGE, RANK_DISTANCE
 from harness.results.result_store import result_paths, write_result
 from harness.results.summary import main_score, summarize

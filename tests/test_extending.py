@@ -110,8 +110,8 @@ def test_a_new_source_format_is_a_loader_and_its_registration(
 ) -> None:
     """A TSV format: one loader function (its own file) + one LOADERS entry + the task YAML = 3 files."""
     from harness.data.records import ParallelLanguage
-    from harness.evaluate.scorers import make_pool_scorer
-    from harness.evaluate.task_kinds import task_kind
+    from harness.evaluation.scorers import make_pool_scorer
+    from harness.evaluation.task_kinds import task_kind
     from harness.models.factory import build_model
     from harness.models.model_spec import load_models
     from harness.tasks import data as task_data
@@ -166,8 +166,8 @@ def test_a_metric_is_one_declaration(with_mirror: Path, monkeypatch: pytest.Monk
     """P@10 for corpus tasks: declared once, computed by ir-measures by name; its direction reaches
     every reader (check, report, low-resource worst pair) through the registry."""
     from harness import metrics
-    from harness.evaluate.scorers import make_pool_scorer
-    from harness.evaluate.task_kinds import task_kind
+    from harness.evaluation.scorers import make_pool_scorer
+    from harness.evaluation.task_kinds import task_kind
     from harness.models.factory import build_model
     from harness.models.model_spec import load_models
     from harness.results.low_resource import low_resource_breakdown
@@ -303,8 +303,8 @@ def test_a_new_task_kind_is_a_declaration_an_evaluator_and_its_metrics(
     evaluator (its own file) and the kind object (evaluate/task_kinds.py), the kinds its metrics serve
     (metrics.py), and a task file = 5 files."""
     from harness import metrics
-    from harness.evaluate.parallel import evaluate_parallel
-    from harness.evaluate.task_kinds import TASK_KINDS, TaskKind
+    from harness.evaluation.parallel import evaluate_parallel
+    from harness.evaluation.task_kinds import TASK_KINDS, TaskKind
     from harness.models.factory import build_model
     from harness.models.model_spec import load_models
     from harness.run import RunOptions, run_tasks

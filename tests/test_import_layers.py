@@ -22,7 +22,7 @@ LAYERS = {
     "leakage": 2,  # training and calibration texts against task texts (reads tasks and training sets)
     "models": 3,
     "train": 4,
-    "evaluate": 5,
+    "evaluation": 5,
     "results": 6,
     "run": 7,
     "trained_runs": 7,
@@ -32,6 +32,7 @@ LAYERS = {
     "interop": 8,  # MTEB in and out, parity: adapters at the edge, beside the CLI
     "cluster": 8,  # jobs of a run as Ray tasks (uses run and trained_runs, like report uses results)
     "cli": 9,
+    "api": 9,  # the Python API (harness.evaluation), like cli
     "console": 9,
     "name_tables": 9,
     "train_worker": 9,  # the entry of one training rank (the torch launcher runs it), like cli

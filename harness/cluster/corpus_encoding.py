@@ -1,6 +1,6 @@
 """Corpus embeddings with Ray Data, into the block store the local path writes (the same files, byte for byte).
 
-One read task streams the corpus as blocks (harness.evaluate.embedding_blocks: fixed by global passage
+One read task streams the corpus as blocks (harness.evaluation.embedding_blocks: fixed by global passage
 order and block size) and passes on those not done yet; `map_batches` hands each block to an encoder
 actor (a callable class holding the model, one per CPU or GPU slot), which embeds it exactly as the local
 path does (same batch plan, same minute checkpoints); the driver saves each block as it arrives and
@@ -17,7 +17,7 @@ import numpy as np
 from harness.cluster.jobs import ModelJob, build_encoder
 from harness.cluster.threads import use_assigned_cpus
 from harness.errors import HarnessError
-from harness.evaluate.embedding_blocks import CorpusBlock, CorpusEmbeddings, npy_bytes
+from harness.evaluation.embedding_blocks import CorpusBlock, CorpusEmbeddings, npy_bytes
 
 
 def _from_npy(raw: bytes) -> np.ndarray:

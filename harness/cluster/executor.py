@@ -21,8 +21,8 @@ from harness.cluster.corpus_encoding import encode_corpus_with_ray
 from harness.cluster.jobs import EvalJob, ModelJob, evaluate_job, train_job
 from harness.cluster.threads import use_assigned_cpus
 from harness.errors import HarnessError
-from harness.evaluate.embedding_blocks import CorpusEmbeddings
-from harness.evaluate.task_kinds import task_kind
+from harness.evaluation.embedding_blocks import CorpusEmbeddings
+from harness.evaluation.task_kinds import task_kind
 from harness.model_ref import ModelRef
 from harness.run import RunOptions, TaskOutcome, aggregate_task_seeds, stored_outcome
 from harness.tasks.kinds import KINDS

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from harness.evaluate.progress import NullProgress
+from harness.evaluation.progress import NullProgress
 from harness.model_ref import ModelRef
 from harness.models.base import Model
 from harness.run import RunOptions, TaskOutcome, run_tasks

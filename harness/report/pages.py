@@ -114,7 +114,7 @@ def _matrix_charts(group: GroupBoard) -> dict | None:
 def transfer_gaps(group: GroupBoard) -> dict | None:
     """Per model and query language, translated minus native (cross) main metric; None without both settings.
     The macro mean is the rows' `robustness.transfer_gap`."""
-    if not {"cross", "translated"} <= set(group.settings):
+    if not {CROSS, TRANSLATED} <= set(group.settings):
         return None
     metric = group.main_metric
     by_model = {}

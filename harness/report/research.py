@@ -21,7 +21,7 @@ from harness.report.per_query import load_run_views, load_views
 from harness.stats.bootstrap import bootstrap_means, macro_mean_ci
 from harness.stats.hierarchical import recipe_mean
 from harness.tasks.cluster_key import ClusterKey, cluster_ids
-from harness.vocabulary import query_language
+from harness.vocabulary import CROSS, MULTI, query_language
 
 
 @dataclass(frozen=True)
@@ -37,19 +37,19 @@ class Quantity:
 
 
 QUANTITIES = (
-    Quantity("cross", "XQuAD-R cross mAP, all 110 pairs", "xquad-r", "cross", "mAP"),
+    Quantity("cross", "XQuAD-R cross mAP, all 110 pairs", "xquad-r", CROSS, "mAP"),
     Quantity(
         "cross-low",
         "XQuAD-R cross mAP, low-resource pairs (el or th: class ≤ 3)",
         "xquad-r",
-        "cross",
+        CROSS,
         "mAP",
         "low-resource",
     ),
-    Quantity("cross-worst", "XQuAD-R cross mAP, worst pair", "xquad-r", "cross", "mAP", "worst"),
-    Quantity("multi", "XQuAD-R multi mAP", "xquad-r", "multi", "mAP"),
-    Quantity("rank-distance", "XQuAD-R multi rank distance (lower: less bias)", "xquad-r", "multi", "rank_distance"),
-    Quantity("afriqa", "AfriQA cross nDCG@10 (9 African languages)", "afriqa", "cross", "nDCG@10"),
+    Quantity("cross-worst", "XQuAD-R cross mAP, worst pair", "xquad-r", CROSS, "mAP", "worst"),
+    Quantity("multi", "XQuAD-R multi mAP", "xquad-r", MULTI, "mAP"),
+    Quantity("rank-distance", "XQuAD-R multi rank distance (lower: less bias)", "xquad-r", MULTI, "rank_distance"),
+    Quantity("afriqa", "AfriQA cross nDCG@10 (9 African languages)", "afriqa", CROSS, "nDCG@10"),
 )
 
 

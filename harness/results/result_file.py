@@ -161,6 +161,7 @@ class ResultFile(KeyOrdered):
     transfer_gap: dict | None = None  # tasks with a 'translated' setting (harness/results/transfer_gap.py)
     warnings: dict | None = None  # counted data problems (records skipped, views that could not run)
     cache: dict = Field(default_factory=dict)  # embedding-cache statistics of the run
+    model_source: str | None = None  # a model run without a declaration: 'path:FOLDER' or 'hf:ORG/NAME@COMMIT'
 
     def other_fields(self) -> dict[str, Any]:
         """Fields no page shows on their own (low-resource detail, cache, format version, newer ones), in file order."""

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from harness.atomic import atomic_write_bytes, atomic_write_text
 from harness.errors import HarnessError
-from harness.evaluate.setting_result import SettingResult
+from harness.evaluation.setting_result import SettingResult
 from harness.results.reader import per_query_arrays, per_query_file, read_json_object, read_per_query, stored_summary
 from harness.results.result_file import PerQueryRef, ResultFile, dump_result, result_error
 from harness.vocabulary import query_language

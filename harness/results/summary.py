@@ -6,7 +6,7 @@ import math
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from harness.evaluate.setting_result import SettingResult
+from harness.evaluation.setting_result import SettingResult
 from harness.results.low_resource import low_resource_breakdown
 from harness.results.transfer_gap import transfer_gap
 from harness.tasks.task_spec import TaskSpec

@@ -1,5 +1,5 @@
 """What each task kind declares: its settings, whether its data is a corpus, and (from the metric
-registry) its metrics. The object that also holds a kind's evaluator is harness.evaluate.task_kinds."""
+registry) its metrics. The object that also holds a kind's evaluator is harness.evaluation.task_kinds."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from harness.evaluate.setting_result import SettingResult
+from harness.evaluation.setting_result import SettingResult
 from harness.results.result_store import result_paths, write_result
 from harness.results.summary import main_score, summarize
 from harness.tasks.task_registry import load_tasks

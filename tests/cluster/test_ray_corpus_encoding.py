@@ -10,7 +10,7 @@ import pytest
 from harness.cluster.corpus_encoding import encode_corpus_with_ray
 from harness.cluster.jobs import ModelJob, build_encoder
 from harness.data.corpus import Corpus, CorpusShard
-from harness.evaluate.embedding_blocks import CorpusEmbeddings
+from harness.evaluation.embedding_blocks import CorpusEmbeddings
 from harness.model_ref import resolve_model
 from harness.models.model_spec import load_models
 from harness.tasks.corpus_loaders import load_corpus_task

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from trigram_encoder import TrigramEncoder
 
-from harness.evaluate.checkpointed_encode import CHECKPOINT_ENV
-from harness.evaluate.progress import NullProgress
+from harness.evaluation.checkpointed_encode import CHECKPOINT_ENV
+from harness.evaluation.progress import NullProgress
 from harness.paths import CACHE_ENV, REPO_ROOT
 from harness.run import RunOptions, evaluate_task
 from harness.tasks.task_registry import load_tasks
@@ -26,7 +26,7 @@ WORKER = textwrap.dedent(f"""
     sys.path.insert(0, {str(TESTS)!r})
     from pathlib import Path
     from trigram_encoder import TrigramEncoder
-    from harness.evaluate.progress import NullProgress
+    from harness.evaluation.progress import NullProgress
     from harness.run import RunOptions, evaluate_task
     from harness.tasks.task_registry import load_tasks
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
 
-from harness.evaluate.bitext_metrics import bitext_values, top1
+from harness.evaluation.bitext_metrics import bitext_values, top1
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from trigram_encoder import TrigramEncoder
 
-from harness.evaluate.checkpointed_encode import (
+from harness.evaluation.checkpointed_encode import (
     CHECKPOINT_ENV,
     clear_checkpoints,
     encode_with_checkpoints,

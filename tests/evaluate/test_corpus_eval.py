@@ -10,8 +10,8 @@ from trigram_encoder import TrigramEncoder
 
 from harness.data.corpus import Corpus, memory_shard
 from harness.data.corpus_records import CorpusTask, CorpusView, QuerySet
-from harness.evaluate.corpus_eval import evaluate_corpus
-from harness.evaluate.scorers import DenseScorer, LexicalPoolScorer
+from harness.evaluation.corpus_eval import evaluate_corpus
+from harness.evaluation.scorers import DenseScorer, LexicalPoolScorer
 from harness.models.factory import build_model
 from harness.models.model_spec import load_models
 from harness.tasks.data import TaskData

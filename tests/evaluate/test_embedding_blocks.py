@@ -11,7 +11,7 @@ from trigram_encoder import TrigramEncoder
 
 from harness.data.corpus import Corpus, memory_shard
 from harness.errors import HarnessError
-from harness.evaluate.embedding_blocks import CorpusEmbeddings
+from harness.evaluation.embedding_blocks import CorpusEmbeddings
 from harness.models.base import TextKind
 
 

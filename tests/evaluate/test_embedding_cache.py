@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from harness.evaluate.embedding_cache import EmbeddingCache
+from harness.evaluation.embedding_cache import EmbeddingCache
 
 
 @pytest.fixture
@@ -62,8 +62,8 @@ def test_missing_header_is_a_miss(cache: EmbeddingCache, tmp_path: Path) -> None
 def test_dense_scorer_recomputes_a_corrupt_cache_entry(tmp_path: Path) -> None:
     from trigram_encoder import TrigramEncoder
 
-    from harness.evaluate.scorers import DenseScorer
-    from harness.evaluate.textset import TextSet
+    from harness.evaluation.scorers import DenseScorer
+    from harness.evaluation.textset import TextSet
 
     texts = TextSet("t/en/passages", "passage", ["one text", "another text", "one text"], "en")
     first = DenseScorer(TrigramEncoder(), cache=EmbeddingCache(tmp_path))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from harness.evaluate.faiss_search import build_index, exact_search, index_search, merge_top_k, overlap_at_k
+from harness.evaluation.faiss_search import build_index, exact_search, index_search, merge_top_k, overlap_at_k
 from harness.tasks.search_spec import SearchSpec
 
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score
 
-from harness.evaluate.full_rank_metrics import FULL_RANK_METRICS, average_precision, rank_distance, recall_at
-from harness.evaluate.relevant_ranks import NO_RELEVANT, pad_relevant, relevant_ranks
+from harness.evaluation.full_rank_metrics import FULL_RANK_METRICS, average_precision, rank_distance, recall_at
+from harness.evaluation.relevant_ranks import NO_RELEVANT, pad_relevant, relevant_ranks
 
 SEEDS = [0, 1, 2, 3]
 

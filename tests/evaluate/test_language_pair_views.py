@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 from trigram_encoder import TrigramEncoder
 
-from harness.evaluate.embedding_cache import EmbeddingCache
-from harness.evaluate.qrels_eval import evaluate_qrels
-from harness.evaluate.scorers import DenseScorer
+from harness.evaluation.embedding_cache import EmbeddingCache
+from harness.evaluation.qrels_eval import evaluate_qrels
+from harness.evaluation.scorers import DenseScorer
 from harness.tasks.load import load_task
 from harness.tasks.task_registry import load_tasks
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harness.errors import HarnessError
-from harness.evaluate.qrels_eval import RUN_DEPTH, per_query_measures
+from harness.evaluation.qrels_eval import RUN_DEPTH, per_query_measures
 from harness.metrics import METRICS, OWN_LANGUAGE, OWN_LANGUAGE_K, cutoff, require_depth, run_depth
 
 

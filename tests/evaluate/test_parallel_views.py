@@ -13,12 +13,12 @@ from trigram_encoder import TrigramEncoder
 
 from harness.data.records import ParallelLanguage
 from harness.data.sources import Source
-from harness.evaluate import scorers
-from harness.evaluate.embedding_cache import EmbeddingCache
-from harness.evaluate.parallel import evaluate_parallel
-from harness.evaluate.scorers import DenseScorer, LexicalPoolScorer
-from harness.evaluate.setting_result import SettingResult
-from harness.evaluate.textset import TextSet
+from harness.evaluation import scorers
+from harness.evaluation.embedding_cache import EmbeddingCache
+from harness.evaluation.parallel import evaluate_parallel
+from harness.evaluation.scorers import DenseScorer, LexicalPoolScorer
+from harness.evaluation.setting_result import SettingResult
+from harness.evaluation.textset import TextSet
 from harness.models.base import Encoder
 from harness.models.lexical.bm25 import Bm25Scorer
 from harness.models.model_spec import Bm25Params

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from harness.evaluate.qrels_eval import per_query_measures, top_k
+from harness.evaluation.qrels_eval import per_query_measures, top_k
 
 METRICS = ["nDCG@10", "AP@10", "R@10"]
 

@@ -9,9 +9,9 @@ from trigram_encoder import TrigramEncoder
 
 from harness.data.records import ParallelLanguage
 from harness.data.sources import Source
-from harness.evaluate.embedding_cache import EmbeddingCache
-from harness.evaluate.parallel import evaluate_parallel
-from harness.evaluate.scorers import DenseScorer
+from harness.evaluation.embedding_cache import EmbeddingCache
+from harness.evaluation.parallel import evaluate_parallel
+from harness.evaluation.scorers import DenseScorer
 from harness.results.low_resource import low_resource_breakdown
 from harness.results.summary import summarize
 from harness.tasks.data import TaskData

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from harness.errors import HarnessError
-from harness.evaluate.setting_result import SettingResult
+from harness.evaluation.setting_result import SettingResult
 from harness.results.result_store import (
     ensure_writable,
     is_complete,

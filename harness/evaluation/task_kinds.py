@@ -7,13 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from harness.errors import HarnessError
-from harness.evaluate.bitext import evaluate_bitext
-from harness.evaluate.corpus_eval import evaluate_corpus
-from harness.evaluate.parallel import evaluate_parallel
-from harness.evaluate.progress import Progress
-from harness.evaluate.qrels_eval import evaluate_qrels
-from harness.evaluate.scorers import PoolScorer
-from harness.evaluate.setting_result import SettingResult
+from harness.evaluation.bitext import evaluate_bitext
+from harness.evaluation.corpus_eval import evaluate_corpus
+from harness.evaluation.parallel import evaluate_parallel
+from harness.evaluation.progress import Progress
+from harness.evaluation.qrels_eval import evaluate_qrels
+from harness.evaluation.scorers import PoolScorer
+from harness.evaluation.setting_result import SettingResult
 from harness.tasks.data import TaskData
 from harness.tasks.kinds import KINDS, KindDeclaration
 from harness.tasks.load import load_task

@@ -13,12 +13,12 @@ import numpy as np
 from harness.data.answer_match import AnswerMatcher
 from harness.data.corpus_records import CorpusTask, CorpusView, QuerySet
 from harness.errors import HarnessError, LanguageUnsupportedError
-from harness.evaluate.corpus_search import CorpusSearcher, Hits, make_searcher
-from harness.evaluate.progress import NullProgress, Progress
-from harness.evaluate.qrels_eval import RUN_DEPTH, per_query_measures
-from harness.evaluate.scorers import PoolScorer
-from harness.evaluate.setting_result import SettingResult
-from harness.evaluate.textset import TextSet
+from harness.evaluation.corpus_search import CorpusSearcher, Hits, make_searcher
+from harness.evaluation.progress import NullProgress, Progress
+from harness.evaluation.qrels_eval import RUN_DEPTH, per_query_measures
+from harness.evaluation.scorers import PoolScorer
+from harness.evaluation.setting_result import SettingResult
+from harness.evaluation.textset import TextSet
 from harness.metrics import ANN_OVERLAP, ir_measure_name
 from harness.tasks.data import TaskData
 from harness.tasks.task_spec import TaskSpec

@@ -33,7 +33,7 @@ class EmbeddingCache:
         return folder / f"{key}.npy", folder / f"{key}.json"
 
     def checkpoint_dir(self, key: str) -> Path:
-        """Where an unfinished encoding of `key` keeps its checkpoints (harness.evaluate.checkpointed_encode)."""
+        """Where an unfinished encoding of `key` keeps its checkpoints (harness.evaluation.checkpointed_encode)."""
         return self.root / "partial" / key
 
     def load(self, key: str, rows: int) -> np.ndarray | None:

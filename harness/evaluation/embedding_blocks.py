@@ -4,7 +4,7 @@ Layout under `<embedding cache>/corpus/<key>/` (key = sha256 of model and corpus
 the block size): `block-00000.npy` (float32 rows), `block-00000.ids.npy` (docids), and
 `block-00000.json` (row count, sha256 of both files) written last, so a block counts as done only
 when all three are there and agree. A block being encoded keeps a checkpoint every minute in
-`block-00000.partial/` (harness.evaluate.checkpointed_encode), so a killed run loses at most about
+`block-00000.partial/` (harness.evaluation.checkpointed_encode), so a killed run loses at most about
 a minute of encoding, however large the block; blocks are fixed by global passage order, so any
 process can encode any of them (harness.cluster.corpus_encoding: Ray Data actors) into the same files.
 """
@@ -24,8 +24,8 @@ import numpy as np
 from harness.atomic import atomic_write_bytes
 from harness.data.corpus import Corpus, duplicate_ids
 from harness.errors import HarnessError
-from harness.evaluate.checkpointed_encode import clear_checkpoints, encode_with_checkpoints
-from harness.evaluate.progress import NullProgress, Progress
+from harness.evaluation.checkpointed_encode import clear_checkpoints, encode_with_checkpoints
+from harness.evaluation.progress import NullProgress, Progress
 from harness.models.base import Encoder
 from harness.paths import embedding_cache_dir
 

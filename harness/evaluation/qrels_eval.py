@@ -6,10 +6,10 @@ import ir_measures
 import numpy as np
 
 from harness.data.records import RetrievalLanguage
-from harness.evaluate.progress import NullProgress, Progress
-from harness.evaluate.scorers import PoolScorer
-from harness.evaluate.setting_result import SettingResult
-from harness.evaluate.textset import TextSet
+from harness.evaluation.progress import NullProgress, Progress
+from harness.evaluation.scorers import PoolScorer
+from harness.evaluation.setting_result import SettingResult
+from harness.evaluation.textset import TextSet
 from harness.metrics import ir_measure_name, require_depth, run_depth
 from harness.tasks.data import TaskData
 from harness.vocabulary import CROSS, MONO

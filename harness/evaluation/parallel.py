@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from harness.data.records import ParallelLanguage
-from harness.evaluate.full_rank_metrics import FULL_RANK_METRICS, rank_distance
-from harness.evaluate.progress import NullProgress, Progress
-from harness.evaluate.relevant_ranks import pad_relevant, relevant_ranks
-from harness.evaluate.scorers import PoolScorer
-from harness.evaluate.setting_result import SettingResult
-from harness.evaluate.textset import TextSet
+from harness.evaluation.full_rank_metrics import FULL_RANK_METRICS, rank_distance
+from harness.evaluation.progress import NullProgress, Progress
+from harness.evaluation.relevant_ranks import pad_relevant, relevant_ranks
+from harness.evaluation.scorers import PoolScorer
+from harness.evaluation.setting_result import SettingResult
+from harness.evaluation.textset import TextSet
 from harness.metrics import OWN_LANGUAGE, OWN_LANGUAGE_K, RANK_DISTANCE
 from harness.tasks.data import TaskData
 from harness.vocabulary import CROSS, MONO, MULTI, query_language

@@ -7,10 +7,10 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from harness.evaluate.checkpointed_encode import clear_checkpoints, encode_with_checkpoints
-from harness.evaluate.embedding_cache import EmbeddingCache
-from harness.evaluate.progress import NullProgress, Progress
-from harness.evaluate.textset import TextSet
+from harness.evaluation.checkpointed_encode import clear_checkpoints, encode_with_checkpoints
+from harness.evaluation.embedding_cache import EmbeddingCache
+from harness.evaluation.progress import NullProgress, Progress
+from harness.evaluation.textset import TextSet
 from harness.models.base import Encoder, LexicalIndex, LexicalScorer, Model
 
 MAX_BLOCK_CELLS = 1 << 24  # query block x pool cells per score matrix (64 MiB of float32)

@@ -8,11 +8,11 @@ import numpy as np
 
 from harness.data.corpus import Corpus, duplicate_ids
 from harness.errors import HarnessError
-from harness.evaluate.embedding_blocks import CorpusEmbeddings
-from harness.evaluate.faiss_search import build_index, exact_search, index_search, overlap_at_k
-from harness.evaluate.qrels_eval import top_k
-from harness.evaluate.scorers import DenseScorer, LexicalPoolScorer, PoolScorer
-from harness.evaluate.textset import TextSet
+from harness.evaluation.embedding_blocks import CorpusEmbeddings
+from harness.evaluation.faiss_search import build_index, exact_search, index_search, overlap_at_k
+from harness.evaluation.qrels_eval import top_k
+from harness.evaluation.scorers import DenseScorer, LexicalPoolScorer, PoolScorer
+from harness.evaluation.textset import TextSet
 from harness.tasks.search_spec import SearchSpec
 
 

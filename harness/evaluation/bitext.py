@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from harness.errors import LanguageUnsupportedError
-from harness.evaluate.bitext_metrics import bitext_values, top1
-from harness.evaluate.progress import NullProgress, Progress
-from harness.evaluate.scorers import PoolScorer
-from harness.evaluate.setting_result import SettingResult
-from harness.evaluate.textset import TextSet
+from harness.evaluation.bitext_metrics import bitext_values, top1
+from harness.evaluation.progress import NullProgress, Progress
+from harness.evaluation.scorers import PoolScorer
+from harness.evaluation.setting_result import SettingResult
+from harness.evaluation.textset import TextSet
 from harness.metrics import TIE_AT_1
 from harness.tasks.data import TaskData
 from harness.vocabulary import CROSS, REVERSE
