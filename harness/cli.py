@@ -18,6 +18,8 @@ list_app = typer.Typer(no_args_is_help=True, help="List declared tasks or models
 data_app = typer.Typer(no_args_is_help=True, help="Fetch, import and check task data.")
 app.add_typer(list_app, name="list")
 app.add_typer(data_app, name="data")
+export_app = typer.Typer(no_args_is_help=True, help="Write results in another toolchain's format.")
+app.add_typer(export_app, name="export")
 
 out = Console()
 err = Console(stderr=True)
@@ -170,46 +172,17 @@ def train(
 @list_app.command("tasks")
 def list_tasks() -> None:
     """Declared tasks, their languages, settings and whether their data is here."""
-    from harness.name_tables import name_table, print_name_table
-    from harness.tasks.corpus_loaders import unavailable_reason
-    from harness.tasks.task_registry import load_tasks
+    from harness.name_tables import print_name_table, tasks_table
 
-    specs = load_tasks()
-    table = name_table("task", specs, "kind", "languages", "settings", "main score", "data", "licence")
-    for spec in specs.values():
-        here = "present" if unavailable_reason(spec) is None else "missing"
-        table.add_row(
-            spec.name,
-            spec.kind,
-            " ".join(spec.languages),
-            ",".join(spec.settings),
-            spec.main_score,
-            here,
-            spec.source.licence or "",
-        )
-    print_name_table(out, table)
+    print_name_table(out, tasks_table())
 
 
 @list_app.command("models")
 def list_models() -> None:
     """Registered models and where their weights come from."""
-    from harness.models.backends.backend_spec import default_backend
-    from harness.models.model_spec import load_models, runs_offline
-    from harness.name_tables import name_table, print_name_table
+    from harness.name_tables import models_table, print_name_table
 
-    models = load_models()
-    table = name_table("model", models, "loader", "backend", "source", "description")
-    offline = set(runs_offline(models))
-    for name, spec in models.items():
-        if spec.recipe is not None:
-            recipe = spec.recipe
-            sampler = recipe.sampler + (f" alpha={recipe.alpha}" if recipe.alpha is not None else "")
-            hub_base = "" if name in offline else " (hub base)"
-            source = f"train {recipe.base} on {recipe.train_set}, {sampler}{hub_base}"
-        else:
-            source = (spec.hub and f"{spec.hub}@{(spec.revision or '')[:10]}") or "bundled (offline)"
-        table.add_row(name, spec.loader, spec.backend or default_backend(spec.loader), source, spec.description or "")
-    print_name_table(out, table)
+    print_name_table(out, models_table())
 
 
 @data_app.command("status")
@@ -336,8 +309,6 @@ def leakage(
 
     Exit code 1 when a training set shares text with a task it does not declare in-domain (source_tasks).
     """
-    from rich.table import Table
-
     if record is not None:
         from harness.results.overlap_record import record_missing_overlaps
 
@@ -347,28 +318,11 @@ def leakage(
         out.print(f"{record}: training overlap recorded in {len(updated)} result file(s)", markup=False)
         raise typer.Exit(0 if updated or not skipped else 2)
 
-    from harness.leakage.overlap import overlap_table, training_texts
-    from harness.trainsets.training_registry import get_training_set, load_training_sets
+    from harness.console import leakage_table
+    from harness.trainsets.training_registry import load_training_sets
 
     names = train_set.split(",") if train_set else list(load_training_sets())
-    table = Table(title="Training texts seen in evaluation tasks (normalised, ≥ 16 characters)")
-    for column in ("training set", "task", "queries seen", "corpus seen", "declared"):
-        table.add_column(column)
-    undeclared, missing = 0, {}
-    for name in names:
-        data = get_training_set(name)
-        rows, missing = overlap_table(training_texts(data))
-        for row in rows:
-            declared = row.task in data.source_tasks
-            if row.any or declared:
-                undeclared += row.any and not declared
-                table.add_row(
-                    name,
-                    row.task,
-                    f"{row.queries_seen}/{row.queries} ({row.share('queries'):.1%})",
-                    f"{row.corpus_seen}/{row.corpus} ({row.share('corpus'):.1%})",
-                    "in-domain" if declared else "NOT DECLARED",
-                )
+    table, undeclared, missing = leakage_table(names)
     out.print(table)
     for task, why in missing.items():
         out.print(f"not measured: {task}: {why}", markup=False, highlight=False, soft_wrap=True)
@@ -392,6 +346,18 @@ def parity(
     from harness.interop.parity_command import parity_command
 
     parity_command(out, published, model, task, results, metric, markdown)
+
+
+@export_app.command("mteb")
+def export_mteb(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write, laid out like MTEB's results repository")],
+    results: Annotated[Path, typer.Option(help="Folder of result files")] = Path("results"),
+) -> None:
+    """Full results of tasks with an MTEB counterpart (xquad-mteb, mlqa-mteb, tatoeba) in MTEB's format."""
+    from harness.interop.mteb_export import export_command
+
+    for line in export_command(results, out_dir):
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 INTERRUPTED = 130  # typer turns Ctrl-C (KeyboardInterrupt) inside a command into this exit code

@@ -232,3 +232,30 @@ class RichTrainReporter:
 def _signed(value: float | None, digits: int) -> str:
     """'+0.123', or '—' for a value the result file holds as null."""
     return "—" if value is None else f"{value:+.{digits}f}"
+
+
+def leakage_table(names: list[str]) -> tuple[Table, int, dict[str, str]]:
+    """`harness leakage`: per training set, every task sharing text with it (or declared in-domain); the
+    count of undeclared overlaps; the tasks that could not be measured here and why."""
+    from harness.leakage.overlap import overlap_table, training_texts
+    from harness.trainsets.training_registry import get_training_set
+
+    table = Table(title="Training texts seen in evaluation tasks (normalised, ≥ 16 characters)")
+    for column in ("training set", "task", "queries seen", "corpus seen", "declared"):
+        table.add_column(column)
+    undeclared, missing = 0, {}
+    for name in names:
+        data = get_training_set(name)
+        rows, missing = overlap_table(training_texts(data))
+        for row in rows:
+            declared = row.task in data.source_tasks
+            if row.any or declared:
+                undeclared += row.any and not declared
+                table.add_row(
+                    name,
+                    row.task,
+                    f"{row.queries_seen}/{row.queries} ({row.share('queries'):.1%})",
+                    f"{row.corpus_seen}/{row.corpus} ({row.share('corpus'):.1%})",
+                    "in-domain" if declared else "NOT DECLARED",
+                )
+    return table, undeclared, missing

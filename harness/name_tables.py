@@ -48,3 +48,37 @@ def print_name_table(console: Console, table: Table) -> None:
         no_color=console.no_color,
     )  # type: ignore[arg-type]
     wide.print(table)
+
+
+def tasks_table() -> Table:
+    """`harness list tasks`: declared tasks, their languages, settings and whether their data is here."""
+    from harness.tasks.corpus_loaders import unavailable_reason
+    from harness.tasks.task_registry import load_tasks
+
+    specs = load_tasks()
+    table = name_table("task", specs, "kind", "languages", "settings", "main score", "data", "licence")
+    for spec in specs.values():
+        here = "present" if unavailable_reason(spec) is None else "missing"
+        languages, settings = " ".join(spec.languages), ",".join(spec.settings)
+        table.add_row(spec.name, spec.kind, languages, settings, spec.main_score, here, spec.source.licence or "")
+    return table
+
+
+def models_table() -> Table:
+    """`harness list models`: registered models and where their weights come from."""
+    from harness.models.backends.backend_spec import default_backend
+    from harness.models.model_spec import load_models, runs_offline
+
+    models = load_models()
+    table = name_table("model", models, "loader", "backend", "source", "description")
+    offline = set(runs_offline(models))
+    for name, spec in models.items():
+        if spec.recipe is not None:
+            recipe = spec.recipe
+            sampler = recipe.sampler + (f" alpha={recipe.alpha}" if recipe.alpha is not None else "")
+            hub_base = "" if name in offline else " (hub base)"
+            source = f"train {recipe.base} on {recipe.train_set}, {sampler}{hub_base}"
+        else:
+            source = (spec.hub and f"{spec.hub}@{(spec.revision or '')[:10]}") or "bundled (offline)"
+        table.add_row(name, spec.loader, spec.backend or default_backend(spec.loader), source, spec.description or "")
+    return table
