@@ -61,6 +61,7 @@ def evaluate(
     name: str | None = None,
     query_prefix: str | None = None,
     passage_prefix: str | None = None,
+    profile: str | None = None,
     progress: Progress | None = None,
 ) -> list[TaskResult]:
     """Evaluate a model on tasks (training a declared recipe first if needed); every result stored under
@@ -70,7 +71,13 @@ def evaluate(
     progress = progress or NullProgress()
     if isinstance(model, str):
         refs = plan_models(
-            model, backend=backend, device=device, seeds=seeds, query_prefix=query_prefix, passage_prefix=passage_prefix
+            model,
+            backend=backend,
+            device=device,
+            seeds=seeds,
+            query_prefix=query_prefix,
+            passage_prefix=passage_prefix,
+            profile=profile,
         )
         return [_typed(ref.stored_as, o) for ref in refs for o in run_model(ref, specs, options, progress)]
     if backend is not None or seeds is not None:

@@ -31,6 +31,10 @@ MODEL_HELP = (
     "Model name(s) from models.yaml, comma-separated (a sweep names all its members), or a model without a "
     "declaration: a local sentence-transformers / transformers folder, or hf:ORG/NAME[@REVISION]"
 )
+PROFILE_HELP = (
+    "Trained recipes: the training budget, 'cpu' (the recipe's params) or one it declares under profiles, "
+    "e.g. 'paper' (batch 100, lr 3e-5; the default with --device cuda where declared)"
+)
 PREFIX_HELP = "A model given by path or hf: id: text prepended to {} (default: the model's own prompts)"
 RECIPE_HELP = "Trained recipe(s) from models.yaml, comma-separated; a sweep names all its members"
 LIMIT_HELP = (
@@ -60,6 +64,7 @@ def run(
     ] = None,
     query_prefix: Annotated[str | None, typer.Option(help=PREFIX_HELP.format("queries"))] = None,
     passage_prefix: Annotated[str | None, typer.Option(help=PREFIX_HELP.format("passages"))] = None,
+    profile: Annotated[str | None, typer.Option(help=PROFILE_HELP)] = None,
 ) -> None:
     """Evaluate a model on tasks (training a recipe first if needed) and store results with provenance."""
     from harness.console import RichPhases, RichTrainReporter
@@ -79,6 +84,7 @@ def run(
         check_device=not gpus_per_worker,
         query_prefix=query_prefix,
         passage_prefix=passage_prefix,
+        profile=profile,
     )
     runnable, skipped = plan_tasks(select_tasks(tasks, load_tasks()), all_tasks=tasks.strip() == "all")
     for outcome in skipped:
@@ -147,13 +153,14 @@ def train(
         int | None,
         typer.Option(min=1, help="Data-parallel processes on this machine (torch DDP; default: the recipe's nproc)"),
     ] = None,
+    profile: Annotated[str | None, typer.Option(help=PROFILE_HELP)] = None,
 ) -> None:
     """Train a recipe (each missing seed; an interrupted run resumes from its last checkpoint)."""
     from harness.console import RichTrainReporter
     from harness.run import plan_models
     from harness.trained_runs import train_seeds
 
-    refs = plan_models(model, device=device, seeds=seeds, seed=seed)
+    refs = plan_models(model, device=device, seeds=seeds, seed=seed, profile=profile)
     for ref in refs:
         if not ref.is_trained:
             raise HarnessError(

@@ -19,6 +19,7 @@ from harness.models.factory import build_resolved, check_model_device
 from harness.models.identity import resolved_fingerprint
 from harness.models.loaders import loader_info
 from harness.models.model_spec import ModelSpec, get_model_spec, resolve_backend
+from harness.models.recipe import CPU_PROFILE, PAPER_PROFILE
 from harness.models.references import declare_reference, is_reference
 from harness.train.trained import TrainedModelRef, recipe_of, trained_encoder
 
@@ -34,11 +35,13 @@ class ModelRef:
     seeds: tuple[int, ...] | None = None
     registry: Mapping[str, ModelSpec] = field(default_factory=dict, repr=False, compare=False)
     source: str | None = None  # a model given by path or hub id: 'path:FOLDER' or 'hf:ORG/NAME@COMMIT'
+    profile: str | None = None  # a trained recipe's training profile other than its own params (e.g. paper)
 
     @property
     def stored_as(self) -> str:
         """The results folder's model name: the model, plus '@backend' when it is not the default."""
-        return variant_name(self.name, self.backend, self.spec.loader)
+        name = self.name if self.profile is None else f"{self.name}@{self.profile}"
+        return variant_name(name, self.backend, self.spec.loader)
 
     @property
     def is_trained(self) -> bool:
@@ -116,6 +119,7 @@ def resolve_model(
     check_device: bool = True,
     query_prefix: str | None = None,
     passage_prefix: str | None = None,
+    profile: str | None = None,
 ) -> ModelRef:
     """The model `name` as a run will use it: declared in `registry`, or a folder or hub id (`hf:ORG/NAME@REV`)
     declared on the fly. Every user error is one line here, before anything loads (`check_device=False`: the
@@ -130,9 +134,28 @@ def resolve_model(
                 "declared in models.yaml with its prefixes"
             )
         spec = get_model_spec(name, registry)
+    spec, profile = apply_profile(name, spec, profile, device)
     seed_list = resolve_seeds(name, spec, seeds, seed)
     chosen = resolve_backend(name, spec, backend)
     if check_device:
         check_model_device(name, spec, device, chosen)
     seed_tuple = None if seed_list is None else tuple(seed_list)
-    return ModelRef(name, spec, chosen, device, seed_tuple, registry, source)
+    return ModelRef(name, spec, chosen, device, seed_tuple, registry, source, profile)
+
+
+def apply_profile(name: str, spec: ModelSpec, profile: str | None, device: str | None) -> tuple[ModelSpec, str | None]:
+    """The declaration trained with `profile` (default: `paper` on a GPU when the recipe declares it, else its
+    own params), and the profile's name when it is not the recipe's own params."""
+    if profile is None and spec.recipe is not None and PAPER_PROFILE in spec.recipe.profiles:
+        profile = PAPER_PROFILE if (device or "").strip().startswith("cuda") else None
+    if profile is None or profile == CPU_PROFILE:
+        return spec, None
+    if spec.recipe is None:
+        raise HarnessError(
+            f"--profile {profile}: model {name!r} is not a trained recipe; profiles are training budgets"
+        )
+    try:
+        recipe = spec.recipe.with_profile(profile)
+    except ValueError as exc:
+        raise HarnessError(f"--profile {profile}: model {name!r} has {exc}") from None
+    return spec.model_copy(update={"recipe": recipe}), profile

@@ -227,6 +227,7 @@ def plan_models(
     check_device: bool = True,
     query_prefix: str | None = None,
     passage_prefix: str | None = None,
+    profile: str | None = None,
 ) -> list[ModelRef]:
     """Every model a `--model` value names (a sweep names all its members; a folder or `hf:` id names a model
     without a declaration), resolved and checked before any runs (`check_device=False`: Ray chooses each job's
@@ -247,6 +248,7 @@ def plan_models(
             check_device=check_device,
             query_prefix=query_prefix,
             passage_prefix=passage_prefix,
+            profile=profile,
         )
         for name in dict.fromkeys(names)
     ]

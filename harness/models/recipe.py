@@ -68,6 +68,10 @@ class TrainParams(BaseModel):
         return self
 
 
+CPU_PROFILE = "cpu"  # the declared params: sized for the 2-core CPU
+PAPER_PROFILE = "paper"  # the default on a GPU (--device cuda) when a recipe declares it
+
+
 class Recipe(BaseModel):
     """How a fine-tuned model is made from a registered base model."""
 
@@ -79,6 +83,11 @@ class Recipe(BaseModel):
     alpha: float | None = Field(default=None, description="probability of an X-X-mono batch (hybrid only)")
     seeds: list[int] = Field(default_factory=lambda: [0], min_length=1, description="seeds run by default")
     params: TrainParams = Field(default_factory=TrainParams)
+    profiles: dict[str, TrainParams] = Field(
+        default_factory=dict,
+        description="named alternatives to params chosen with --profile (e.g. paper: the paper's GPU budget); "
+        f"{CPU_PROFILE!r} names params itself",
+    )
 
     @model_validator(mode="after")
     def _alpha(self) -> Recipe:
@@ -89,4 +98,15 @@ class Recipe(BaseModel):
                 raise ValueError(f"alpha: must lie in [0, 1], got {self.alpha}")
         elif self.alpha is not None:
             raise ValueError(f"alpha: only the hybrid sampler takes alpha (sampler is {self.sampler!r})")
+        if CPU_PROFILE in self.profiles:
+            raise ValueError(f"profiles: {CPU_PROFILE!r} is the recipe's own params; name the others")
         return self
+
+    def with_profile(self, profile: str) -> Recipe:
+        """The recipe trained with a profile's params (`cpu`: its own params)."""
+        if profile == CPU_PROFILE:
+            return self
+        if profile not in self.profiles:
+            known = ", ".join([CPU_PROFILE, *self.profiles])
+            raise ValueError(f"no profile {profile!r} (profiles: {known})")
+        return self.model_copy(update={"params": self.profiles[profile], "profiles": {}})

@@ -93,7 +93,7 @@ def model_info(name: str, entries: list[Entry], registries: Registries) -> Model
             trained,
             recipe=recipe if isinstance(recipe, dict) else None,
         )
-    recipe = spec.recipe.model_dump() if spec.recipe is not None else None
+    recipe = spec.recipe.model_dump(exclude={"profiles"}) if spec.recipe is not None else None
     languages = tuple(spec.languages) if spec.languages else None
     return ModelInfo(
         name, spec.family, spec.description, trained or recipe is not None, spec.loader, spec.source, languages, recipe

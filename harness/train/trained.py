@@ -48,7 +48,7 @@ def trained_prefixes(spec: ModelSpec, base: ModelSpec) -> Prefixes:
 
 def training_key(recipe: Recipe, base_fingerprint: str, data_fingerprint: str, seed: int, prefixes: Prefixes) -> str:
     """Identity of one trained model: everything that changes its weights."""
-    dumped = recipe.model_dump(exclude={"seeds"})
+    dumped = recipe.model_dump(exclude={"seeds", "profiles"})  # a profile chosen is already in params
     dumped["params"].pop("nproc")  # the same global batches on any number of processes: the same model
     for added in ("autocast", "dropout", "min_best_step"):  # unset: the key a recipe had before the parameter existed
         if getattr(recipe.params, added) is None:
@@ -168,7 +168,7 @@ def ensure_trained(
         "name": ref.name,
         "key": ref.key,
         "seed": ref.seed,
-        "recipe": recipe.model_dump(exclude={"seeds"}),
+        "recipe": recipe.model_dump(exclude={"seeds", "profiles"}),
         "base": {"name": recipe.base, "fingerprint": ref.base.fingerprint},
         "train_set": {
             "name": ref.data.name,

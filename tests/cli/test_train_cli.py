@@ -1,4 +1,5 @@
-"""`harness train` / `harness run` on a trained recipe: kill -9 + resume, zero-shot flags, bad input."""
+"""`harness train` / `harness run` on a trained recipe: kill -9 + resume, zero-shot flags, bad input, and training
+profiles (a named budget beside the CPU params: `--profile paper`, the default on a GPU)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import pytest
 import yaml
 from safetensors.numpy import load_file
 
+from harness.model_ref import apply_profile, resolve_model
+from harness.models.model_spec import load_models
 from harness.paths import REPO_ROOT
 
 from .conftest import CliRunner
@@ -188,3 +191,58 @@ def test_seeds_on_a_pretrained_model_and_train_of_a_pretrained_model(cli: CliRun
     assert done.returncode == 2 and "--seeds: model 'me5-small' is not a trained recipe" in done.stderr
     done = cli("train", "--model", "me5-small", env=env)
     assert done.returncode == 2 and "nothing to train" in done.stderr
+
+
+PAPER = {**TINY_PARAMS, "batch_size": 6, "lr": 3e-5, "weight_decay": 0.01, "freeze_word_embeddings": False}
+
+
+@pytest.fixture
+def profiled_env(tmp_path: Path, with_mirror: Path) -> dict[str, str]:
+    """The tiny recipe with a `paper` profile (training profiles: a named budget beside the CPU params)."""
+    path = models_file(tmp_path, profiles={"paper": PAPER})
+    return {"HARNESS_MODELS_FILE": str(path), "HARNESS_DATA_MIRROR": str(with_mirror), "HF_HUB_OFFLINE": "1"}
+
+
+def key_of(stdout: str) -> str:
+    return stdout.strip().splitlines()[-1].rsplit("key ", 1)[1]
+
+
+def test_the_paper_profile_trains_its_own_model(cli: CliRunner, profiled_env: dict[str, str], tmp_path: Path) -> None:
+    cpu = cli("train", "--model", "tiny", env=profiled_env)
+    paper = cli("train", "--model", "tiny", "--profile", "paper", env=profiled_env)
+    assert cpu.returncode == 0 and paper.returncode == 0, cpu.stderr + paper.stderr
+    assert key_of(cpu.stdout) != key_of(paper.stdout)  # the budget is part of the trained model's identity
+    results = tmp_path / "results"
+    run = cli("run", "--model", "tiny", "--profile", "paper", "--tasks", "xquad-r-ci", "--limit", "5",
+              "--results-dir", str(results), env=profiled_env)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    summary = json.loads((results / "tiny@paper" / "xquad-r-ci.limit5.seed0.json").read_text())
+    params = summary["training"]["recipe"]["params"]
+    assert (params["batch_size"], params["lr"], params["freeze_word_embeddings"]) == (6, 3e-5, False)
+    assert summary["training"]["key"].startswith(key_of(paper.stdout))
+
+
+def test_paper_is_the_default_on_a_gpu(profiled_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HARNESS_MODELS_FILE", profiled_env["HARNESS_MODELS_FILE"])
+    spec = load_models()["tiny"]
+    assert apply_profile("tiny", spec, None, "cuda")[1] == "paper"
+    assert apply_profile("tiny", spec, None, "cuda:1")[0].recipe.params.batch_size == PAPER["batch_size"]
+    assert apply_profile("tiny", spec, None, None) == (spec, None)  # the CPU budget on the cpu
+    assert apply_profile("tiny", spec, "cpu", "cuda") == (spec, None)  # asked for explicitly
+    assert resolve_model("tiny", load_models(), profile="paper").stored_as == "tiny@paper"
+
+
+def test_a_profile_the_recipe_lacks_is_one_line(cli: CliRunner, profiled_env: dict[str, str]) -> None:
+    proc = cli("train", "--model", "tiny", "--profile", "huge", env=profiled_env)
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and len(lines) == 1 and "has no profile 'huge' (profiles: cpu, paper)" in lines[0]
+    untrained = cli("run", "--model", "me5-small", "--profile", "paper", "--tasks", "xquad-r-ci", env=profiled_env)
+    assert untrained.returncode == 2 and "not a trained recipe" in untrained.stderr
+
+
+def test_the_shipped_gpu_recipes_declare_the_paper_budget() -> None:
+    shipped = yaml.safe_load((REPO_ROOT / "models.yaml").read_text())
+    for name in ("xlmr-xx", "xlmr-xy", "xlmr-hybrid", "labse-hybrid"):
+        paper = shipped[name]["recipe"]["profiles"]["paper"]
+        assert (paper["batch_size"], paper["lr"], paper["weight_decay"]) == (100, 3e-5, 0.01)
+        assert paper["min_best_step"] >= paper["warmup_steps"] + paper["patience"] * paper["eval_every"]
