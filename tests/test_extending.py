@@ -300,7 +300,7 @@ def test_a_new_task_kind_is_a_declaration_an_evaluator_and_its_metrics(
     tmp_path: Path, with_mirror: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A kind scoring only the cross-lingual views of a parallel task: its declaration (tasks/kinds.py), the
-    evaluator (its own file) and the kind object (evaluate/task_kinds.py), the kinds its metrics serve
+    evaluator (its own file) and the kind object (evaluation/task_kinds.py), the kinds its metrics serve
     (metrics.py), and a task file = 5 files."""
     from harness import metrics
     from harness.evaluation.parallel import evaluate_parallel

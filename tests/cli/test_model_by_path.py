@@ -99,6 +99,9 @@ def test_a_hub_id_resolves_from_the_cache_offline(
     env = {"HF_HUB_CACHE": str(cache), "HF_HUB_OFFLINE": "1"}
     for name, value in env.items():
         monkeypatch.setenv(name, value)
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))  # read once, when huggingface_hub was imported
     for reference in ("hf:acme/mini", f"hf:acme/mini@{COMMIT}", "hf:acme/mini@main"):
         name, spec, source = declare_reference(reference)
         assert (name, source) == ("acme__mini", f"hf:acme/mini@{COMMIT}") and spec.path.name == COMMIT
