@@ -67,7 +67,7 @@ def run(
     profile: Annotated[str | None, typer.Option(help=PROFILE_HELP)] = None,
 ) -> None:
     """Evaluate a model on tasks (training a recipe first if needed) and store results with provenance."""
-    from harness.console import RichPhases, RichTrainReporter
+    from harness.console import RichPhases, RichTrainReporter, print_outcomes
     from harness.run import RunOptions, plan_models, plan_tasks, run_model
     from harness.tasks.task_registry import load_tasks, select_tasks
 
@@ -101,19 +101,7 @@ def run(
     for ref in refs:
         with RichPhases(err) as phases:
             outcomes = run_model(ref, runnable, options, phases, lambda label: RichTrainReporter(err, label))
-        print_outcomes(ref.stored_as, outcomes, skipped)
-
-
-def print_outcomes(stored_as: str, outcomes: list, skipped: list, seeds: dict | None = None) -> None:
-    """A model's results table, its notes, and where each result is (`seeds`: outcome id -> its seed)."""
-    from harness.console import result_notes, summary_table
-
-    out.print(summary_table(stored_as, outcomes + skipped))
-    for line in result_notes([o for o in outcomes if o.summary is not None]):
-        out.print(line, markup=False, highlight=False, soft_wrap=True)
-    for outcome in outcomes:
-        seed = "" if seeds is None or seeds.get(id(outcome)) is None else f" (seed {seeds[id(outcome)]})"
-        out.print(f"{outcome.status}: {outcome.path or outcome.reason}{seed}", markup=False)
+        print_outcomes(out, ref.stored_as, outcomes, skipped)
 
 
 def run_with_ray(
@@ -122,6 +110,7 @@ def run_with_ray(
     """`harness run --executor ray`: send the jobs, print each model's table and where the jobs ran."""
     from harness.cluster.connection import ray_cluster, require_ray
     from harness.cluster.executor import run_on_ray
+    from harness.console import print_outcomes
 
     require_ray()
     with ray_cluster(address) as ray:
@@ -129,9 +118,8 @@ def run_with_ray(
         outcome = run_on_ray(refs, runnable, options, gpus, lambda line: err.print(line, markup=False))
     for ref in refs:
         mine = [j for j in outcome.jobs if j.job.model.ref.name == ref.name]
-        print_outcomes(
-            ref.stored_as, [j.outcome for j in mine], skipped, {id(j.outcome): j.job.model.seed for j in mine}
-        )
+        seeds = {id(j.outcome): j.job.model.seed for j in mine}
+        print_outcomes(out, ref.stored_as, [j.outcome for j in mine], skipped, seeds)
     nodes = outcome.nodes()
     if nodes:
         out.print("jobs per Ray node: " + ", ".join(f"{node[:12]} {n}" for node, n in sorted(nodes.items())))

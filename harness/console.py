@@ -259,3 +259,15 @@ def leakage_table(names: list[str]) -> tuple[Table, int, dict[str, str]]:
                     "in-domain" if declared else "NOT DECLARED",
                 )
     return table, undeclared, missing
+
+
+def print_outcomes(
+    console: Console, stored_as: str, outcomes: list[TaskOutcome], skipped: list[TaskOutcome], seeds: dict | None = None
+) -> None:
+    """A model's results table, its notes, and where each result is (`seeds`: outcome id -> its seed)."""
+    console.print(summary_table(stored_as, outcomes + skipped))
+    for line in result_notes([o for o in outcomes if o.summary is not None]):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    for outcome in outcomes:
+        seed = "" if seeds is None or seeds.get(id(outcome)) is None else f" (seed {seeds[id(outcome)]})"
+        console.print(f"{outcome.status}: {outcome.path or outcome.reason}{seed}", markup=False)

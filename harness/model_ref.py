@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypedDict
 
 from harness.errors import HarnessError
 from harness.models.backends.backend_spec import variant_name
@@ -106,6 +106,19 @@ def resolve_seeds(name: str, spec: ModelSpec, seeds: int | None, seed: int | Non
     if seed is not None:
         return [seed]
     return list(recipe_of(name, spec).seeds)
+
+
+class ResolveOptions(TypedDict, total=False):
+    """How `resolve_model` resolves a model (the CLI's and the API's options), for callers that pass them on."""
+
+    backend: str | None
+    device: str | None
+    seeds: int | None
+    seed: int | None
+    check_device: bool
+    query_prefix: str | None
+    passage_prefix: str | None
+    profile: str | None
 
 
 def resolve_model(

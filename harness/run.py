@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Unpack
 
 from harness import __version__
 from harness.errors import HarnessError
@@ -14,19 +15,18 @@ from harness.evaluation.progress import NullProgress, Progress
 from harness.evaluation.scorers import make_pool_scorer
 from harness.evaluation.task_kinds import task_kind
 from harness.leakage.overlap import result_overlap
-from harness.model_ref import ModelRef, resolve_model
+from harness.model_ref import ModelRef, ResolveOptions, resolve_model
 from harness.models.base import Encoder, Model
 from harness.models.model_spec import ModelSpec, load_models
 from harness.models.references import is_reference
 from harness.models.sweeps import expand_model_names
 from harness.results.provenance import provenance
-from harness.results.reader import read_json_object
 from harness.results.result_file import SCHEMA_VERSION
 from harness.results.result_lock import result_lock
 from harness.results.result_store import (
     ResultPaths,
+    complete_summary,
     ensure_writable,
-    is_complete,
     result_paths,
     write_result,
 )
@@ -103,11 +103,9 @@ def stored_outcome(model_name: str, fingerprint: str, spec: TaskSpec, options: R
         return None
     data = task_kind(spec).load(spec, options.limit)
     paths = result_paths(options.results_dir, model_name, spec.name, data.limit, options.seed)
-    if not is_complete(
-        paths, reuse_identity(fingerprint, data.dataset_fingerprint, data.limit, options.seed, data.is_parallel)
-    ):
-        return None
-    return TaskOutcome(spec.name, "existing", data.limit_note, read_json_object(paths.summary), paths.summary)
+    ident = reuse_identity(fingerprint, data.dataset_fingerprint, data.limit, options.seed, data.is_parallel)
+    summary = complete_summary(paths, ident)
+    return None if summary is None else TaskOutcome(spec.name, "existing", data.limit_note, summary, paths.summary)
 
 
 def stored_outcomes(
@@ -148,13 +146,15 @@ def evaluate_task(
         progress.stage(position)
     paths: ResultPaths = result_paths(options.results_dir, model_name, spec.name, data.limit, options.seed)
     ident = reuse_identity(model.fingerprint, data.dataset_fingerprint, data.limit, options.seed, data.is_parallel)
-    if not options.overwrite and is_complete(paths, ident):
-        return TaskOutcome(spec.name, "existing", data.limit_note, read_json_object(paths.summary), paths.summary)
+    stored = None if options.overwrite else complete_summary(paths, ident)
+    if stored is not None:
+        return TaskOutcome(spec.name, "existing", data.limit_note, stored, paths.summary)
     waiting = f"waiting: {model_name} on {spec.name} is being computed by {{}} (same results folder)"
     with result_lock(paths.summary, lambda holder: progress.stage(waiting.format(holder))) as waited:
-        if not options.overwrite and is_complete(paths, ident):  # another process finished it: reuse it
+        stored = None if options.overwrite else complete_summary(paths, ident)
+        if stored is not None:  # another process finished it: reuse it
             note = "; ".join(filter(None, [data.limit_note, "computed by another process meanwhile" if waited else ""]))
-            return TaskOutcome(spec.name, "existing", note, read_json_object(paths.summary), paths.summary)
+            return TaskOutcome(spec.name, "existing", note, stored, paths.summary)
         scorer = make_pool_scorer(model, options.batch_size, progress)
         results = task_kind(spec).evaluate(data, scorer, progress)
         finished = time.perf_counter()
@@ -217,41 +217,16 @@ def run_tasks(
 
 
 def plan_models(
-    models: str,
-    registry: Mapping[str, ModelSpec] | None = None,
-    *,
-    backend: str | None = None,
-    device: str | None = None,
-    seeds: int | None = None,
-    seed: int | None = None,
-    check_device: bool = True,
-    query_prefix: str | None = None,
-    passage_prefix: str | None = None,
-    profile: str | None = None,
+    models: str, registry: Mapping[str, ModelSpec] | None = None, **options: Unpack[ResolveOptions]
 ) -> list[ModelRef]:
     """Every model a `--model` value names (a sweep names all its members; a folder or `hf:` id names a model
-    without a declaration), resolved and checked before any runs (`check_device=False`: Ray chooses each job's
-    device)."""
+    without a declaration), each resolved by `resolve_model` with `options` and checked before any runs."""
     registry = registry if registry is not None else load_models()
     names: list[str] = []
     for item in models.split(","):
         reference = is_reference(item.strip()) and item.strip() not in registry
         names += [item.strip()] if reference else expand_model_names(item, registry)
-    refs = [
-        resolve_model(
-            name,
-            registry,
-            backend=backend,
-            device=device,
-            seeds=seeds,
-            seed=seed,
-            check_device=check_device,
-            query_prefix=query_prefix,
-            passage_prefix=passage_prefix,
-            profile=profile,
-        )
-        for name in dict.fromkeys(names)
-    ]
+    refs = [resolve_model(name, registry, **options) for name in dict.fromkeys(names)]
     return list({ref.stored_as: ref for ref in refs}.values())
 
 

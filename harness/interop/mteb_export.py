@@ -18,7 +18,8 @@ from pathlib import Path
 from harness import __version__
 from harness.atomic import atomic_write_text
 from harness.errors import HarnessError
-from harness.results.reader import load_result
+from harness.models.backends.backend_spec import registered_name
+from harness.results.reader import SEEDS_SUFFIX, load_result
 from harness.results.result_file import ResultFile
 from harness.tasks.task_spec import TaskSpec
 
@@ -119,13 +120,13 @@ def export_results(
     """
     written = []
     for path in sorted(results_dir.glob("*/*.json")):
-        if path.name.endswith(".seeds.json") or ".seed" in path.name or ".limit" in path.name:
+        if path.name.endswith(SEEDS_SUFFIX):  # a seed aggregate, not a result file
             continue
         result = load_result(path)
         spec = tasks.get(result.task)
-        if spec is None or spec.mteb is None or result.limit is not None:
+        if spec is None or spec.mteb is None or result.limit is not None or result.seed is not None:
             continue
-        name, revision = export_identity(result, *hubs.get(result.model.split("@", 1)[0], (None, None)))
+        name, revision = export_identity(result, *hubs.get(registered_name(result.model), (None, None)))
         folder = out / "results" / name.replace("/", "__") / revision
         scores = task_scores(spec, result)
         atomic_write_text(folder / f"{spec.mteb.task}.json", json.dumps(scores, indent=2) + "\n")

@@ -11,11 +11,9 @@ from pydantic import ValidationError
 
 from harness.errors import HarnessError
 from harness.report.entries import Entry, Run, build_entry, comparable
-from harness.results.reader import read_json_object
+from harness.results.reader import SEEDS_SUFFIX, read_json_object
 from harness.results.result_file import ResultFile, SeedsFile
 from harness.yaml_io import validation_message
-
-SEEDS_SUFFIX = ".seeds.json"
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 from harness.atomic import atomic_write_text
 from harness.errors import HarnessError
 from harness.leakage.overlap import result_overlap
-from harness.results.reader import load_result
+from harness.results.reader import SEEDS_SUFFIX, load_result
 from harness.results.result_file import dump_result
 from harness.tasks.load import load_task
 from harness.tasks.task_registry import load_tasks
@@ -22,7 +22,7 @@ def record_missing_overlaps(results_dir: Path) -> tuple[list[Path], list[str]]:
     skipped: list[str] = []
     data_cache: dict[tuple[str, int | None], object] = {}
     for path in sorted(results_dir.glob("*/*.json")):
-        if path.name.endswith(".seeds.json"):
+        if path.name.endswith(SEEDS_SUFFIX):
             continue
         result = load_result(path)
         if not result.training or result.training_overlap is not None:

@@ -18,6 +18,7 @@ from harness.results.result_file import ResultFile, result_error
 
 MAX_BYTES = 50_000_000  # a summary is a few hundred kB; anything this large is not one
 PER_QUERY_SUFFIX = ".per_query.npz"
+SEEDS_SUFFIX = ".seeds.json"  # a seed aggregate (harness/results/seeds.py) beside the per-seed result files
 
 
 def read_json_object(path: Path) -> dict:
@@ -89,12 +90,18 @@ def load_verified(summary: Path, role: str = "result") -> tuple[ResultFile, dict
     return result, per_query_arrays(read_per_query(summary, result.per_query.sha256 if result.per_query else None))
 
 
+def recorded_sha256(summary: dict) -> str | None:
+    """The per-query checksum a summary records (None when it records none)."""
+    ref = summary.get("per_query")
+    return ref.get("sha256") if isinstance(ref, dict) else None
+
+
 def stored_summary(summary: Path) -> dict | None:
     """A finished result's summary as stored, when it is readable and its per-query file matches it; else None
     (what result reuse asks: is this result there, whole?)."""
     try:
         data = read_json_object(summary)
-        read_per_query(summary, data.get("per_query", {}).get("sha256"))
-    except (HarnessError, AttributeError):
+        read_per_query(summary, recorded_sha256(data))
+    except HarnessError:
         return None
     return data

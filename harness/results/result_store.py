@@ -15,7 +15,14 @@ from pydantic import ValidationError
 from harness.atomic import atomic_write_bytes, atomic_write_text
 from harness.errors import HarnessError
 from harness.evaluation.setting_result import SettingResult
-from harness.results.reader import per_query_arrays, per_query_file, read_json_object, read_per_query, stored_summary
+from harness.results.reader import (
+    per_query_arrays,
+    per_query_file,
+    read_json_object,
+    read_per_query,
+    recorded_sha256,
+    stored_summary,
+)
 from harness.results.result_file import PerQueryRef, ResultFile, dump_result, result_error
 from harness.vocabulary import query_language
 
@@ -93,12 +100,16 @@ def write_result(paths: ResultPaths, summary: dict, results: list[SettingResult]
 
 def load_per_query(paths: ResultPaths) -> dict[str, np.ndarray]:
     """Per-query arrays of a result, verified against the checksum in its summary."""
-    summary = read_json_object(paths.summary)
-    ref = summary.get("per_query")
-    return per_query_arrays(read_per_query(paths.summary, ref.get("sha256") if isinstance(ref, dict) else None))
+    return per_query_arrays(read_per_query(paths.summary, recorded_sha256(read_json_object(paths.summary))))
+
+
+def complete_summary(paths: ResultPaths, identity: dict[str, object]) -> dict | None:
+    """The summary of a finished result with exactly this identity (fingerprints, limit, version), stored whole;
+    else None."""
+    summary = stored_summary(paths.summary)
+    return summary if summary is not None and all(summary.get(k) == v for k, v in identity.items()) else None
 
 
 def is_complete(paths: ResultPaths, identity: dict[str, object]) -> bool:
-    """True when a finished result with exactly this identity (fingerprints, limit, version) exists whole."""
-    summary = stored_summary(paths.summary)
-    return summary is not None and all(summary.get(k) == v for k, v in identity.items())
+    """True when a finished result with exactly this identity exists whole."""
+    return complete_summary(paths, identity) is not None

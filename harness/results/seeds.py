@@ -9,7 +9,7 @@ from pathlib import Path
 from harness.atomic import atomic_write_text
 from harness.errors import HarnessError
 from harness.results.low_resource import low_resource_breakdown
-from harness.results.reader import load_result
+from harness.results.reader import SEEDS_SUFFIX, load_result
 from harness.results.result_file import ResultFile
 from harness.results.result_store import result_paths
 from harness.results.transfer_gap import transfer_gap
@@ -19,7 +19,7 @@ from harness.vocabulary import CROSS, TRANSLATED
 def seeds_path(results_dir: Path, model: str, task: str, limit: int | None) -> Path:
     """Where the seed aggregate of one (model, task, limit) goes."""
     stem = result_paths(results_dir, model, task, limit).summary.name.removesuffix(".json")
-    return results_dir / model / f"{stem}.seeds.json"
+    return results_dir / model / f"{stem}{SEEDS_SUFFIX}"
 
 
 def _spread(values: list[float]) -> dict[str, object]:
