@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.errors import HarnessError
+from harness.interop.commands import export_app, import_app, parity
 from harness.models.backends.backend_spec import backend_help
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Benchmark multilingual retrieval models.")
@@ -18,8 +19,9 @@ list_app = typer.Typer(no_args_is_help=True, help="List declared tasks or models
 data_app = typer.Typer(no_args_is_help=True, help="Fetch, import and check task data.")
 app.add_typer(list_app, name="list")
 app.add_typer(data_app, name="data")
-export_app = typer.Typer(no_args_is_help=True, help="Write results in another toolchain's format.")
 app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
+app.command()(parity)
 
 out = Console()
 err = Console(stderr=True)
@@ -324,35 +326,6 @@ def leakage(
     verdict = f"{undeclared} undeclared overlap(s)" if undeclared else "no undeclared overlap"
     out.print(f"{len(names)} training set(s): {verdict}", markup=False, highlight=False)
     raise typer.Exit(1 if undeclared else 0)
-
-
-@app.command()
-def parity(
-    published: Annotated[
-        Path, typer.Argument(help="An MTEB result file, or a model's folder of MTEB's results repository")
-    ],
-    model: Annotated[str, typer.Option(help="The model whose stored result is compared")],
-    task: Annotated[str, typer.Option(help="A task with an MTEB counterpart (tatoeba, mlqa-mteb, xquad-mteb)")],
-    results: Annotated[Path, typer.Option(help="Folder of result files")] = Path("results"),
-    metric: Annotated[str | None, typer.Option(help="Metric to compare (default: MTEB's main score)")] = None,
-    markdown: Annotated[Path | None, typer.Option(help="Also write the per-view table here (markdown)")] = None,
-) -> None:
-    """A stored full result beside MTEB's published one: per view, mean |Δ|, views off by more than 0.03."""
-    from harness.interop.parity_command import parity_command
-
-    parity_command(out, published, model, task, results, metric, markdown)
-
-
-@export_app.command("mteb")
-def export_mteb(
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write, laid out like MTEB's results repository")],
-    results: Annotated[Path, typer.Option(help="Folder of result files")] = Path("results"),
-) -> None:
-    """Full results of tasks with an MTEB counterpart (xquad-mteb, mlqa-mteb, tatoeba) in MTEB's format."""
-    from harness.interop.mteb_export import export_command
-
-    for line in export_command(results, out_dir):
-        out.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 INTERRUPTED = 130  # typer turns Ctrl-C (KeyboardInterrupt) inside a command into this exit code

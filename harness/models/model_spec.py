@@ -90,6 +90,12 @@ class ModelSpec(BaseModel):
     revision: str | None = Field(default=None, description="commit of `hub`, 40 hex digits")
     path: Path | None = None
     package: str | None = Field(default=None, description="import name of a package bundling the model")
+    published_as: str | None = Field(
+        default=None,
+        pattern=r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$",
+        description="ORG/NAME@COMMIT of the published model whose weights this one carries (models without `hub`): "
+        "the board shows MTEB's published results of that revision beside this model's, with a parity Δ",
+    )
     prefixes: Prefixes | None = None
     params: Bm25Params | None = None
     recipe: Recipe | None = Field(default=None, description="how a trained model is made (loader trained)")
@@ -97,6 +103,15 @@ class ModelSpec(BaseModel):
     calibration: CalibrationSpec = Field(default_factory=CalibrationSpec)
     sweep_of: SweepMember | None = Field(default=None, description="set on the members of a `sweep:`")
     resources: Resources = Field(default_factory=Resources, description="per job under `--executor ray`")
+
+    def hub_identity(self) -> tuple[str, str] | None:
+        """(hub id, revision) of the published model this one is: `hub` and `revision`, else `published_as`."""
+        if self.hub is not None and self.revision is not None:
+            return self.hub, self.revision
+        if self.published_as is not None:
+            name, revision = self.published_as.split("@")
+            return name, revision
+        return None
 
     @field_validator("loader")
     @classmethod
@@ -131,6 +146,8 @@ class ModelSpec(BaseModel):
             raise ValueError("revision: a hub model needs a pinned revision (commit id)")
         if self.revision is not None and self.hub is None:
             raise ValueError("revision: only meaningful together with hub")
+        if self.published_as is not None and (self.hub is not None or self.recipe is not None):
+            raise ValueError("published_as: a hub model is its own hub id and revision; a trained recipe is new")
         if info.lexical:
             if self.prefixes is not None:
                 raise ValueError("prefixes: bm25 takes no prefixes")

@@ -73,3 +73,30 @@ def gain_chart(gains: pd.DataFrame, metric: str) -> dict:
         .properties(width=360, height=220)
     )
     return vega_spec(chart, rows)
+
+
+def family_class_chart(rows: list[dict], families: list[str], metric: str) -> dict:
+    """Score against Joshi class: every ranked model's class means as grey boxes, the chosen family's models as
+    lines. `rows`: {model, family, class, value, source}; `families` are the choices, the first the default."""
+    choice = alt.param(
+        name="family", value=families[0] if families else "", bind=alt.binding_select(options=families, name="family ")
+    )
+    x = alt.X("class:O", title="Joshi class (0: least resourced)", sort=["0", "1", "2", "3", "4", "5"])
+    y = alt.Y("value:Q", title=f"mean {metric} over the class's languages", scale=alt.Scale(zero=False))
+    base = alt.Chart(DATA)
+    boxes = base.mark_boxplot(
+        extent="min-max", size=26, color="#d0d0d0", median={"color": "#888"}, rule={"color": "#aaa"}, ticks=True
+    ).encode(x=x, y=y)
+    lines = (
+        base.transform_filter("datum.family == family")
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "model:N", title="model", scale=alt.Scale(scheme="category20"), legend=alt.Legend(labelLimit=320)
+            ),
+            tooltip=["model:N", "family:N", "class:N", alt.Tooltip("value:Q", format=".4f"), "source:N"],
+        )
+    )
+    return vega_spec(alt.layer(boxes, lines).add_params(choice).properties(width=520, height=300), rows)

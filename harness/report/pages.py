@@ -9,10 +9,12 @@ from harness.metrics import higher_is_better
 from harness.report.bias import bias_charts
 from harness.report.board import Board, GroupBoard
 from harness.report.charts import alpha_chart, cross_heatmap, difference_heatmap, matrix_rows
-from harness.report.class_charts import class_alpha_chart, gain_chart
+from harness.report.class_charts import class_alpha_chart, family_class_chart, gain_chart
 from harness.report.entries import Entry
 from harness.report.formatting import slug
+from harness.report.low_resource_board import CLASSES, LowResourceBoard
 from harness.report.model_ranks import NO_RANK, Standing, overall_ranks
+from harness.report.published import COMPUTED_FAMILY, Published
 from harness.report.research import QUANTITIES, Sweep
 from harness.report.study import Study
 from harness.vocabulary import CROSS, MONO, MULTI, TRANSLATED, corpus_language, query_language
@@ -33,6 +35,7 @@ class Page:
         return "../" * self.path.count("/")
 
 
+LOW_RESOURCE_PAGE = "low-resource.html"
 IN_DOMAIN_ONLY = "in-domain on every task here (trained on the task's data)"
 
 
@@ -147,16 +150,36 @@ def view_flags(group: GroupBoard) -> list[dict]:
     return flags
 
 
-def site_pages(board: Board, study: Study | None = None) -> list[Page]:
+def low_resource_page(low: LowResourceBoard) -> dict:
+    """The low-resource board's context: its rows and the score-against-class chart of the ranked rows."""
+    rows = [
+        {"model": r.model, "family": r.family, "class": str(c), "value": v, "source": r.source}
+        for r in low.rows
+        for c, v in r.class_means.items()
+        if v is not None
+    ]
+    families = low.families
+    default = next((f for f in families if f != COMPUTED_FAMILY), families[0] if families else "")
+    ordered = [default, *[f for f in families if f != default]]
+    return {"low": low, "family_chart": family_class_chart(rows, ordered, low.metric), "classes": CLASSES}
+
+
+def site_pages(
+    board: Board, study: Study | None = None, published: Published | None = None, low: LowResourceBoard | None = None
+) -> list[Page]:
     """Overview, bias, robustness, one page per (task, limit), one card per model; with a study, its
-    Claims and Research question pages."""
+    Claims and Research question pages; with Tatoeba results, the low-resource board."""
     tasks = [(g, task_path(g)) for g in board.groups]
-    common = {"board": board, "task_links": tasks, "study": study}
+    common = {"board": board, "task_links": tasks, "study": study, "published": published or Published(), "low": low}
     pages = [
         Page("index.html", "overview.html", "Overview", {**common, "overall_ranks": section_ranks(board)}),
         Page("bias.html", "bias.html", "Language bias", {**common, "charts": bias_charts(board)}),
         Page("robustness.html", "robustness.html", "Robustness", dict(common)),
     ]
+    if low is not None:
+        pages.append(
+            Page(LOW_RESOURCE_PAGE, "low_resource.html", "Low-resource board", {**common, **low_resource_page(low)})
+        )
     if study is not None:
         pages.append(Page("claims.html", "claims.html", "Claims", dict(common)))
         if study.sweep is not None and any(study.sweep.points.values()):

@@ -9,15 +9,18 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from harness import __version__
+from harness.data.resource_classes import resource_table
 from harness.errors import HarnessError
 from harness.paths import REPO_ROOT
 from harness.report import exports
 from harness.report.board import Board, BoardOptions, build_board
 from harness.report.collect import collect
 from harness.report.formatting import MISSING, fmt, fmt_floor, fmt_p, slug, sort_key
-from harness.report.metadata import hidden_tasks, load_registries
+from harness.report.low_resource_board import LOW_RESOURCE_TASK, LowResourceBoard, build_low_resource_board
+from harness.report.metadata import Registries, hidden_tasks, load_registries
 from harness.report.output import write_site
 from harness.report.pages import model_path, site_pages, task_path
+from harness.report.published import Published, published_for_site
 from harness.report.study import Study, build_study
 
 LEADERBOARD_DIR = REPO_ROOT / "leaderboard"
@@ -95,11 +98,29 @@ def export_files(board: Board) -> dict[str, str]:
     return files
 
 
-def render_board(board: Board, env: Environment | None = None, study: Study | None = None) -> dict[str, str]:
+def low_resource_board(computed: list, published: Published, registries: Registries) -> LowResourceBoard | None:
+    """The Tatoeba board by Joshi class; None without its task, its class table or any result on it."""
+    spec = registries.tasks.get(LOW_RESOURCE_TASK)
+    try:
+        table = resource_table()
+    except HarnessError:
+        return None
+    if spec is None:
+        return None
+    return build_low_resource_board(computed, published, registries.models, table, spec.languages)
+
+
+def render_board(
+    board: Board,
+    env: Environment | None = None,
+    study: Study | None = None,
+    published: Published | None = None,
+    low_resource: LowResourceBoard | None = None,
+) -> dict[str, str]:
     """Every page and export of the site as {relative path: text}."""
     env = env or environment()
     files = {}
-    for page in site_pages(board, study):
+    for page in site_pages(board, study, published or Published(), low_resource):
         template = env.get_template(page.template)
         files[page.path] = template.render(**page.context, root=page.root, title=page.title, page_path=page.path)
     files.update(export_files(board))
@@ -123,6 +144,9 @@ def render_site(
     started = time.perf_counter()
     registries = load_registries()
     found = collect(results_dir, hidden_tasks(registries))
+    published = published_for_site(results_dir, found.entries, registries.models)
+    for warning in published.warnings:
+        found.warn(warning)
     board = build_board(found, registries, options or BoardOptions())
     if board.invalid and not skip_invalid:
         more = f" (and {len(board.invalid) - 1} more invalid input(s))" if len(board.invalid) > 1 else ""
@@ -134,7 +158,8 @@ def render_site(
         except HarnessError:
             if claims_required:  # named on the command line; the default claims file is for the study's results
                 raise
-    files = render_board(board, study=study)
+    low_resource = low_resource_board(found.entries, published, registries)
+    files = render_board(board, study=study, published=published, low_resource=low_resource)
     write_site(out_dir, files, LEADERBOARD_DIR / "static")
     pages = sum(1 for name in files if name.endswith(".html"))
     return RenderReport(

@@ -17,6 +17,7 @@ class KindDeclaration:
     settings: tuple[str, ...]  # settings a task of this kind may declare
     corpus: bool  # data is a corpus with query sets (harness/tasks/corpus_loaders.py), else per-language files
     description: str
+    cross_with_pivot_only: bool = False  # cross views pair X with its pivot only (else with every task language)
 
     @property
     def metrics(self) -> set[str]:
@@ -51,6 +52,7 @@ KINDS: dict[str, KindDeclaration] = {
             (CROSS, REVERSE),
             False,
             "MTEB bitext mining: each sentence against the pool of its pairs' translations, top-1",
+            cross_with_pivot_only=True,
         ),
         KindDeclaration("answer-retrieval", (CROSS,), True, "query sets against a corpus, judged by answer strings"),
     )

