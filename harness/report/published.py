@@ -38,6 +38,11 @@ class ParityBadge:
     def delta(self) -> float:
         return self.ours - self.theirs
 
+    @property
+    def delta_label(self) -> str:
+        """'Δ +0.0009'; 'Δ 0.0000' (no sign) when it rounds to zero."""
+        return "Δ 0.0000" if abs(self.delta) < 5e-5 else f"Δ {self.delta:+.4f}"
+
 
 @dataclass
 class Published:

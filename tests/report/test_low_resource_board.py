@@ -153,6 +153,7 @@ def test_the_page_marks_every_published_row(site: Path, board: tuple[LowResource
     assert 'href="low-resource.html"' in (site / "index.html").read_text(encoding="utf-8")
     task = (site / "tasks" / "tatoeba.html").read_text(encoding="utf-8")
     assert "Published by MTEB: 204 models" in task and "me5-small-torch Δ +0.0009" in task
+    assert "minilm-en Δ 0.0000" in task  # the same weights and protocol: equal to the published F1
 
 
 def test_the_page_in_a_browser(browser: object, site: Path, board: tuple[LowResourceBoard, Published]) -> None:
