@@ -150,7 +150,8 @@ def test_the_page_marks_every_published_row(site: Path, board: tuple[LowResource
     assert html.count('<tr data-model="') == len(low.rows) + len(low.partial)
     assert html.count('data-source="published"') == sum(r.published is not None for r in low.rows)
     assert html.count("published (MTEB ") >= 204
-    assert 'href="low-resource.html"' in (site / "index.html").read_text(encoding="utf-8")
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="low-resource.html"' in index and "Also here: 578 results of 218" in " ".join(index.split())
     task = (site / "tasks" / "tatoeba.html").read_text(encoding="utf-8")
     assert "Published by MTEB: 204 models" in task and "me5-small-torch Δ +0.0009" in task
     assert "minilm-en Δ 0.0000" in task  # the same weights and protocol: equal to the published F1
