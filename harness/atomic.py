@@ -118,3 +118,18 @@ def staged_dir(dest: Path) -> Iterator[Path]:
         raise error from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def swap_dir(tmp: Path, dest: Path) -> None:
+    """Replace the folder `dest` by the finished folder `tmp`; the old one stays in place until the new one is in."""
+    if not dest.exists():
+        os.replace(tmp, dest)
+        return
+    old = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.old"
+    os.replace(dest, old)
+    try:
+        os.replace(tmp, dest)
+    except BaseException:
+        os.replace(old, dest)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

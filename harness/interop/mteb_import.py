@@ -2,18 +2,20 @@
 
 DIR is a checkout of MTEB's results repository (or its `results/` folder): `{org}__{model}/{revision}/{Task}.json`.
 A file of a task no harness task maps (by its file name), a malformed file and one with nothing to map
-each cost one line and are counted; the rest is written atomically under `<results>/published/`.
+each cost one line and are counted; the rest replaces `<results>/published/` as a whole (the last import).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.atomic import atomic_write_text
+from harness.atomic import swap_dir, write_error
 from harness.errors import HarnessError
 from harness.interop.mteb_published import read_published
 from harness.interop.published_entry import PUBLISHED_DIR, PublishedEntry, from_published
@@ -59,10 +61,37 @@ def results_root(source: Path) -> Path:
 
 
 def import_mteb(source: Path, results_dir: Path, tasks: dict[str, TaskSpec]) -> ImportReport:
-    """Map every published file of a mapped MTEB task onto its harness task and write it under `results_dir`."""
+    """Map every published file of a mapped MTEB task onto its harness task; when any maps, the entries replace
+    `results_dir/published/` as a whole (written beside it, then swapped in: never half an import)."""
+    report = read_source(source, tasks)
+    if report.written:
+        write_entries(report.written, results_dir / PUBLISHED_DIR)
+    return report
+
+
+def write_entries(entries: list[PublishedEntry], target: Path) -> None:
+    """All entries into a fresh folder beside `target`, then that folder in place of `target`."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    except OSError as exc:
+        raise write_error(target, exc) from None
+    try:
+        for entry in entries:
+            path = tmp / entry.relative_path()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(entry.model_dump(), indent=1) + "\n", encoding="utf-8")
+        swap_dir(tmp, target)
+    except OSError as exc:
+        raise write_error(target, exc) from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def read_source(source: Path, tasks: dict[str, TaskSpec]) -> ImportReport:
+    """Every published file under `source` mapped onto its harness task (nothing written)."""
     root = results_root(source)
     mapped = {spec.mteb.task: spec for spec in tasks.values() if spec.mteb is not None}
-    target = results_dir / PUBLISHED_DIR
     report = ImportReport()
     for path in sorted(root.glob("*/*/*.json")):
         if path.name == META_FILE:
@@ -82,7 +111,6 @@ def import_mteb(source: Path, results_dir: Path, tasks: dict[str, TaskSpec]) -> 
         except HarnessError as exc:
             report.unmapped.append(f"{' '.join(str(exc).split())}, skipped")
             continue
-        atomic_write_text(target / entry.relative_path(), json.dumps(entry.model_dump(), indent=1) + "\n")
         report.written.append(entry)
     return report
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import tempfile
 from pathlib import Path
 
+from harness.atomic import swap_dir
 from harness.errors import HarnessError
 
 MARKER = ".harness-site"
@@ -47,23 +47,8 @@ def write_site(out_dir: Path, files: dict[str, str], static_dir: Path, static_na
             target.write_text(text, encoding="utf-8")
         shutil.copytree(static_dir, tmp / static_name, ignore=shutil.ignore_patterns("*.md", "*.map"))
         (tmp / MARKER).write_text("written by `harness render`; the folder is replaced as a whole on the next render\n")
-        _swap(tmp, out_dir)
+        swap_dir(tmp, out_dir)
     except OSError as exc:
         raise HarnessError(f"--out: cannot write {out_dir} ({exc.strerror or exc})") from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _swap(tmp: Path, out_dir: Path) -> None:
-    """Replace out_dir by tmp; the old site stays in place until the new one is complete."""
-    if not out_dir.exists():
-        os.replace(tmp, out_dir)
-        return
-    old = out_dir.parent / f".{out_dir.name}.{secrets.token_hex(4)}.old"
-    os.replace(out_dir, old)
-    try:
-        os.replace(tmp, out_dir)
-    except BaseException:
-        os.replace(old, out_dir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

@@ -132,3 +132,25 @@ def test_nothing_imported_is_an_error(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()
     missing = harness("import", "mteb", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "not a folder" in missing.stderr
+
+
+def test_an_import_replaces_the_last_one_as_a_whole(mirror: Path, tmp_path: Path) -> None:
+    source = tmp_path / "checkout"
+    _copy_model(mirror, E5, source)
+    results = tmp_path / "results"
+    stale = results / PUBLISHED_DIR / "org__gone" / "rev" / "tatoeba.json"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}", encoding="utf-8")
+    (results / "kept.txt").write_text("not ours to touch", encoding="utf-8")
+    report = import_mteb(source, results, load_tasks())
+    assert len(report.written) == 3 and not stale.exists()
+    assert sorted(p.name for p in (results / PUBLISHED_DIR).rglob("*.json")) == [
+        "mlqa-mteb.json",
+        "tatoeba.json",
+        "xquad-mteb.json",
+    ]
+    assert (results / "kept.txt").is_file() and [p.name for p in results.iterdir() if p.name.startswith(".")] == []
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the results folder should be", encoding="utf-8")
+    done = harness("import", "mteb", str(source), "--results-dir", str(blocked))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "cannot write" in done.stderr, done.stderr
