@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # The study (docs/HYBRID_BATCH_TRAINING.md): every member of the me5-small-sweep (alpha 0, 0.25, 0.5,
 # 0.75, 1; models.yaml) trained per seed and evaluated at full size on xquad-r, afriqa and tatoeba
-# (zero-shot) and mlqa-mteb and mlqa-r (in-domain) with the openvino backend (float32: it runs on every CPU the
-# study's sessions get, so all 25 runs share one backend; within 0.000001 mAP of torch float32 on xquad-r,
-# docs/BENCHMARKS.md). Seed-major, so that a stopped study still holds whole alpha curves;
+# (zero-shot) and mlqa-mteb and mlqa-r (in-domain) with the openvino-bf16 backend (within 0.0005 mAP of torch float32 on
+# xquad-r, docs/BENCHMARKS.md). Seed-major, so that a stopped study still holds whole alpha curves;
 # each (alpha, seed) is one `harness run`, and a rerun skips what is stored. `run` refuses a tree with
 # uncommitted changes to tracked files outside results/: every result of the study is made from a commit.
 # `report` then writes the seed aggregates of the stored seeds (nothing is trained or evaluated), the study
@@ -15,7 +14,7 @@ HARNESS="${HARNESS:-.venv/bin/harness}"
 STEP="${1:-all}"
 SEEDS="${2:-5}"
 TASKS=xquad-r,afriqa,tatoeba,mlqa-mteb,mlqa-r
-BACKEND="${BACKEND:-openvino}"
+BACKEND="${BACKEND:-openvino-bf16}"
 ALPHAS=(0 1 0.5 0.25 0.75)  # the two pure samplers first, then hybrid
 
 if [[ "$STEP" == run || "$STEP" == all ]]; then
