@@ -181,4 +181,9 @@ def test_a_corpus_task_encodes_its_corpus_with_ray_data_into_the_local_blocks(
     assert mine["cache"]["cached_texts"] > 2000  # the job found the corpus encoded and only searched
     blocks = [sorted((tmp_path / c / "embeddings" / "corpus").rglob("block-*")) for c in ("c2", "c1")]
     assert [p.name for p in blocks[0]] == [p.name for p in blocks[1]] and blocks[0]
-    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(*blocks, strict=True))
+    for a, b in zip(*blocks, strict=True):  # docids exactly; vectors up to the CPU's summation order
+        if a.name.endswith(".ids.npy"):
+            assert a.read_bytes() == b.read_bytes(), a.name
+        elif a.suffix == ".npy":
+            ours, theirs = np.load(a), np.load(b)
+            assert ours.shape == theirs.shape and np.abs(ours - theirs).max() <= 1e-5, a.name

@@ -207,11 +207,18 @@ def key_of(stdout: str) -> str:
     return stdout.strip().splitlines()[-1].rsplit("key ", 1)[1]
 
 
-def test_the_paper_profile_trains_its_own_model(cli: CliRunner, profiled_env: dict[str, str], tmp_path: Path) -> None:
-    cpu = cli("train", "--model", "tiny", env=profiled_env)
+def test_the_paper_profile_trains_its_own_model(
+    cli: CliRunner, profiled_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.train.trained import TrainedModelRef
+
     paper = cli("train", "--model", "tiny", "--profile", "paper", env=profiled_env)
-    assert cpu.returncode == 0 and paper.returncode == 0, cpu.stderr + paper.stderr
-    assert key_of(cpu.stdout) != key_of(paper.stdout)  # the budget is part of the trained model's identity
+    assert paper.returncode == 0, paper.stderr
+    monkeypatch.setenv("HARNESS_MODELS_FILE", profiled_env["HARNESS_MODELS_FILE"])
+    models = load_models()
+    cpu_key = TrainedModelRef("tiny", models["tiny"], 0, models).key  # the CPU budget's key, without training it
+    paper_key = TrainedModelRef("tiny", apply_profile("tiny", models["tiny"], "paper", None)[0], 0, models).key
+    assert paper_key.startswith(key_of(paper.stdout)) and paper_key != cpu_key  # the budget is in its identity
     results = tmp_path / "results"
     run = cli("run", "--model", "tiny", "--profile", "paper", "--tasks", "xquad-r-ci", "--limit", "5",
               "--results-dir", str(results), env=profiled_env)  # fmt: skip

@@ -35,11 +35,38 @@ RESUMED_TOLERANCE = 5e-5
 
 @pytest.fixture
 def env(tmp_path: Path, with_mirror: Path) -> dict[str, str]:
+    return _env(tmp_path, with_mirror)
+
+
+def _env(folder: Path, mirror: Path) -> dict[str, str]:
     return {
-        "HARNESS_MODELS_FILE": str(models_file(tmp_path, params=DDP_PARAMS)),
-        "HARNESS_DATA_MIRROR": str(with_mirror),
+        "HARNESS_MODELS_FILE": str(models_file(folder, params=DDP_PARAMS)),
+        "HARNESS_DATA_MIRROR": str(mirror),
         "HF_HUB_OFFLINE": "1",
     }
+
+
+@pytest.fixture(scope="module")
+def single_process(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> tuple[dict, dict[str, np.ndarray]]:
+    """The recipe trained on one process (the reference of both DDP tests), in the session's cache (its
+    converted base model is reused); the trained folder is removed after it is read."""
+    folder, cache = tmp_path_factory.mktemp("single-process"), tmp_path_factory.getbasetemp() / "cache"
+    env = {**os.environ, **_env(folder, mirror), "HARNESS_CACHE_DIR": str(cache)}
+    shutil.rmtree(cache / "models" / "trained", ignore_errors=True)  # other tests' recipes named tiny
+    proc = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "train", "--model", "tiny"],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    root = trained_root(cache)
+    run = finished(root)
+    shutil.rmtree(root)
+    assert run[0]["recipe"]["params"]["nproc"] == 1
+    return run
 
 
 def trained_root(cache: Path) -> Path:
@@ -74,20 +101,16 @@ def assert_same_training(
     assert changed > 0
 
 
-def test_two_gloo_ranks_match_one_process(cli: CliRunner, env: dict[str, str], isolated_cache: Path) -> None:
+def test_two_gloo_ranks_match_one_process(
+    cli: CliRunner, env: dict[str, str], isolated_cache: Path, single_process: tuple[dict, dict]
+) -> None:
     shutil.rmtree(isolated_cache / "models" / "trained", ignore_errors=True)
     ddp = cli("train", "--model", "tiny", "--nproc", "2", env=env)
     assert ddp.returncode == 0, ddp.stderr
     assert "(2 ranks)" in ddp.stderr
-    root = trained_root(isolated_cache)
-    ddp_run = finished(root)
+    ddp_run = finished(trained_root(isolated_cache))
     assert ddp_run[0]["recipe"]["params"]["nproc"] == 2
-    shutil.rmtree(root)
-    single = cli("train", "--model", "tiny", env=env)
-    assert single.returncode == 0, single.stderr
-    single_run = finished(root)
-    assert single_run[0]["recipe"]["params"]["nproc"] == 1
-    assert_same_training(ddp_run, single_run)
+    assert_same_training(ddp_run, single_process)
 
 
 def _ranks_of(launcher: subprocess.Popen) -> list[psutil.Process]:
@@ -95,7 +118,7 @@ def _ranks_of(launcher: subprocess.Popen) -> list[psutil.Process]:
 
 
 def test_killed_rank_fails_in_one_line_and_the_rerun_resumes_on_one_process(
-    cli: CliRunner, env: dict[str, str], isolated_cache: Path
+    cli: CliRunner, env: dict[str, str], isolated_cache: Path, single_process: tuple[dict, dict]
 ) -> None:
     shutil.rmtree(isolated_cache / "models" / "trained", ignore_errors=True)
     full_env = {**os.environ, "HARNESS_CACHE_DIR": str(isolated_cache), **env}
@@ -125,10 +148,7 @@ def test_killed_rank_fails_in_one_line_and_the_rerun_resumes_on_one_process(
     assert "resuming from step" in resumed.stderr
     resumed_run = finished(root)
     assert resumed_run[0]["outcome"]["resumed_from"] >= 2
-    shutil.rmtree(root)
-    clean = cli("train", "--model", "tiny", env=env)
-    assert clean.returncode == 0, clean.stderr
-    assert_same_training(resumed_run, finished(root), RESUMED_TOLERANCE)
+    assert_same_training(resumed_run, single_process, RESUMED_TOLERANCE)
 
 
 def test_a_batch_that_does_not_split_evenly_is_one_line(cli: CliRunner, env: dict[str, str]) -> None:
