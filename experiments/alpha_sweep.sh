@@ -7,6 +7,8 @@
 # uncommitted changes to tracked files outside results/: every result of the study is made from a commit.
 # `report` then writes the seed aggregates of the stored seeds (nothing is trained or evaluated), the study
 # section of docs/HYBRID_BATCH_TRAINING.md, and the site with its Claims and Research question pages.
+# It needs a CPU with bfloat16 instructions (avx512_bf16 or amx_bf16): the recipes train with bf16 autocast,
+# which other CPUs emulate (tens of times slower), and openvino-bf16 is refused there in one line.
 # Usage: HARNESS_DATA_MIRROR=../shared/data experiments/alpha_sweep.sh [run [SEEDS] | report | all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
