@@ -16,20 +16,27 @@ from harness.paths import REPO_ROOT
 CliRunner = Callable[..., subprocess.CompletedProcess]
 
 
+def run_cli(
+    *args: str, cache: Path, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
+    """`python -m harness.cli ARGS` with `cache` as the harness cache and `env` over this environment."""
+    full_env = {**os.environ, "HARNESS_CACHE_DIR": str(cache), "COLUMNS": "200", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "harness.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=REPO_ROOT,
+    )
+
+
 @pytest.fixture
 def cli(isolated_cache: Path) -> CliRunner:
     """`cli(*args, env={...})` runs `python -m harness.cli` and returns the completed process."""
 
     def run(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
-        full_env = {**os.environ, "HARNESS_CACHE_DIR": str(isolated_cache), "COLUMNS": "200", **(env or {})}
-        return subprocess.run(
-            [sys.executable, "-m", "harness.cli", *args],
-            capture_output=True,
-            text=True,
-            env=full_env,
-            timeout=timeout,
-            cwd=REPO_ROOT,
-        )
+        return run_cli(*args, cache=isolated_cache, env=env, timeout=timeout)
 
     return run
 

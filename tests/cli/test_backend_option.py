@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from harness.models.backends.backend_spec import BACKENDS
 from harness.models.factory import cpu_has_bf16
 
 from .conftest import CliRunner
 
 # OpenVINO in bf16 where the CPU has bfloat16 instructions (the backend `make run` picks there), else in
-# float32 (bf16 is refused on such a CPU: test_bf16_on_a_cpu_without_bf16_instructions_is_refused)
-FAST, FAST_PRECISION = ("openvino-bf16", "bf16") if cpu_has_bf16() else ("openvino", "f32")
+# float32 (bf16 is refused on such a CPU: test_bf16_on_a_cpu_without_bf16_instructions_is_refused);
+# REPORTED is OpenVINO's own name for the precision it runs
+FAST, REPORTED = ("openvino-bf16", "bf16") if cpu_has_bf16() else ("openvino", "f32")
 
 
 @pytest.mark.slow
@@ -38,13 +40,13 @@ def test_run_with_a_backend_stores_its_own_result_with_the_backend_recorded(
     base = json.loads((results / "me5-small-torch" / "xquad-r-ci.limit12.json").read_text())
     other = json.loads((results / f"me5-small-torch@{FAST}" / "xquad-r-ci.limit12.json").read_text())
     assert base["backend"]["name"] == "torch" and base["backend"]["precision"] == "fp32"
-    precision = "bf16" if FAST_PRECISION == "bf16" else "fp32"
+    precision = BACKENDS[FAST].precision
     assert other["backend"]["name"] == FAST and other["backend"]["precision"] == precision
-    assert other["backend"]["reported"]["reported_precision"] == FAST_PRECISION  # what OpenVINO says it runs
+    assert other["backend"]["reported"]["reported_precision"] == REPORTED  # what OpenVINO says it runs
     assert other["model"] == f"me5-small-torch@{FAST}"
     assert other["model_fingerprint"] != base["model_fingerprint"]
     assert "openvino" in other["provenance"]["packages"]
-    assert f"backend {FAST} ({precision} matrix products, runtime reports {FAST_PRECISION})" in fast.stdout
+    assert f"backend {FAST} ({precision} matrix products, runtime reports {REPORTED})" in fast.stdout
     for setting, values in base["settings"].items():
         assert abs(values["mAP"] - other["settings"][setting]["mAP"]) <= 0.02  # 12 questions: loose here
     again = cli(*args, "--backend", FAST)

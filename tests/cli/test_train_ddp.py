@@ -19,7 +19,7 @@ from safetensors.numpy import load_file
 
 from harness.paths import REPO_ROOT
 
-from .conftest import CliRunner
+from .conftest import CliRunner, run_cli
 from .test_train_cli import TINY_PARAMS, models_file
 
 pytestmark = pytest.mark.slow
@@ -51,16 +51,8 @@ def single_process(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> tu
     """The recipe trained on one process (the reference of both DDP tests), in the session's cache (its
     converted base model is reused); the trained folder is removed after it is read."""
     folder, cache = tmp_path_factory.mktemp("single-process"), tmp_path_factory.getbasetemp() / "cache"
-    env = {**os.environ, **_env(folder, mirror), "HARNESS_CACHE_DIR": str(cache)}
     shutil.rmtree(cache / "models" / "trained", ignore_errors=True)  # other tests' recipes named tiny
-    proc = subprocess.run(
-        [sys.executable, "-m", "harness.cli", "train", "--model", "tiny"],
-        env=env,
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    proc = run_cli("train", "--model", "tiny", cache=cache, env=_env(folder, mirror))
     assert proc.returncode == 0, proc.stderr
     root = trained_root(cache)
     run = finished(root)

@@ -134,11 +134,10 @@ def torch_results(tmp_path_factory: pytest.TempPathFactory, texts: dict[str, lis
 
 @pytest.mark.parametrize("backend", [b for b in CPU_BACKENDS if b != DEFAULT_BACKEND])
 def test_backend_retrieval_stays_within_tolerance_on_xquad_r_ci(
-    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+    backend: str, tmp_path: Path, torch_results: dict[str, float]
 ) -> None:
     if _refused_here(backend):
         return
-    torch_results: dict[str, float] = request.getfixturevalue("torch_results")
     encoder = build_model("me5-small-torch", load_models()["me5-small-torch"], backend=backend)
     [outcome] = run_tasks(
         f"me5-small-torch@{backend}",
