@@ -8,7 +8,8 @@
 # uncommitted changes to tracked files outside results/: every result of the study is made from a commit.
 # `report` then writes the seed aggregates of the stored seeds (nothing is trained or evaluated), the study
 # section of docs/HYBRID_BATCH_TRAINING.md, and the site with its Claims and Research question pages.
-# One (alpha, seed) takes about 35-45 min on 2 cores (training 3.8 s per step on an AVX2-only AMD EPYC).
+# One (alpha, seed) takes about an hour on 2 cores of an AVX2-only AMD EPYC, 60% of it evaluation
+# (docs/BENCHMARKS.md, "Training the study's recipe in float32").
 # Usage: HARNESS_DATA_MIRROR=../shared/data experiments/alpha_sweep.sh [run [SEEDS] | report | all]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -17,12 +17,12 @@ CliRunner = Callable[..., subprocess.CompletedProcess]
 
 
 def run_cli(
-    *args: str, cache: Path, env: dict[str, str] | None = None, timeout: float = 600
+    *args: str, cache: Path, env: dict[str, str] | None = None, timeout: float = 600, module: str = "harness.cli"
 ) -> subprocess.CompletedProcess:
-    """`python -m harness.cli ARGS` with `cache` as the harness cache and `env` over this environment."""
+    """`python -m MODULE ARGS` with `cache` as the harness cache and `env` over this environment."""
     full_env = {**os.environ, "HARNESS_CACHE_DIR": str(cache), "COLUMNS": "200", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "harness.cli", *args],
+        [sys.executable, "-m", module, *args],
         capture_output=True,
         text=True,
         env=full_env,

@@ -6,31 +6,19 @@ file takes half of its first write and then fails as on a full disk.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from harness.paths import REPO_ROOT
-
-from .conftest import subset_task
+from .conftest import run_cli, subset_task
 from .test_train_cli import models_file
 
 
 def run_on_full_disk(args: list[str], env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
-    """`harness ARGS` with the full-disk fault of `env` (HARNESS_TEST_FULL_*)."""
-    full_env = {**os.environ, "COLUMNS": "200", **env}
-    return subprocess.run(
-        [sys.executable, "-m", "tests.cli.full_disk", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=timeout,
-        cwd=REPO_ROOT,
-    )
+    """`harness ARGS` with the full-disk fault of `env` (HARNESS_TEST_FULL_*) and the cache it names."""
+    return run_cli(*args, cache=Path(env["HARNESS_CACHE_DIR"]), env=env, timeout=timeout, module="tests.cli.full_disk")
 
 
 def assert_disk_full(proc: subprocess.CompletedProcess, path_fragment: str, reason: str = "disk full") -> str:
