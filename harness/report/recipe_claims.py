@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from harness.data.resource_classes import ResourceTable, resource_table
+from harness.errors import HarnessError
 from harness.report.claim_checks import diff_verdict, test_diff_in_diff, test_trend, trend_verdict
 from harness.report.claims import evaluate_claims, hypothesis
 from harness.report.claims_result import CheckResult, ClaimResult, ComparisonResult, entry_of
@@ -33,6 +34,19 @@ def task_cluster_key(task: str) -> ClusterKey:
     return load_tasks()[task].cluster_key
 
 
+def recipe_entry(by_key: dict[tuple[str, str], Entry], model: str, task: str) -> Entry:
+    """The model's full-size entry on the task, or a one-line error when it has fewer than 2 seeds (a recipe's
+    seed variance cannot be estimated from one run)."""
+    entry = entry_of(by_key, model, task)
+    if len(entry.runs) < 2:
+        seeds = ", ".join(str(s) for s in entry.seeds) or "none"
+        raise HarnessError(
+            f"claims: seeds are a random effect and need at least 2 runs per recipe; {model} on {task} has "
+            f"{len(entry.runs)} (seed {seeds})"
+        )
+    return entry
+
+
 def evaluate_recipe_claims(
     claims: ClaimsFile,
     entries: list[Entry],
@@ -48,13 +62,13 @@ def evaluate_recipe_claims(
     for claim in claims.claims:
         comparisons = []
         for c in claim.all_of:
-            a = entry_of(by_key, claims.model_of(c.a), c.task)
-            b = entry_of(by_key, claims.model_of(c.b), c.task)
+            a = recipe_entry(by_key, claims.model_of(c.a), c.task)
+            b = recipe_entry(by_key, claims.model_of(c.b), c.task)
             comparisons.append(compare_as_recipes(c, a, b, table, cluster_key_of(c.task)))
         checks = [test_trend(trend, members, by_key, table) for trend in claim.trends]
         for did in claim.diff_in_diff:
-            a = entry_of(by_key, claims.model_of(did.a), did.task)
-            b = entry_of(by_key, claims.model_of(did.b), did.task)
+            a = recipe_entry(by_key, claims.model_of(did.a), did.task)
+            b = recipe_entry(by_key, claims.model_of(did.b), did.task)
             result, frame = test_diff_in_diff(did, a, b, table)
             checks.append(result)
             gains[result.label] = frame

@@ -5,6 +5,7 @@ difference-in-differences with statsmodels, Holm with statsmodels."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -272,3 +273,21 @@ def test_research_points_take_seeds_as_a_random_effect(tested, tmp_path: Path) -
     df = variance**2 / sum(v**2 / d for v, d in parts)
     half = stats.t.ppf(0.975, df) * np.sqrt(variance)
     assert found.ci == pytest.approx((totals.mean() - half, totals.mean() + half), rel=1e-6)
+
+
+def test_a_recipe_with_one_stored_seed_is_a_one_line_error(tmp_path: Path) -> None:
+    from harness.errors import HarnessError
+
+    results = tmp_path / "results"
+    for model in (ROLES["X-Y"], ROLES["X-X-mono"]):
+        (results / model).mkdir(parents=True)
+        for suffix in (".seed0.json", ".seed0.per_query.npz"):
+            shutil.copy(COMMITTED / model / f"xquad-r{suffix}", results / model / f"xquad-r{suffix}")
+    path = tmp_path / "claims.yaml"
+    body = {"samplers": ROLES, "backend": "openvino-bf16", "seeds": "random-effect"}
+    body["claims"] = [{"id": "one", "statement": "s", "all_of": [COMPARISONS[0] | {"a": "X-X-mono"}]}]
+    path.write_text(yaml.safe_dump(body), encoding="utf-8")
+    claims = load_claims(path)
+    expected = r"at least 2 runs per recipe; .*alpha1@openvino-bf16 on xquad-r has 1 \(seed 0\)"
+    with pytest.raises(HarnessError, match=expected):
+        evaluate(claims, collect(results).entries, {})
