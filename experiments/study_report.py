@@ -211,6 +211,31 @@ def training_table(members: dict[str, float], entries: dict[tuple[str, str], Ent
     return lines, totals
 
 
+def machine_times(members: dict[str, float], entries: dict[tuple[str, str], Entry]) -> list[str]:
+    """One clause per kind of machine the runs used (CPU model, cores, matrix instruction sets as recorded
+    by each run's provenance): its number of (alpha, seed) runs and their training and evaluation hours."""
+    kinds: dict[str, list[float]] = {}
+    for (model, task), entry in entries.items():
+        if model not in members:
+            continue
+        for run in entry.runs:
+            hardware = run.result.provenance.get("hardware", {})
+            features = hardware.get("matrix_features")
+            kind = (
+                f"{hardware.get('cpu', '?')}, {hardware.get('cpu_count', '?')} cores, "
+                f"{' '.join(features) if features else 'instruction sets not recorded'}"
+            )
+            runs_train_eval = kinds.setdefault(kind, [0, 0.0, 0.0])
+            runs_train_eval[2] += run.result.provenance.get("seconds", {}).get("total", 0.0)
+            if task == "xquad-r":  # one result file per (alpha, seed) carries the training once
+                runs_train_eval[0] += 1
+                runs_train_eval[1] += ((run.result.training or {}).get("outcome") or {}).get("seconds", 0.0)
+    return [
+        f"{kind}: {runs:g} run{'s' * (runs != 1)}, training {train / 3600:.2f} h, evaluation {evaluation / 3600:.2f} h"
+        for kind, (runs, train, evaluation) in sorted(kinds.items())
+    ]
+
+
 def _task_kinds(members: dict[str, float], entries: dict[tuple[str, str], Entry]) -> str:
     """'a, b zero-shot; c in-domain' over the tasks the sweep members were evaluated on, in TASKS order."""
     found = [(t, [e for (m, task), e in entries.items() if task == t and m in members]) for t in TASKS]
@@ -227,7 +252,6 @@ def section(
     first = next(e for (m, t), e in entries.items() if m in members and t == "xquad-r")
     recipe = (first.first.training or {}).get("recipe", {})
     params = recipe.get("params", {})
-    hardware = first.first.provenance.get("hardware", {})
     backend = first.first.backend
     precision = backend.precision if backend else "fp32"
     counts = study.verdict_counts()
@@ -246,10 +270,10 @@ def section(
         f"- **Evaluation**: full size, no `--limit`; backend {backend.name if backend else 'torch'} "
         f"({precision} matrix products, {FIDELITY.get(precision, 'fidelity not measured')} of torch float32 on "
         f"xquad-r, docs/BENCHMARKS.md); {_task_kinds(members, entries)}.",
-        f"- **Hardware and time**: {hardware.get('cpu', '?')}, {hardware.get('cpu_count', '?')} cores; "
-        f"training {totals['train_s'] / 3600:.2f} h and evaluation {totals['eval_s'] / 3600:.2f} h over "
-        f"{totals['runs']} runs ({(totals['train_s'] + totals['eval_s']) / 3600:.2f} h; wall times on a machine "
-        "other jobs shared, so they overstate the cost).",
+        f"- **Hardware and time**: {'; '.join(machine_times(members, entries))}; in all, training "
+        f"{totals['train_s'] / 3600:.2f} h and evaluation {totals['eval_s'] / 3600:.2f} h over {totals['runs']} "
+        f"runs ({(totals['train_s'] + totals['eval_s']) / 3600:.2f} h; wall times, which overstate the cost "
+        "where other jobs shared the machine).",
         "",
         f"### Claims ({len(study.results)}: {counts['supported']} supported, {counts['contradicted']} "
         f"contradicted, {counts['inconclusive']} inconclusive; Holm over {study.n_tested} distinct comparisons)",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
+from harness.cpu_features import cpu_has_bf16
 from harness.errors import HarnessError, ModelUnavailableError
 from harness.models.backends.backend_spec import BACKENDS, takes_backend
 from harness.models.base import Model
@@ -82,15 +82,6 @@ def check_model_device(name: str, spec: ModelSpec, device: str | None, backend: 
             f"model {name!r}: device {device!r} cannot be used: loader {spec.loader!r} does not run "
             "on torch and runs on the cpu only; leave out --device"
         )
-
-
-def cpu_has_bf16() -> bool:
-    """Whether the CPU has bfloat16 matrix instructions (Linux /proc/cpuinfo; elsewhere assumed present)."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text(errors="replace").split()
-    except OSError:
-        return True
-    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def _registry_or_empty() -> dict[str, ModelSpec]:

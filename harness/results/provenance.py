@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 
 from harness import __version__
+from harness.cpu_features import matrix_features
 from harness.paths import REPO_ROOT
 
 PACKAGES = [
@@ -84,6 +85,7 @@ def hardware(device: str | None) -> dict[str, object]:
     """Machine facts that bear on timings."""
     return {
         "cpu": cpu_name(),
+        "matrix_features": matrix_features(),
         "cpu_count": os.cpu_count(),
         "machine": platform.machine(),
         "system": platform.system(),

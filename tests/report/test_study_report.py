@@ -64,3 +64,16 @@ def test_study_rows_cover_tatoeba_both_ways_and_mark_mlqa_in_domain(report, entr
     # Tatoeba's 9 languages without a Joshi class are counted with the high-resource rest: the row says so.
     assert any(line.startswith("| tatoeba cross F1: other pairs (9 of them unclassified) |") for line in lines)
     assert any(line.startswith("| xquad-r cross mAP: other pairs |") for line in lines)
+
+
+def test_hardware_line_counts_each_run_once_per_machine_kind_and_adds_up(report, entries) -> None:
+    members = _members("claims_preregistered.yaml")
+    stored = {m: a for m, a in members.items() if (m, "xquad-r") in entries}
+    _, totals = report.training_table(stored, entries)
+    clauses = report.machine_times(stored, entries)
+    counts = [int(c.split(": ", 1)[1].split(" run")[0]) for c in clauses]
+    assert sum(counts) == totals["runs"] == sum(len(entries[(m, "xquad-r")].runs) for m in stored)
+    train = sum(float(c.split("training ")[1].split(" h")[0]) for c in clauses)
+    evaluation = sum(float(c.split("evaluation ")[1].split(" h")[0]) for c in clauses)
+    assert train == pytest.approx(totals["train_s"] / 3600, abs=0.01 * len(clauses))
+    assert evaluation == pytest.approx(totals["eval_s"] / 3600, abs=0.01 * len(clauses))
