@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from gemm_peak import gemm_gflops
+
 from harness.models.backends.backend_spec import BACKENDS as DECLARED_BACKENDS
 
 MODEL = "me5-small-torch"
@@ -32,6 +34,7 @@ BACKENDS = [name for name, info in DECLARED_BACKENDS.items() if not info.gpu_onl
 ST_ENCODE = "st-encode"  # torch fp32 through sentence-transformers encode, batch 32
 SHORT, LONG = 1000, 200
 BUDGETS = [1024, 2048, 4096, 8192, 16384]
+GEMM_DTYPES = {"fp32": "float32", "bf16": "bfloat16", "int8": "int8"}  # precision name: the peak's operand type
 
 
 def _texts() -> dict[str, list[tuple[str, str]]]:
@@ -116,28 +119,8 @@ def child_speed(backend: str, budget: int | None) -> dict:
 def child_gemm() -> dict:
     import torch
 
-    n, repeats = 2048, 12
-    out = {"threads": torch.get_num_threads()}
-    operands = {"fp32": torch.float32, "bf16": torch.bfloat16}
-    for name, dtype in operands.items():
-        a, b = torch.randn(n, n).to(dtype), torch.randn(n, n).to(dtype)
-        out[name] = _time_gemm(lambda a=a, b=b: a @ b, n, repeats)
-    a = torch.randint(-128, 127, (n, n), dtype=torch.int8)
-    b = torch.randint(-128, 127, (n, n), dtype=torch.int8)
-    out["int8"] = _time_gemm(lambda: torch._int_mm(a, b), n, repeats)
-    return out
-
-
-def _time_gemm(step, n: int, repeats: int) -> float:
-    for _ in range(3):
-        step()
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        for _ in range(repeats):
-            step()
-        best = min(best, time.perf_counter() - start)
-    return 2 * n**3 * repeats / best / 1e9
+    rates = {name: gemm_gflops(2048, 2048, 2048, dtype) for name, dtype in GEMM_DTYPES.items()}
+    return {"threads": torch.get_num_threads(), **rates}
 
 
 def child_xquad(backend: str, results: str) -> dict:

@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from gemm_peak import gemm_gflops
+
 RECIPE = "me5-small-hybrid"
 
 
@@ -130,20 +132,6 @@ def run_plain(steps: int, recipe: str, float32: bool) -> list[float]:
         optimizer.zero_grad(set_to_none=True)
         times.append(time.perf_counter())
     return times
-
-
-def gemm_gflops(m: int, k: int, n: int, seconds: float = 3.0) -> float:
-    """float32 matrix-product rate (GFLOP/s) of an (m x k) @ (k x n) product, repeated for `seconds`."""
-    import torch
-
-    a, b = torch.randn(m, k), torch.randn(k, n)
-    for _ in range(3):
-        a @ b
-    count, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        a @ b
-        count += 1
-    return 2 * m * k * n * count / (time.perf_counter() - start) / 1e9
 
 
 def step_gflop(steps: int, recipe: str, float32: bool) -> float:
