@@ -28,7 +28,7 @@ from harness.report.research import QUANTITIES
 from harness.report.study import Study, build_study, sweep_members
 from harness.report.study_markdown import checks_table, class_table, old_and_new_table
 from harness.results.low_resource import low_resource_breakdown
-from harness.results.seeds import aggregate_seeds
+from harness.results.seeds import aggregate_seeds, stored_seeds
 from harness.vocabulary import view_languages
 
 TASKS = ("xquad-r", "afriqa", "tatoeba", "mlqa-mteb", "mlqa-r")
@@ -325,13 +325,8 @@ def section(
 def aggregate_stored_seeds(results: Path, members: dict[str, float]) -> None:
     """Seed aggregates (with their breakdowns) of every member and task over the seeds stored so far."""
     for model in members:
-        folder = results / model
         for task in TASKS:
-            seeds = sorted(
-                int(p.name[len(task) + 5 : -5])
-                for p in folder.glob(f"{task}.seed*.json")
-                if p.name[len(task) + 5 : -5].isdigit()
-            )
+            seeds = stored_seeds(results, model, task, None)
             if seeds:
                 aggregate_seeds(results, model, task, None, seeds)
 

@@ -30,7 +30,7 @@ from harness.results.result_store import (
     result_paths,
     write_result,
 )
-from harness.results.seeds import aggregate_seeds
+from harness.results.seeds import aggregate_with_stored
 from harness.results.summary import main_score, result_extras, summarize
 from harness.tasks.corpus_loaders import unavailable_reason
 from harness.tasks.subset import SELECTION_RULE
@@ -254,13 +254,20 @@ def run_model(
         outcomes += run_tasks(ref.stored_as, model, tasks, seed_options, progress, training)
     if ref.is_trained:
         for task in tasks:
-            aggregate_task_seeds(options, ref, task.name, [o for o in outcomes if o.task == task.name])
+            aggregate_task_seeds(options, ref, task.name, [o for o in outcomes if o.task == task.name], progress)
     return outcomes
 
 
-def aggregate_task_seeds(options: RunOptions, ref: ModelRef, task: str, outcomes: list[TaskOutcome]) -> None:
-    """Mean ± std over the seeds of a trained model on one task, with the limit as run (one that covered the
-    whole task made full results)."""
+def aggregate_task_seeds(
+    options: RunOptions, ref: ModelRef, task: str, outcomes: list[TaskOutcome], progress: Progress | None = None
+) -> None:
+    """Mean ± std over the seeds of a trained model on one task: the seeds run and those stored before (on the
+    same data), with the limit as run (one that covered the whole task made full results)."""
     limits = {o.summary.get("limit") for o in outcomes if o.summary is not None}
     limit = limits.pop() if len(limits) == 1 else options.limit
-    aggregate_seeds(options.results_dir, ref.stored_as, task, limit, list(ref.seeds or ()))
+    _, stale = aggregate_with_stored(options.results_dir, ref.stored_as, task, limit, list(ref.seeds or ()))
+    if stale:
+        (progress or NullProgress()).stage(
+            f"{ref.stored_as}/{task}: stored seeds {stale} were made another way (data, recipe or backend); "
+            "left out of the seed aggregate: rerun them"
+        )

@@ -22,6 +22,33 @@ def seeds_path(results_dir: Path, model: str, task: str, limit: int | None) -> P
     return results_dir / model / f"{stem}{SEEDS_SUFFIX}"
 
 
+def stored_seeds(results_dir: Path, model: str, task: str, limit: int | None) -> list[int]:
+    """The seeds with a result file of (model, task, limit), from the file names."""
+    stem = result_paths(results_dir, model, task, limit).summary.name.removesuffix(".json") + ".seed"
+    tails = (p.name[len(stem) : -len(".json")] for p in (results_dir / model).glob(f"{stem}*.json"))
+    return sorted(int(tail) for tail in tails if tail.isdigit())
+
+
+def aggregate_with_stored(
+    results_dir: Path, model: str, task: str, limit: int | None, seeds: list[int]
+) -> tuple[Path, list[int]]:
+    """The aggregate over `seeds` (just run) and every other stored seed of (model, task, limit) made the same
+    way as seeds[0] (same data, training recipe and backend), so that running one more seed extends the
+    aggregate instead of replacing it. Returns its path and the stored seeds left out (stale results)."""
+
+    def identity(seed: int) -> tuple:
+        path = result_paths(results_dir, model, task, limit, seed).summary
+        result = load_result(path, f"seed {seed} result", required=("dataset_fingerprint",))
+        backend = result.backend.name if result.backend else None
+        return result.dataset_fingerprint, (result.training or {}).get("recipe"), backend
+
+    reference = identity(seeds[0])
+    others = [seed for seed in stored_seeds(results_dir, model, task, limit) if seed not in seeds]
+    stale = [seed for seed in others if identity(seed) != reference]
+    kept = sorted({*seeds, *(seed for seed in others if seed not in stale)})
+    return aggregate_seeds(results_dir, model, task, limit, kept), stale
+
+
 def _spread(values: list[float]) -> dict[str, object]:
     # Sample standard deviation (n - 1), 0 for a single seed.
     std = statistics.stdev(values) if len(values) > 1 else 0.0

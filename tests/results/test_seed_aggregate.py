@@ -10,7 +10,7 @@ import pytest
 
 from harness.errors import HarnessError
 from harness.results.result_store import result_paths
-from harness.results.seeds import aggregate_seeds, seeds_path
+from harness.results.seeds import aggregate_seeds, aggregate_with_stored, seeds_path, stored_seeds
 
 SEEDS = [0, 1, 2]
 # seed -> setting -> metric -> value
@@ -22,7 +22,7 @@ VALUES = {
 MAIN = {0: 0.33, 1: 0.38, 2: 0.31}
 
 
-def _write(results: Path, seed: int, limit: int | None = None) -> Path:
+def _write(results: Path, seed: int, limit: int | None = None, data: str = "data-fp") -> Path:
     """One per-seed summary with the fields aggregate_seeds reads (plus skipped per-pair detail)."""
     settings = {
         setting: {**metrics, "by_pair": {"ar-de": {"mAP": 0.1}, "de-ar": {"mAP": 0.2}}, "n_pairs": 2}
@@ -33,7 +33,7 @@ def _write(results: Path, seed: int, limit: int | None = None) -> Path:
         "task": "t",
         "settings": settings,
         "main_score": {"name": "multi/mAP", "value": MAIN[seed]},
-        "dataset_fingerprint": "data-fp",
+        "dataset_fingerprint": data,
         "model_fingerprint": f"model-fp-{seed}",
         "zero_shot": False,
     }
@@ -123,3 +123,28 @@ def test_aggregate_carries_the_breakdowns_of_single_results(tmp_path: Path) -> N
         "max": {"pair": "de-ar", "value": 0.2},
     }
     assert [t["seed"] for t in aggregate["training"]] == [None, None, None]  # these summaries record no training
+
+
+def test_one_more_seed_extends_the_stored_aggregate(tmp_path: Path) -> None:
+    """Running seed 2 after seeds 0 and 1 were stored aggregates all three (not seed 2 alone); quick-run
+    files (.limitN) and the aggregate itself are not seeds of the full task."""
+    for seed in (0, 1):
+        _write(tmp_path, seed)
+    _write(tmp_path, 1, limit=5)
+    aggregate_seeds(tmp_path, "m", "t", None, [0, 1])
+    _write(tmp_path, 2)
+    assert stored_seeds(tmp_path, "m", "t", None) == [0, 1, 2] and stored_seeds(tmp_path, "m", "t", 5) == [1]
+    path, stale = aggregate_with_stored(tmp_path, "m", "t", None, [2])
+    aggregate = json.loads(path.read_text(encoding="utf-8"))
+    assert stale == [] and aggregate["seeds"] == SEEDS
+    assert aggregate["main_score"]["mean"] == pytest.approx(np.mean(list(MAIN.values())), rel=1e-12)
+
+
+def test_a_stored_seed_made_on_other_data_is_left_out_and_named(tmp_path: Path) -> None:
+    _write(tmp_path, 0, data="old-data-fp")
+    for seed in (1, 2):
+        _write(tmp_path, seed)
+    path, stale = aggregate_with_stored(tmp_path, "m", "t", None, [1, 2])
+    aggregate = json.loads(path.read_text(encoding="utf-8"))
+    assert stale == [0] and aggregate["seeds"] == [1, 2]
+    assert aggregate["settings"]["cross"]["mAP"]["mean"] == pytest.approx(np.mean([0.47, 0.40]), rel=1e-12)
