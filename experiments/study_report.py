@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from harness.atomic import atomic_write_text
@@ -214,7 +215,9 @@ def training_table(members: dict[str, float], entries: dict[tuple[str, str], Ent
 def machine_times(members: dict[str, float], entries: dict[tuple[str, str], Entry]) -> list[str]:
     """One clause per kind of machine the runs used (CPU model, cores, matrix instruction sets as recorded
     by each run's provenance): its number of (alpha, seed) runs and their training and evaluation hours."""
-    kinds: dict[str, list[float]] = {}
+    runs: Counter[str] = Counter()
+    train: defaultdict[str, float] = defaultdict(float)
+    evaluation: defaultdict[str, float] = defaultdict(float)
     for (model, task), entry in entries.items():
         if model not in members:
             continue
@@ -225,14 +228,14 @@ def machine_times(members: dict[str, float], entries: dict[tuple[str, str], Entr
                 f"{hardware.get('cpu', '?')}, {hardware.get('cpu_count', '?')} cores, "
                 f"{' '.join(features) if features else 'instruction sets not recorded'}"
             )
-            runs_train_eval = kinds.setdefault(kind, [0, 0.0, 0.0])
-            runs_train_eval[2] += run.result.provenance.get("seconds", {}).get("total", 0.0)
+            evaluation[kind] += run.result.provenance.get("seconds", {}).get("total", 0.0)
             if task == "xquad-r":  # one result file per (alpha, seed) carries the training once
-                runs_train_eval[0] += 1
-                runs_train_eval[1] += ((run.result.training or {}).get("outcome") or {}).get("seconds", 0.0)
+                runs[kind] += 1
+                train[kind] += ((run.result.training or {}).get("outcome") or {}).get("seconds", 0.0)
     return [
-        f"{kind}: {runs:g} run{'s' * (runs != 1)}, training {train / 3600:.2f} h, evaluation {evaluation / 3600:.2f} h"
-        for kind, (runs, train, evaluation) in sorted(kinds.items())
+        f"{kind}: {runs[kind]} run{'s' * (runs[kind] != 1)}, training {train[kind] / 3600:.2f} h, "
+        f"evaluation {evaluation[kind] / 3600:.2f} h"
+        for kind in sorted(evaluation)
     ]
 
 

@@ -261,8 +261,8 @@ def run_model(
 def aggregate_task_seeds(
     options: RunOptions, ref: ModelRef, task: str, outcomes: list[TaskOutcome], progress: Progress | None = None
 ) -> None:
-    """Mean ± std over the seeds of a trained model on one task: the seeds run and those stored before (on the
-    same data), with the limit as run (one that covered the whole task made full results)."""
+    """Mean ± std over the seeds of a trained model on one task: the seeds run and those stored before (made the
+    same way: data, recipe, backend), with the limit as run (one that covered the whole task made full results)."""
     limits = {o.summary.get("limit") for o in outcomes if o.summary is not None}
     limit = limits.pop() if len(limits) == 1 else options.limit
     _, stale = aggregate_with_stored(options.results_dir, ref.stored_as, task, limit, list(ref.seeds or ()))

@@ -125,7 +125,7 @@ def autocast(params: TrainParams, device: str) -> contextlib.AbstractContextMana
 def emulated_autocast(params: TrainParams, device: str) -> str | None:
     """A one-line warning when the recipe's bf16 autocast runs on a CPU without bfloat16 instructions, which
     torch emulates (about 90 s per me5-small step on an AVX2-only AMD EPYC, about 1 s with AMX); else None."""
-    from harness.models.factory import cpu_has_bf16
+    from harness.cpu_features import cpu_has_bf16
 
     if params.autocast != "bf16" or torch.device(device).type != "cpu" or cpu_has_bf16():
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.models import factory
+from harness import cpu_features
 from harness.models.recipe import TrainParams
 from harness.train.loop import emulated_autocast
 
@@ -21,7 +21,7 @@ from harness.train.loop import emulated_autocast
 def test_only_bf16_autocast_on_a_cpu_without_bf16_warns(
     autocast: str | None, device: str, has_bf16: bool, warns: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(factory, "cpu_has_bf16", lambda: has_bf16)
+    monkeypatch.setattr(cpu_features, "cpu_has_bf16", lambda: has_bf16)
     note = emulated_autocast(TrainParams(autocast=autocast), device)
     assert (note is not None) == warns
     if warns:
