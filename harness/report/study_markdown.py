@@ -77,14 +77,21 @@ def class_table(study: Study) -> list[str]:
         ]
         for label in dict.fromkeys(p.class_label for p in points):
             row = [p for p in points if p.class_label == label]
+            uniform = len({p.seeds for p in row}) == 1  # else each cell says how many seeds it averages
             cells = [
-                f"{fmt(p.value, p.metric)} [{fmt(p.ci[0], p.metric)}, {fmt(p.ci[1], p.metric)}]"
-                if p.ci
-                else fmt(p.value, p.metric)
+                (
+                    f"{fmt(p.value, p.metric)} [{fmt(p.ci[0], p.metric)}, {fmt(p.ci[1], p.metric)}]"
+                    if p.ci
+                    else fmt(p.value, p.metric)
+                )
+                + ("" if uniform else f" ({_seeds(p.seeds)})")
                 for p in row
             ]
-            lines.append(
-                f"| {label} ({row[0].views} · {row[0].clusters:,}; {row[0].seeds} seeds) | " + " | ".join(cells) + " |"
-            )
+            seeds = f"; {_seeds(row[0].seeds)}" if uniform else ""
+            lines.append(f"| {label} ({row[0].views} · {row[0].clusters:,}{seeds}) | " + " | ".join(cells) + " |")
         lines.append("")
     return lines
+
+
+def _seeds(count: int) -> str:
+    return f"{count} seed" + ("" if count == 1 else "s")
